@@ -1,0 +1,102 @@
+package dev.meridian.protocol.error;
+
+/**
+ * The five-character SQLStates Meridian reports, in one place (pgjdbc's {@code PSQLState}).
+ *
+ * <p>The class (first two characters) decides the JDBC exception subclass the driver throws;
+ * see the driver's {@code SqlExceptions}. Codes travel on the wire as their five characters.
+ */
+public enum SqlState {
+  /** {@code 01000}: a warning. */
+  WARNING("01000"),
+  /** {@code 08001}: no peer answered within the connect timeout. */
+  CONNECTION_UNABLE_TO_CONNECT("08001"),
+  /** {@code 08003}: the connection is closed. */
+  CONNECTION_DOES_NOT_EXIST("08003"),
+  /** {@code 08006}: the connection failed while in use. */
+  CONNECTION_FAILURE("08006"),
+  /** {@code 08P01}: the other side broke the protocol. */
+  PROTOCOL_VIOLATION("08P01"),
+  /** {@code 0A000}: a feature Meridian does not support. */
+  FEATURE_NOT_SUPPORTED("0A000"),
+  /** {@code 21000}: a point query matched more than one row where one was expected. */
+  CARDINALITY_VIOLATION("21000"),
+  /** {@code 22001}: a string or binary value is longer than its column allows. */
+  STRING_DATA_RIGHT_TRUNCATION("22001"),
+  /** {@code 22003}: a number is out of its column's range. */
+  NUMERIC_VALUE_OUT_OF_RANGE("22003"),
+  /** {@code 22004}: NULL where it is not allowed (a key column). */
+  NULL_VALUE_NOT_ALLOWED("22004"),
+  /** {@code 22007}: a date, time or timestamp that cannot be read. */
+  INVALID_DATETIME_FORMAT("22007"),
+  /** {@code 22018}: a value that cannot be converted to its column's type. */
+  INVALID_CHARACTER_VALUE_FOR_CAST("22018"),
+  /** {@code 22023}: a parameter or option with an invalid value. */
+  INVALID_PARAMETER_VALUE("22023"),
+  /** {@code 23502}: NULL in a NOT NULL or key column. */
+  NOT_NULL_VIOLATION("23502"),
+  /** {@code 23505}: the key already exists. */
+  UNIQUE_VIOLATION("23505"),
+  /** {@code 25000}: an operation not allowed in the current transaction state. */
+  INVALID_TRANSACTION_STATE("25000"),
+  /** {@code 28000}: credentials were refused. */
+  INVALID_AUTHORIZATION("28000"),
+  /** {@code 42000}: an SQL syntax error. */
+  SYNTAX_ERROR("42000"),
+  /** {@code 42601}: a statement that parses but is malformed (e.g. no primary key). */
+  SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION("42601"),
+  /** {@code 42703}: an unknown column. */
+  UNDEFINED_COLUMN("42703"),
+  /** {@code 42704}: an unknown type name. */
+  UNDEFINED_OBJECT("42704"),
+  /** {@code 42701}: a column named twice. */
+  DUPLICATE_COLUMN("42701"),
+  /** {@code 42P01}: an unknown table. */
+  UNDEFINED_TABLE("42P01"),
+  /** {@code 42P07}: a table that already exists. */
+  DUPLICATE_TABLE("42P07"),
+  /** {@code 42804}: a value of the wrong type for its column. */
+  DATATYPE_MISMATCH("42804"),
+  /** {@code 07001}: wrong number of parameters bound. */
+  WRONG_PARAMETER_COUNT("07001"),
+  /** {@code 07009}: a parameter or column index out of range. */
+  INVALID_DESCRIPTOR_INDEX("07009"),
+  /** {@code 24000}: a result set used after it was closed or before its first row. */
+  INVALID_CURSOR_STATE("24000"),
+  /** {@code 40001}: the operation lost a race and may be retried. */
+  SERIALIZATION_FAILURE("40001"),
+  /** {@code 53000}: the peer is out of a resource (memory, in-flight requests). */
+  INSUFFICIENT_RESOURCES("53000"),
+  /** {@code 57014}: the statement was cancelled. */
+  QUERY_CANCELED("57014"),
+  /** {@code HYT00}: a timeout expired. */
+  TIMEOUT("HYT00"),
+  /** {@code XX000}: an internal error; always a bug. */
+  INTERNAL_ERROR("XX000");
+
+  private final String code;
+
+  SqlState(String code) {
+    this.code = code;
+  }
+
+  /** The five-character code. */
+  public String code() {
+    return code;
+  }
+
+  /** The two-character class of the code. */
+  public String sqlClass() {
+    return code.substring(0, 2);
+  }
+
+  /** Finds the constant for a code, or {@link #INTERNAL_ERROR} for a code Meridian does not use. */
+  public static SqlState of(String code) {
+    for (SqlState s : values()) {
+      if (s.code.equals(code)) {
+        return s;
+      }
+    }
+    return INTERNAL_ERROR;
+  }
+}

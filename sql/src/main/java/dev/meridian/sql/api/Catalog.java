@@ -1,0 +1,16 @@
+package dev.meridian.sql.api;
+
+import dev.meridian.protocol.types.TableSchema;
+
+/**
+ * The table definitions a statement is planned against. Implementations must be thread-safe;
+ * {@link #version()} changes whenever any definition changes, so cached plans can be checked.
+ */
+public interface Catalog {
+
+  /** The table with this exact (already case-normalised) name, or null. */
+  TableSchema table(String name);
+
+  /** A number that changes whenever the catalog changes. */
+  long version();
+}
