@@ -1,0 +1,350 @@
+package dev.meridian.protocol.wire;
+
+import dev.meridian.protocol.error.SqlState;
+import dev.meridian.protocol.types.TableSchema;
+import dev.meridian.protocol.wire.Frames.Hello;
+import dev.meridian.protocol.wire.Frames.RequestFrame;
+import dev.meridian.protocol.wire.Frames.ResponseFrame;
+import dev.meridian.protocol.wire.Frames.Welcome;
+import io.netty.buffer.ByteBuf;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Pure encoding of the driver protocol: message in, bytes out, and back. No sockets, no state,
+ * so it is round-trip tested and fuzzed directly. Thread-safe.
+ *
+ * <h2>Framing</h2>
+ * Every frame on a connection is a big-endian {@code int} length followed by that many bytes
+ * (the length excludes itself; at most the configured maximum frame size). The first frame
+ * each way is the handshake; every later frame is a request (client to peer) or a response.
+ *
+ * <pre>
+ * Hello    : int magic 0x4D52444E ("MRDN"), short version, string client
+ * Welcome  : int magic, short version, byte accepted, then string region, string peer
+ *            when accepted or string reason when not
+ * Request  : int requestId, byte opcode, body
+ * Response : int requestId, byte opcode, byte flags (bit 0: MORE frames follow), body
+ * </pre>
+ *
+ * <h2>Bodies</h2>
+ * Strings are {@code int length + UTF-8}; values are {@link Values}; schemas and stamps are
+ * {@link Schemas}; counts are {@code int}.
+ * <pre>
+ * 0x01 Ping         (empty)                      0x81 Pong    string region, string peer, long hlc
+ * 0x02 GetCatalog   (empty)                      0x82 Catalog int n, n schemas
+ * 0x03 CreateTable  byte ifNotExists, schema     0x83 TableCreated byte created, schema
+ * 0x04 DropTable    byte ifExists, string name   0x84 TableDropped byte dropped
+ * 0x10 Get          long tableId, int n, n keys  0x90 Rows    int n, n x (byte present,
+ *                   (key = int k, k values)                     [int c, c values])
+ * 0x11 Write        long tableId, byte kind,     0x91 Written int n, n outcomes
+ *                   int n, n rows                (outcome = byte status, then a stamp when
+ *                   (row = int k, k key values,  APPLIED, or string sqlstate + string message
+ *                   int c, c x (int column,      when DUPLICATE or FAILED)
+ *                   value))
+ *                                                0xFF Error   string sqlstate, string message
+ * </pre>
+ * Example: request 7, Ping, is the frame {@code 00 00 00 05 | 00 00 00 07 | 01}.
+ *
+ * <p>Opcodes 0x20-0x2F are reserved for streamed scans (answered by several frames with the
+ * MORE flag), so they can be added without a new protocol version. Unknown opcodes and
+ * malformed bodies fail with a {@code 08P01} {@link dev.meridian.protocol.error.MeridianException}.
+ */
+public final class ProtocolCodec {
+  /** "MRDN". */
+  public static final int MAGIC = 0x4D52444E;
+  /** The protocol version this code speaks. */
+  public static final int VERSION = 1;
+  /** Flag bit: more frames follow for this request id. */
+  public static final int FLAG_MORE = 1;
+
+  static final byte PING = 0x01;
+  static final byte GET_CATALOG = 0x02;
+  static final byte CREATE_TABLE = 0x03;
+  static final byte DROP_TABLE = 0x04;
+  static final byte GET = 0x10;
+  static final byte WRITE = 0x11;
+  static final byte REPLY = (byte) 0x80;
+  static final byte ERROR = (byte) 0xFF;
+
+  private ProtocolCodec() {}
+
+  // ---- handshake ----
+
+  /** Encodes the client's hello. */
+  public static void encodeHello(Hello hello, ByteBuf out) {
+    out.writeInt(MAGIC).writeShort(hello.version());
+    Values.writeString(out, hello.client());
+  }
+
+  /** Decodes a hello; a wrong magic fails with {@code 08P01}. */
+  public static Hello decodeHello(ByteBuf in) {
+    checkMagic(in);
+    int version = Values.need(in, 2).readUnsignedShort();
+    return new Hello(version, Values.readString(in));
+  }
+
+  /** Encodes the peer's welcome. */
+  public static void encodeWelcome(Welcome w, ByteBuf out) {
+    out.writeInt(MAGIC).writeShort(w.version()).writeByte(w.error() == null ? 1 : 0);
+    if (w.error() == null) {
+      Values.writeString(out, w.region());
+      Values.writeString(out, w.peer());
+    } else {
+      Values.writeString(out, w.error());
+    }
+  }
+
+  /** Decodes a welcome. */
+  public static Welcome decodeWelcome(ByteBuf in) {
+    checkMagic(in);
+    int version = Values.need(in, 2).readUnsignedShort();
+    boolean accepted = Values.readByte(in) == 1;
+    if (accepted) {
+      return new Welcome(version, Values.readString(in), Values.readString(in), null);
+    }
+    return new Welcome(version, null, null, Values.readString(in));
+  }
+
+  private static void checkMagic(ByteBuf in) {
+    int magic = Values.need(in, 4).readInt();
+    if (magic != MAGIC) {
+      throw Values.corrupt("bad magic 0x" + Integer.toHexString(magic) + ", not a Meridian client");
+    }
+  }
+
+  // ---- requests ----
+
+  /** Encodes a request frame (without the length prefix). */
+  public static void encodeRequest(RequestFrame frame, ByteBuf out) {
+    out.writeInt(frame.requestId());
+    Request r = frame.request();
+    if (r instanceof Request.Ping) {
+      out.writeByte(PING);
+    } else if (r instanceof Request.GetCatalog) {
+      out.writeByte(GET_CATALOG);
+    } else if (r instanceof Request.CreateTable c) {
+      out.writeByte(CREATE_TABLE).writeByte(c.ifNotExists() ? 1 : 0);
+      Schemas.write(out, c.schema());
+    } else if (r instanceof Request.DropTable d) {
+      out.writeByte(DROP_TABLE).writeByte(d.ifExists() ? 1 : 0);
+      Values.writeString(out, d.name());
+    } else if (r instanceof Request.Get g) {
+      out.writeByte(GET).writeLong(g.tableId()).writeInt(g.keys().size());
+      for (Object[] key : g.keys()) {
+        writeValues(out, key);
+      }
+    } else if (r instanceof Request.Write w) {
+      out.writeByte(WRITE).writeLong(w.tableId()).writeByte(w.kind().ordinal());
+      out.writeInt(w.rows().size());
+      for (RowWrite row : w.rows()) {
+        writeValues(out, row.key());
+        out.writeInt(row.columns().length);
+        for (int i = 0; i < row.columns().length; i++) {
+          out.writeInt(row.columns()[i]);
+          Values.write(out, row.values()[i]);
+        }
+      }
+    } else {
+      throw new IllegalArgumentException("unknown request " + r);
+    }
+  }
+
+  /** Decodes a request frame; malformed input fails with {@code 08P01}. */
+  public static RequestFrame decodeRequest(ByteBuf in) {
+    int id = Values.need(in, 5).readInt();
+    byte op = in.readByte();
+    Request r = switch (op) {
+      case PING -> new Request.Ping();
+      case GET_CATALOG -> new Request.GetCatalog();
+      case CREATE_TABLE -> {
+        boolean ifNotExists = readFlag(in);
+        yield new Request.CreateTable(Schemas.read(in), ifNotExists);
+      }
+      case DROP_TABLE -> {
+        boolean ifExists = readFlag(in);
+        yield new Request.DropTable(Values.readString(in), ifExists);
+      }
+      case GET -> {
+        long tableId = Values.need(in, 8).readLong();
+        int n = Values.readCount(in, 4);
+        List<Object[]> keys = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+          keys.add(readValues(in));
+        }
+        yield new Request.Get(tableId, keys);
+      }
+      case WRITE -> {
+        long tableId = Values.need(in, 8).readLong();
+        byte kind = Values.readByte(in);
+        if (kind < 0 || kind >= WriteKind.values().length) {
+          throw Values.corrupt("write kind " + kind);
+        }
+        int n = Values.readCount(in, 8);
+        List<RowWrite> rows = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+          Object[] key = readValues(in);
+          int c = Values.readCount(in, 5);
+          int[] cols = new int[c];
+          Object[] vals = new Object[c];
+          for (int j = 0; j < c; j++) {
+            cols[j] = Values.need(in, 4).readInt();
+            vals[j] = Values.read(in);
+          }
+          rows.add(new RowWrite(key, cols, vals));
+        }
+        yield new Request.Write(tableId, WriteKind.values()[kind], rows);
+      }
+      default -> throw Values.corrupt("unknown request opcode 0x" + Integer.toHexString(op & 0xff));
+    };
+    expectEnd(in);
+    return new RequestFrame(id, r);
+  }
+
+  // ---- responses ----
+
+  /** Encodes a response frame (without the length prefix). */
+  public static void encodeResponse(ResponseFrame frame, ByteBuf out) {
+    out.writeInt(frame.requestId());
+    Response r = frame.response();
+    int flags = frame.more() ? FLAG_MORE : 0;
+    if (r instanceof Response.Pong p) {
+      out.writeByte(PING | REPLY).writeByte(flags);
+      Values.writeString(out, p.region());
+      Values.writeString(out, p.peer());
+      out.writeLong(p.hlc());
+    } else if (r instanceof Response.Catalog c) {
+      out.writeByte(GET_CATALOG | REPLY).writeByte(flags).writeInt(c.tables().size());
+      for (TableSchema s : c.tables()) {
+        Schemas.write(out, s);
+      }
+    } else if (r instanceof Response.TableCreated t) {
+      out.writeByte(CREATE_TABLE | REPLY).writeByte(flags).writeByte(t.created() ? 1 : 0);
+      Schemas.write(out, t.schema());
+    } else if (r instanceof Response.TableDropped t) {
+      out.writeByte(DROP_TABLE | REPLY).writeByte(flags).writeByte(t.dropped() ? 1 : 0);
+    } else if (r instanceof Response.Rows rows) {
+      out.writeByte(GET | REPLY).writeByte(flags).writeInt(rows.rows().size());
+      for (Object[] row : rows.rows()) {
+        if (row == null) {
+          out.writeByte(0);
+        } else {
+          out.writeByte(1);
+          writeValues(out, row);
+        }
+      }
+    } else if (r instanceof Response.Written w) {
+      out.writeByte(WRITE | REPLY).writeByte(flags).writeInt(w.outcomes().size());
+      for (RowOutcome o : w.outcomes()) {
+        out.writeByte(o.status().ordinal());
+        if (o.status() == RowOutcome.Status.APPLIED) {
+          Schemas.writeStamp(out, o.stamp());
+        } else if (o.status() != RowOutcome.Status.NOT_FOUND) {
+          Values.writeString(out, o.state().code());
+          Values.writeString(out, o.message() == null ? "" : o.message());
+        }
+      }
+    } else if (r instanceof Response.Error e) {
+      out.writeByte(ERROR).writeByte(flags);
+      Values.writeString(out, e.state().code());
+      Values.writeString(out, e.message() == null ? "" : e.message());
+    } else {
+      throw new IllegalArgumentException("unknown response " + r);
+    }
+  }
+
+  /** Decodes a response frame; malformed input fails with {@code 08P01}. */
+  public static ResponseFrame decodeResponse(ByteBuf in) {
+    int id = Values.need(in, 6).readInt();
+    byte op = in.readByte();
+    byte flags = in.readByte();
+    Response r = switch (op) {
+      case PING | REPLY -> new Response.Pong(Values.readString(in), Values.readString(in),
+          Values.need(in, 8).readLong());
+      case GET_CATALOG | REPLY -> {
+        int n = Values.readCount(in, 30);
+        List<TableSchema> tables = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+          tables.add(Schemas.read(in));
+        }
+        yield new Response.Catalog(tables);
+      }
+      case CREATE_TABLE | REPLY -> {
+        boolean created = readFlag(in);
+        yield new Response.TableCreated(created, Schemas.read(in));
+      }
+      case DROP_TABLE | REPLY -> new Response.TableDropped(readFlag(in));
+      case GET | REPLY -> {
+        int n = Values.readCount(in, 1);
+        List<Object[]> rows = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+          rows.add(readFlag(in) ? readValues(in) : null);
+        }
+        yield new Response.Rows(rows);
+      }
+      case WRITE | REPLY -> {
+        int n = Values.readCount(in, 1);
+        List<RowOutcome> outcomes = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+          outcomes.add(readOutcome(in));
+        }
+        yield new Response.Written(outcomes);
+      }
+      case ERROR -> new Response.Error(readState(in), Values.readString(in));
+      default -> throw Values.corrupt("unknown response opcode 0x" + Integer.toHexString(op & 0xff));
+    };
+    expectEnd(in);
+    return new ResponseFrame(id, r, (flags & FLAG_MORE) != 0);
+  }
+
+  private static RowOutcome readOutcome(ByteBuf in) {
+    byte s = Values.readByte(in);
+    if (s < 0 || s >= RowOutcome.Status.values().length) {
+      throw Values.corrupt("row status " + s);
+    }
+    RowOutcome.Status status = RowOutcome.Status.values()[s];
+    return switch (status) {
+      case APPLIED -> RowOutcome.applied(Schemas.readStamp(in));
+      case NOT_FOUND -> RowOutcome.notFound();
+      case DUPLICATE, FAILED -> new RowOutcome(status, null, readState(in), Values.readString(in));
+    };
+  }
+
+  private static SqlState readState(ByteBuf in) {
+    String code = Values.readString(in);
+    if (code.length() != 5) {
+      throw Values.corrupt("SQLState '" + code + "' is not five characters");
+    }
+    return SqlState.of(code);
+  }
+
+  private static void writeValues(ByteBuf out, Object[] values) {
+    out.writeInt(values.length);
+    for (Object v : values) {
+      Values.write(out, v);
+    }
+  }
+
+  private static Object[] readValues(ByteBuf in) {
+    int n = Values.readCount(in, 1);
+    Object[] values = new Object[n];
+    for (int i = 0; i < n; i++) {
+      values[i] = Values.read(in);
+    }
+    return values;
+  }
+
+  private static boolean readFlag(ByteBuf in) {
+    byte b = Values.readByte(in);
+    if (b != 0 && b != 1) {
+      throw Values.corrupt("flag byte " + b);
+    }
+    return b == 1;
+  }
+
+  private static void expectEnd(ByteBuf in) {
+    if (in.isReadable()) {
+      throw Values.corrupt(in.readableBytes() + " unexpected bytes after the message");
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package dev.meridian.protocol.wire;
+
+import dev.meridian.protocol.error.SqlState;
+import dev.meridian.protocol.types.ColumnDef;
+import dev.meridian.protocol.types.ColumnType;
+import dev.meridian.protocol.types.ConflictResolution;
+import dev.meridian.protocol.types.Stamp;
+import dev.meridian.protocol.types.TableSchema;
+import dev.meridian.protocol.types.TypeKind;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.util.Arrays;
+import java.util.List;
+
+/** Sample messages covering every request, response and value type, for codec tests. */
+final class Messages {
+  private Messages() {}
+
+  static final Object[] ALL_VALUES = {
+      null, 42L, -7, (short) 3, "héllo ☃", true, false, 2.5d, 1.25f,
+      new BigDecimal("-12345.6789"), LocalDate.of(2026, 11, 23), LocalTime.of(13, 14, 15, 123456789),
+      LocalDateTime.of(1969, 7, 20, 20, 17, 40, 5), new byte[] {0, 1, (byte) 0xff}, "", new byte[0]
+  };
+
+  static TableSchema schema() {
+    return new TableSchema(99L, "ORDERS", List.of(
+        new ColumnDef("ID", ColumnType.of(TypeKind.BIGINT), false),
+        new ColumnDef("REGION", ColumnType.of(TypeKind.VARCHAR, 20), false),
+        new ColumnDef("AMOUNT", ColumnType.decimal(10, 2), true),
+        new ColumnDef("AT", ColumnType.of(TypeKind.TIMESTAMP), true)),
+        List.of(1, 0), ConflictResolution.ROW);
+  }
+
+  static List<Request> requests() {
+    return List.of(
+        new Request.Ping(),
+        new Request.GetCatalog(),
+        new Request.CreateTable(schema().withTableId(0), true),
+        new Request.DropTable("ORDERS", false),
+        new Request.Get(99L, List.of(new Object[] {1L, "eu"}, new Object[] {2L, "us"})),
+        new Request.Write(99L, WriteKind.UPSERT, List.of(
+            new RowWrite(new Object[] {1L, "eu"}, new int[] {2, 3},
+                new Object[] {new BigDecimal("1.50"), null}),
+            new RowWrite(new Object[] {2L, "us"}, new int[0], new Object[0]))),
+        new Request.Write(99L, WriteKind.INSERT, List.of(
+            new RowWrite(ALL_VALUES, new int[] {0, 1}, new Object[] {ALL_VALUES[4], ALL_VALUES[11]}))));
+  }
+
+  static List<Response> responses() {
+    return List.of(
+        new Response.Pong("eu-west-1", "peer-1", Stamp.hlc(1_700_000_000_000L, 3)),
+        new Response.Catalog(List.of(schema(), schema().withTableId(7))),
+        new Response.Catalog(List.of()),
+        new Response.TableCreated(true, schema()),
+        new Response.TableDropped(false),
+        new Response.Rows(Arrays.asList(ALL_VALUES, null, new Object[0])),
+        new Response.Written(List.of(RowOutcome.applied(new Stamp(Stamp.hlc(5, 1), -3)),
+            RowOutcome.notFound(), RowOutcome.duplicate(),
+            RowOutcome.failed(SqlState.STRING_DATA_RIGHT_TRUNCATION, "too long"))),
+        new Response.Error(SqlState.UNDEFINED_TABLE, "table id 5 was dropped"));
+  }
+
+  /** Structural equality for messages holding arrays (records compare arrays by identity). */
+  static String describe(Object message) {
+    return deep(message);
+  }
+
+  private static String deep(Object o) {
+    if (o == null) {
+      return "null";
+    }
+    if (o instanceof Object[] a) {
+      StringBuilder b = new StringBuilder("[");
+      for (Object x : a) {
+        b.append(deep(x)).append(',');
+      }
+      return b.append(']').toString();
+    }
+    if (o instanceof byte[] a) {
+      return Arrays.toString(a);
+    }
+    if (o instanceof int[] a) {
+      return Arrays.toString(a);
+    }
+    if (o instanceof List<?> l) {
+      StringBuilder b = new StringBuilder("(");
+      for (Object x : l) {
+        b.append(deep(x)).append(',');
+      }
+      return b.append(')').toString();
+    }
+    if (o instanceof Record r) {
+      StringBuilder b = new StringBuilder(r.getClass().getSimpleName()).append('{');
+      for (var c : r.getClass().getRecordComponents()) {
+        try {
+          b.append(c.getName()).append('=').append(deep(c.getAccessor().invoke(r))).append(';');
+        } catch (ReflectiveOperationException e) {
+          throw new AssertionError(e);
+        }
+      }
+      return b.append('}').toString();
+    }
+    return o.getClass().getSimpleName() + ":" + o;
+  }
+}
