@@ -1,0 +1,341 @@
+package dev.meridian.peer.api;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * A peer's configuration (every option is listed in {@link PeerOption}), validated once when
+ * built: from YAML with {@link #load(Path)} or {@link #parse(String, String)}, or in code with
+ * {@link #builder()}.
+ *
+ * <pre>
+ * region: us-east-1
+ * hazelcast:
+ *   host: 10.0.0.5
+ *   port: 5701
+ *   members: [10.0.0.5:5701, 10.0.0.6:5701]
+ * clientPort: 7400
+ * </pre>
+ *
+ * <p>Invalid input fails with a {@link ConfigException} listing every problem found at once,
+ * each with its line and column when it comes from YAML. Immutable and thread-safe; no accessor
+ * returns null ({@link #name()} defaults to {@code host:port}).
+ */
+public final class PeerConfig {
+
+  /** Default {@code hazelcast.host}. */
+  public static final String DEFAULT_HAZELCAST_HOST = "127.0.0.1";
+  /** Default {@code hazelcast.port}. */
+  public static final int DEFAULT_HAZELCAST_PORT = 5701;
+  /** Default {@code clientPort}. */
+  public static final int DEFAULT_CLIENT_PORT = 7400;
+  /** Default {@code backupCount}. */
+  public static final int DEFAULT_BACKUP_COUNT = 1;
+  /** Default {@code maxClockOffsetMs}. */
+  public static final long DEFAULT_MAX_CLOCK_OFFSET_MS = 500;
+  /** Default {@code maxFrameBytes}: 16 MiB. */
+  public static final int DEFAULT_MAX_FRAME_BYTES = 16 << 20;
+
+  private static final Pattern REGION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+  private static final int MAX_BACKUP_COUNT = 6;
+
+  private final String region;
+  private final String explicitName;
+  private final String hazelcastHost;
+  private final int hazelcastPort;
+  private final List<String> members;
+  private final Map<String, String> hazelcastProperties;
+  private final int clientPort;
+  private final int backupCount;
+  private final long maxClockOffsetMs;
+  private final int maxFrameBytes;
+
+  private PeerConfig(Builder b) {
+    region = b.region;
+    explicitName = b.name;
+    hazelcastHost = b.hazelcastHost;
+    hazelcastPort = b.hazelcastPort;
+    members = List.copyOf(b.members);
+    hazelcastProperties = Map.copyOf(b.hazelcastProperties);
+    clientPort = b.clientPort;
+    backupCount = b.backupCount;
+    maxClockOffsetMs = b.maxClockOffsetMs;
+    maxFrameBytes = b.maxFrameBytes;
+  }
+
+  /** Reads and validates a YAML file. */
+  public static PeerConfig load(Path file) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new ConfigException(file.toString(), List.of("cannot read the file: " + e));
+    }
+    return parse(text, file.toString());
+  }
+
+  /**
+   * Parses and validates YAML text.
+   *
+   * @param source names the text in error messages (a file name)
+   */
+  public static PeerConfig parse(String yaml, String source) {
+    return PeerConfigYaml.read(yaml, source);
+  }
+
+  /** A builder with every option at its default and no region. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this configuration's values. */
+  public Builder toBuilder() {
+    Builder b = new Builder().region(region).hazelcastHost(hazelcastHost)
+        .hazelcastPort(hazelcastPort).members(members).hazelcastProperties(hazelcastProperties)
+        .clientPort(clientPort).backupCount(backupCount).maxClockOffsetMs(maxClockOffsetMs)
+        .maxFrameBytes(maxFrameBytes);
+    b.name = explicitName;
+    return b;
+  }
+
+  /** The region's name. */
+  public String region() {
+    return region;
+  }
+
+  /** The peer's name: as configured, else {@code hazelcast.host:hazelcast.port}. */
+  public String name() {
+    return explicitName != null ? explicitName : hazelcastHost + ":" + hazelcastPort;
+  }
+
+  /** Whether {@code name} was set rather than defaulted. */
+  public boolean hasExplicitName() {
+    return explicitName != null;
+  }
+
+  /** The address the Hazelcast member binds to. */
+  public String hazelcastHost() {
+    return hazelcastHost;
+  }
+
+  /** The Hazelcast member's port; 0 means "pick a free one at start". */
+  public int hazelcastPort() {
+    return hazelcastPort;
+  }
+
+  /** The region's members as {@code host:port}, possibly empty. */
+  public List<String> members() {
+    return members;
+  }
+
+  /** Extra Hazelcast properties. */
+  public Map<String, String> hazelcastProperties() {
+    return hazelcastProperties;
+  }
+
+  /** The driver-protocol port; 0 means ephemeral. */
+  public int clientPort() {
+    return clientPort;
+  }
+
+  /** Synchronous backups per partition, at least 1. */
+  public int backupCount() {
+    return backupCount;
+  }
+
+  /** The tolerated clock offset in milliseconds. */
+  public long maxClockOffsetMs() {
+    return maxClockOffsetMs;
+  }
+
+  /** The largest driver-protocol frame in bytes. */
+  public int maxFrameBytes() {
+    return maxFrameBytes;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof PeerConfig c && region.equals(c.region)
+        && Objects.equals(explicitName, c.explicitName) && hazelcastHost.equals(c.hazelcastHost)
+        && hazelcastPort == c.hazelcastPort && members.equals(c.members)
+        && hazelcastProperties.equals(c.hazelcastProperties) && clientPort == c.clientPort
+        && backupCount == c.backupCount && maxClockOffsetMs == c.maxClockOffsetMs
+        && maxFrameBytes == c.maxFrameBytes;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(region, explicitName, hazelcastHost, hazelcastPort, members,
+        hazelcastProperties, clientPort, backupCount, maxClockOffsetMs, maxFrameBytes);
+  }
+
+  @Override
+  public String toString() {
+    return "PeerConfig{region=" + region + ", name=" + name() + ", hazelcast=" + hazelcastHost
+        + ":" + hazelcastPort + ", members=" + members + ", clientPort=" + clientPort
+        + ", backupCount=" + backupCount + ", maxClockOffsetMs=" + maxClockOffsetMs
+        + ", maxFrameBytes=" + maxFrameBytes + ", hazelcastProperties=" + hazelcastProperties
+        + "}";
+  }
+
+  /**
+   * Collects options; {@link #build()} validates them all at once. Not thread-safe; setters
+   * accept anything and leave checking to {@code build()}.
+   */
+  public static final class Builder {
+    private String region;
+    private String name;
+    private String hazelcastHost = DEFAULT_HAZELCAST_HOST;
+    private int hazelcastPort = DEFAULT_HAZELCAST_PORT;
+    private List<String> members = new ArrayList<>();
+    private Map<String, String> hazelcastProperties = new LinkedHashMap<>();
+    private int clientPort = DEFAULT_CLIENT_PORT;
+    private int backupCount = DEFAULT_BACKUP_COUNT;
+    private long maxClockOffsetMs = DEFAULT_MAX_CLOCK_OFFSET_MS;
+    private int maxFrameBytes = DEFAULT_MAX_FRAME_BYTES;
+
+    private Builder() {}
+
+    /** Sets {@code region} (required). */
+    public Builder region(String region) {
+      this.region = region;
+      return this;
+    }
+
+    /** Sets {@code name}; null restores the default. */
+    public Builder name(String name) {
+      this.name = name;
+      return this;
+    }
+
+    /** Sets {@code hazelcast.host}. */
+    public Builder hazelcastHost(String host) {
+      this.hazelcastHost = host;
+      return this;
+    }
+
+    /** Sets {@code hazelcast.port}; 0 picks a free port at start. */
+    public Builder hazelcastPort(int port) {
+      this.hazelcastPort = port;
+      return this;
+    }
+
+    /** Sets {@code hazelcast.members}, each {@code host:port}. */
+    public Builder members(List<String> members) {
+      this.members = new ArrayList<>(members);
+      return this;
+    }
+
+    /** Sets one extra Hazelcast property. */
+    public Builder hazelcastProperty(String key, String value) {
+      this.hazelcastProperties.put(key, value);
+      return this;
+    }
+
+    /** Replaces the extra Hazelcast properties. */
+    public Builder hazelcastProperties(Map<String, String> properties) {
+      this.hazelcastProperties = new LinkedHashMap<>(properties);
+      return this;
+    }
+
+    /** Sets {@code clientPort}; 0 is ephemeral. */
+    public Builder clientPort(int port) {
+      this.clientPort = port;
+      return this;
+    }
+
+    /** Sets {@code backupCount}. */
+    public Builder backupCount(int count) {
+      this.backupCount = count;
+      return this;
+    }
+
+    /** Sets {@code maxClockOffsetMs}. */
+    public Builder maxClockOffsetMs(long millis) {
+      this.maxClockOffsetMs = millis;
+      return this;
+    }
+
+    /** Sets {@code maxFrameBytes}. */
+    public Builder maxFrameBytes(int bytes) {
+      this.maxFrameBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Validates every option and builds the configuration.
+     *
+     * @throws ConfigException listing every problem
+     */
+    public PeerConfig build() {
+      return build("configuration", List.of());
+    }
+
+    /** Validates, adding to problems already found while reading {@code source}. */
+    PeerConfig build(String source, List<String> earlier) {
+      List<String> problems = new ArrayList<>(earlier);
+      validate(problems);
+      if (!problems.isEmpty()) {
+        throw new ConfigException(source, problems);
+      }
+      return new PeerConfig(this);
+    }
+
+    private void validate(List<String> problems) {
+      if (region == null || region.isBlank()) {
+        problems.add("region is missing: add 'region: <name>', e.g. 'region: us-east-1'");
+      } else if (!REGION.matcher(region).matches()) {
+        problems.add("region '" + region + "' is not a valid name: use 1-64 letters, digits,"
+            + " '.', '_' or '-', starting with a letter or digit");
+      }
+      if (name != null && name.isBlank()) {
+        problems.add("name is empty: remove it to default to host:port, or set a name");
+      }
+      if (hazelcastHost == null || hazelcastHost.isBlank() || hazelcastHost.contains(" ")) {
+        problems.add("hazelcast.host '" + hazelcastHost + "' is not a host name or address");
+      }
+      checkPort(problems, "hazelcast.port", hazelcastPort, true);
+      checkPort(problems, "clientPort", clientPort, true);
+      for (int i = 0; i < members.size(); i++) {
+        String problem = MemberAddress.problem(members.get(i));
+        if (problem != null) {
+          problems.add("hazelcast.members[" + i + "] " + problem);
+        }
+      }
+      for (Map.Entry<String, String> e : hazelcastProperties.entrySet()) {
+        if (e.getKey() == null || e.getKey().isBlank() || e.getValue() == null) {
+          problems.add("hazelcast.properties has an entry without a name or value: "
+              + e.getKey() + "=" + e.getValue());
+        }
+      }
+      if (backupCount < 1 || backupCount > MAX_BACKUP_COUNT) {
+        problems.add("backupCount " + backupCount + " is out of range: set 1 to "
+            + MAX_BACKUP_COUNT + " (at least one synchronous backup keeps acknowledged writes"
+            + " when a peer dies)");
+      }
+      if (maxClockOffsetMs < 1 || maxClockOffsetMs > 3_600_000) {
+        problems.add("maxClockOffsetMs " + maxClockOffsetMs
+            + " is out of range: set 1 to 3600000 milliseconds (default 500)");
+      }
+      if (maxFrameBytes < 1024 || maxFrameBytes > (1 << 30)) {
+        problems.add("maxFrameBytes " + maxFrameBytes + " is out of range: set 1024 to "
+            + (1 << 30) + " (default " + DEFAULT_MAX_FRAME_BYTES + ")");
+      }
+    }
+
+    private static void checkPort(List<String> problems, String key, int port, boolean zeroOk) {
+      if (port < (zeroOk ? 0 : 1) || port > 65535) {
+        problems.add(key + " " + port + " is out of range: set 1 to 65535"
+            + (zeroOk ? ", or 0 to pick a free port" : ""));
+      }
+    }
+  }
+}

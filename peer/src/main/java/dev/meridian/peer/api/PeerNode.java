@@ -1,0 +1,159 @@
+package dev.meridian.peer.api;
+
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import dev.meridian.peer.internal.clock.HybridClock;
+import dev.meridian.peer.internal.storage.MemberConfig;
+import dev.meridian.peer.internal.storage.StorageRequestHandler;
+import dev.meridian.protocol.error.MeridianException;
+import dev.meridian.protocol.error.SqlState;
+import dev.meridian.protocol.types.Stamp;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One running peer's storage: its Hazelcast member (joined to the region's peer group), its
+ * hybrid clock and the {@link RequestHandler} that serves driver requests from them. The
+ * driver-protocol server and the launcher are built on top of it.
+ *
+ * <p>{@link #start} returns once the member runs and the catalog is loaded. {@link #close()}
+ * leaves the peer group gracefully (Hazelcast first hands this member's partitions to the
+ * others), is idempotent, and makes the handler answer errors. Thread-safe.
+ */
+public final class PeerNode implements AutoCloseable {
+
+  private final PeerConfig config;
+  private final HybridClock clock;
+  private final HazelcastInstance hazelcast;
+  private final ExecutorService blocking;
+  private final StorageRequestHandler handler;
+  private final AtomicInteger closed = new AtomicInteger();
+
+  private PeerNode(PeerConfig config, HybridClock clock, HazelcastInstance hazelcast,
+      ExecutorService blocking, StorageRequestHandler handler) {
+    this.config = config;
+    this.clock = clock;
+    this.hazelcast = hazelcast;
+    this.blocking = blocking;
+    this.handler = handler;
+  }
+
+  /**
+   * Starts the peer's Hazelcast member and joins the region's peer group (blocking, seconds).
+   *
+   * @param config a validated configuration; a {@code hazelcast.port} of 0 is replaced by a
+   *     free port (the effective configuration is {@link #config()})
+   * @throws MeridianException {@code 08001} when the member cannot start (e.g. port in use)
+   */
+  public static PeerNode start(PeerConfig config) {
+    PeerConfig effective = config.hazelcastPort() != 0 ? config
+        : config.toBuilder().hazelcastPort(freePort(config.hazelcastHost())).build();
+    HybridClock clock =
+        new HybridClock(Stamp.regionId(effective.region()), effective.maxClockOffsetMs());
+    HazelcastInstance hazelcast;
+    try {
+      hazelcast = Hazelcast.newHazelcastInstance(MemberConfig.build(effective, clock));
+    } catch (RuntimeException e) {
+      throw new MeridianException(SqlState.CONNECTION_UNABLE_TO_CONNECT,
+          "cannot start the Hazelcast member on " + effective.hazelcastHost() + ":"
+              + effective.hazelcastPort() + ": " + e.getMessage(), e);
+    }
+    ExecutorService blocking = Executors.newFixedThreadPool(2, threads(effective.name()));
+    try {
+      StorageRequestHandler handler = StorageRequestHandler.start(effective.region(),
+          effective.name(), clock, hazelcast, blocking);
+      return new PeerNode(effective, clock, hazelcast, blocking, handler);
+    } catch (RuntimeException e) {
+      blocking.shutdownNow();
+      hazelcast.shutdown();
+      throw e;
+    }
+  }
+
+  /** The effective configuration (with the Hazelcast port actually used). */
+  public PeerConfig config() {
+    return config;
+  }
+
+  /** The region's name. */
+  public String region() {
+    return config.region();
+  }
+
+  /** The region's id as used in stamps ({@link Stamp#regionId(String)}). */
+  public int regionId() {
+    return clock.regionId();
+  }
+
+  /** The peer's name. */
+  public String name() {
+    return config.name();
+  }
+
+  /** The handler serving driver requests; valid until {@link #close()}. */
+  public RequestHandler handler() {
+    return handler;
+  }
+
+  /** The peer's hybrid logical clock (internal type: for replication and metrics). */
+  public HybridClock clock() {
+    return clock;
+  }
+
+  /** The embedded Hazelcast member (internal: for replication and tests only). */
+  public HazelcastInstance hazelcast() {
+    return hazelcast;
+  }
+
+  /** The address the Hazelcast member listens on. */
+  public InetSocketAddress hazelcastAddress() {
+    return new InetSocketAddress(config.hazelcastHost(), config.hazelcastPort());
+  }
+
+  /** Leaves the peer group gracefully; idempotent. */
+  @Override
+  public void close() {
+    if (closed.getAndIncrement() != 0) {
+      return;
+    }
+    try {
+      handler.close();
+    } catch (RuntimeException e) {
+      // The member may already be gone (terminated in a test, or lost); closing goes on.
+    }
+    blocking.shutdown();
+    hazelcast.shutdown();
+    try {
+      blocking.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static int freePort(String host) {
+    // Hazelcast needs a concrete port; another process may take this one before the member
+    // binds it, in which case start fails with 08001 and the caller may retry.
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new MeridianException(SqlState.CONNECTION_UNABLE_TO_CONNECT,
+          "cannot find a free port on " + host + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static ThreadFactory threads(String peerName) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, "meridian-storage-" + peerName + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

@@ -1,0 +1,64 @@
+package dev.meridian.peer.api;
+
+/**
+ * Every option of a peer's YAML configuration, with its key, default and meaning: the one
+ * list that {@link PeerConfig}, its error messages and the documentation draw from.
+ *
+ * <p>Nested keys are written with dots ({@code hazelcast.port} is {@code port:} under
+ * {@code hazelcast:}).
+ */
+public enum PeerOption {
+  /** The region this peer belongs to. */
+  REGION("region", null, "the region this peer serves, e.g. us-east-1; required"),
+  /** The peer's name. */
+  NAME("name", "<hazelcast.host>:<hazelcast.port>", "the peer's name in logs and Pong answers"),
+  /** The address the Hazelcast member binds to and announces. */
+  HAZELCAST_HOST("hazelcast.host", PeerConfig.DEFAULT_HAZELCAST_HOST,
+      "the address the peer's Hazelcast member binds to and announces to the others"),
+  /** The Hazelcast member's port. */
+  HAZELCAST_PORT("hazelcast.port", String.valueOf(PeerConfig.DEFAULT_HAZELCAST_PORT),
+      "the Hazelcast member's port, 1-65535; 0 picks a free port at start"),
+  /** The other peers of the region. */
+  HAZELCAST_MEMBERS("hazelcast.members", "[]",
+      "host:port of the region's peers' Hazelcast members (TCP-IP join; may include this one)"),
+  /** Extra Hazelcast properties. */
+  HAZELCAST_PROPERTIES("hazelcast.properties", "{}",
+      "extra Hazelcast system properties, name: value (advanced tuning)"),
+  /** The driver-protocol port. */
+  CLIENT_PORT("clientPort", String.valueOf(PeerConfig.DEFAULT_CLIENT_PORT),
+      "the port drivers connect to, 1-65535; 0 picks a free port at start"),
+  /** Synchronous backups per partition. */
+  BACKUP_COUNT("backupCount", String.valueOf(PeerConfig.DEFAULT_BACKUP_COUNT),
+      "synchronous backup copies of every row inside the region, 1-6"),
+  /** Tolerated clock offset. */
+  MAX_CLOCK_OFFSET_MS("maxClockOffsetMs", String.valueOf(PeerConfig.DEFAULT_MAX_CLOCK_OFFSET_MS),
+      "how far (ms) a received stamp may be ahead of local time before it counts as clock skew"),
+  /** Largest frame. */
+  MAX_FRAME_BYTES("maxFrameBytes", String.valueOf(PeerConfig.DEFAULT_MAX_FRAME_BYTES),
+      "the largest driver-protocol frame accepted, in bytes (1 KiB to 1 GiB)");
+
+  private final String key;
+  private final String defaultValue;
+  private final String description;
+
+  PeerOption(String key, String defaultValue, String description) {
+    this.key = key;
+    this.defaultValue = defaultValue;
+    this.description = description;
+  }
+
+  /** The YAML key, dotted for nested keys. */
+  public String key() {
+    return key;
+  }
+
+  /** The default as text, or null when the option is required. */
+  public String defaultValue() {
+    return defaultValue;
+  }
+
+  /** What the option does. */
+  public String description() {
+    return description;
+  }
+}

@@ -1,0 +1,16 @@
+package dev.meridian.peer.internal.server;
+
+import dev.meridian.protocol.wire.Request;
+import dev.meridian.protocol.wire.Response;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * What the driver-protocol server asks to answer a request. Implementations are thread-safe,
+ * never block the calling (event-loop) thread, and never complete exceptionally: a failure is a
+ * {@link Response.Error}.
+ */
+@FunctionalInterface
+public interface RequestService {
+  /** Answers one request. */
+  CompletionStage<Response> handle(Request request);
+}

@@ -1,0 +1,238 @@
+package dev.meridian.peer.internal.storage;
+
+import com.hazelcast.core.EntryEvent;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryEvictedListener;
+import com.hazelcast.map.listener.EntryRemovedListener;
+import com.hazelcast.map.listener.EntryUpdatedListener;
+import dev.meridian.protocol.error.MeridianException;
+import dev.meridian.protocol.error.SqlState;
+import dev.meridian.protocol.types.TableSchema;
+import dev.meridian.protocol.wire.Schemas;
+import dev.meridian.protocol.wire.Values;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executor;
+
+/**
+ * The region's table definitions: the {@link IMap} {@value #MAP_NAME} from table name to
+ * encoded {@link TableSchema} (a version byte, then {@link Schemas#write}).
+ *
+ * <p>Each table incarnation gets a fresh random non-zero 64-bit id. Why random rather than a
+ * Hazelcast id generator: ids must also be unique across regions, whose clusters share
+ * nothing, and the CP subsystem is off.
+ *
+ * <p>Lookups by id are served from a local cache kept current by a map listener, reloaded on
+ * a miss. Listener events are asynchronous, so a table dropped through another peer of the
+ * region may still be served here for the few milliseconds until the event arrives. An id seen
+ * dropped is never cached again (ids are never reused). Blocking Hazelcast calls run on the
+ * given executor, never on the caller's thread. Thread-safe.
+ */
+final class Catalog {
+
+  /** The name of the catalog map. */
+  static final String MAP_NAME = "meridian.catalog";
+
+  private static final byte ENTRY_VERSION = 1;
+
+  /** The result of a create: whether this call created the table, and the stored definition. */
+  record Created(boolean created, TableSchema schema) {}
+
+  private final IMap<String, byte[]> map;
+  private final TableStore store;
+  private final Executor blocking;
+  private final ConcurrentMap<Long, TableSchema> byId = new ConcurrentHashMap<>();
+  private final Set<Long> dropped = ConcurrentHashMap.newKeySet();
+  private final SecureRandom random = new SecureRandom();
+  private volatile UUID listener;
+
+  Catalog(HazelcastInstance hazelcast, TableStore store, Executor blocking) {
+    this.map = hazelcast.getMap(MAP_NAME);
+    this.store = store;
+    this.blocking = blocking;
+  }
+
+  /** Subscribes to changes, then loads every definition (blocking). */
+  void start() {
+    listener = map.addEntryListener(new Listener(), true);
+    reload();
+  }
+
+  /** Unsubscribes; the catalog must not be used afterwards. */
+  void close() {
+    UUID id = listener;
+    if (id != null) {
+      map.removeEntryListener(id);
+    }
+  }
+
+  /** The definition of a table incarnation, or null when no such table exists (any more). */
+  CompletionStage<TableSchema> byId(long tableId) {
+    TableSchema cached = byId.get(tableId);
+    if (cached != null || dropped.contains(tableId)) {
+      return CompletableFuture.completedFuture(cached);
+    }
+    return CompletableFuture.supplyAsync(() -> {
+      reload();
+      return byId.get(tableId);
+    }, blocking);
+  }
+
+  /** Every definition, sorted by name. */
+  CompletionStage<List<TableSchema>> list() {
+    return CompletableFuture.supplyAsync(this::reload, blocking);
+  }
+
+  /**
+   * Creates a table with a fresh id; the id in {@code schema} is ignored.
+   *
+   * @throws MeridianException {@code 42P07} (in the stage) when the name is taken and
+   *     {@code ifNotExists} is false
+   */
+  CompletionStage<Created> create(TableSchema schema, boolean ifNotExists) {
+    return CompletableFuture.supplyAsync(() -> {
+      TableSchema stored = schema.withTableId(freshId());
+      byte[] existing = map.putIfAbsent(stored.name(), encode(stored));
+      if (existing == null) {
+        remember(stored);
+        return new Created(true, stored);
+      }
+      if (ifNotExists) {
+        return new Created(false, decode(existing));
+      }
+      throw new MeridianException(SqlState.DUPLICATE_TABLE,
+          "table " + schema.name() + " already exists");
+    }, blocking);
+  }
+
+  /**
+   * Drops a table and destroys its rows.
+   *
+   * @return whether a table was dropped
+   * @throws MeridianException {@code 42P01} (in the stage) when there is no such table and
+   *     {@code ifExists} is false
+   */
+  CompletionStage<Boolean> drop(String name, boolean ifExists) {
+    return CompletableFuture.supplyAsync(() -> {
+      byte[] old = map.remove(name);
+      if (old == null) {
+        if (ifExists) {
+          return false;
+        }
+        throw new MeridianException(SqlState.UNDEFINED_TABLE, "table " + name + " does not exist");
+      }
+      TableSchema schema = decode(old);
+      forget(schema.tableId());
+      store.destroy(schema.tableId());
+      return true;
+    }, blocking);
+  }
+
+  private List<TableSchema> reload() {
+    List<TableSchema> all = new ArrayList<>();
+    for (byte[] bytes : map.values()) {
+      TableSchema s = decode(bytes);
+      remember(s);
+      all.add(s);
+    }
+    all.sort(Comparator.comparing(TableSchema::name));
+    return all;
+  }
+
+  private void remember(TableSchema schema) {
+    // Put, then re-check: together with forget's add-then-remove this never leaves a dropped
+    // id cached, whatever the interleaving.
+    byId.put(schema.tableId(), schema);
+    if (dropped.contains(schema.tableId())) {
+      byId.remove(schema.tableId());
+    }
+  }
+
+  private void forget(long tableId) {
+    dropped.add(tableId);
+    byId.remove(tableId);
+  }
+
+  private long freshId() {
+    long id;
+    do {
+      id = random.nextLong();
+    } while (id == 0);
+    return id;
+  }
+
+  static byte[] encode(TableSchema schema) {
+    ByteBuf buf = Unpooled.buffer(64);
+    try {
+      buf.writeByte(ENTRY_VERSION);
+      Schemas.write(buf, schema);
+      byte[] out = new byte[buf.readableBytes()];
+      buf.readBytes(out);
+      return out;
+    } finally {
+      buf.release();
+    }
+  }
+
+  static TableSchema decode(byte[] bytes) {
+    ByteBuf buf = Unpooled.wrappedBuffer(bytes);
+    try {
+      byte version = Values.readByte(buf);
+      if (version != ENTRY_VERSION) {
+        throw Values.corrupt("unknown catalog entry version " + version);
+      }
+      TableSchema schema = Schemas.read(buf);
+      if (buf.isReadable()) {
+        throw Values.corrupt("bytes after the table definition");
+      }
+      return schema;
+    } catch (MeridianException e) {
+      throw new MeridianException(SqlState.INTERNAL_ERROR,
+          "catalog entry is corrupt: " + e.getMessage(), e);
+    } finally {
+      buf.release();
+    }
+  }
+
+  private final class Listener implements EntryAddedListener<String, byte[]>,
+      EntryUpdatedListener<String, byte[]>, EntryRemovedListener<String, byte[]>,
+      EntryEvictedListener<String, byte[]> {
+
+    @Override
+    public void entryAdded(EntryEvent<String, byte[]> event) {
+      remember(decode(event.getValue()));
+    }
+
+    @Override
+    public void entryUpdated(EntryEvent<String, byte[]> event) {
+      TableSchema now = decode(event.getValue());
+      long before = decode(event.getOldValue()).tableId();
+      if (before != now.tableId()) {
+        forget(before);
+      }
+      remember(now);
+    }
+
+    @Override
+    public void entryRemoved(EntryEvent<String, byte[]> event) {
+      forget(decode(event.getOldValue()).tableId());
+    }
+
+    @Override
+    public void entryEvicted(EntryEvent<String, byte[]> event) {
+      forget(decode(event.getOldValue()).tableId());
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package dev.meridian.peer.internal.storage;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.InMemoryFormat;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.NetworkConfig;
+import dev.meridian.peer.api.PeerConfig;
+import dev.meridian.peer.internal.clock.HybridClock;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * Builds the Hazelcast member configuration of a peer: one cluster per region
+ * ({@code meridian-<region>}), TCP-IP join with the configured members and no other discovery,
+ * no CP subsystem, no Jet, slf4j logging, no phone-home, no shutdown hook (the launcher owns
+ * SIGTERM), synchronous backups and binary storage for the catalog and every table map, and
+ * the peer's {@link HybridClock} in the user context for {@link WriteProcessor}.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class MemberConfig {
+  private MemberConfig() {}
+
+  /**
+   * The member configuration for a validated peer configuration.
+   *
+   * @param config the peer's configuration; its {@code hazelcastPort} must be concrete (not 0)
+   * @param clock the peer's clock, shared with the write processors that run on this member
+   */
+  public static Config build(PeerConfig config, HybridClock clock) {
+    if (config.hazelcastPort() == 0) {
+      throw new IllegalArgumentException("pick a concrete Hazelcast port before building");
+    }
+    Config c = new Config();
+    c.setClusterName("meridian-" + config.region());
+    c.setInstanceName("meridian-" + config.region() + "-" + config.hazelcastHost() + "-"
+        + config.hazelcastPort());
+
+    NetworkConfig network = c.getNetworkConfig();
+    network.setPort(config.hazelcastPort()).setPortAutoIncrement(false).setPortCount(1);
+    JoinConfig join = network.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(config.members());
+
+    // Bind to and announce exactly the configured address, not whatever interface Hazelcast
+    // would pick (a laptop's Wi-Fi address, a container's bridge).
+    c.setProperty("hazelcast.local.localAddress", config.hazelcastHost());
+    c.setProperty("hazelcast.socket.bind.any", "false");
+    c.setProperty("hazelcast.logging.type", "slf4j");
+    c.setProperty("hazelcast.phone.home.enabled", "false");
+    c.setProperty("hazelcast.shutdownhook.enabled", "false");
+    // A region's peers sit in one data centre: declare a silent peer dead in seconds, not the
+    // default minute, so its partitions' backups take over while clients are still retrying.
+    c.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+    c.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
+    c.getJetConfig().setEnabled(false);
+    config.hazelcastProperties().forEach(c::setProperty);
+
+    c.addMapConfig(storedMap(Catalog.MAP_NAME, config.backupCount()));
+    c.addMapConfig(storedMap(TableStore.MAP_PATTERN, config.backupCount()));
+
+    c.getSerializationConfig()
+        .addDataSerializableFactory(StorageSerializers.FACTORY_ID, new StorageSerializers());
+
+    ConcurrentMap<String, Object> context = new ConcurrentHashMap<>();
+    context.put(WriteProcessor.CLOCK_KEY, clock);
+    c.setUserContext(context);
+    return c;
+  }
+
+  private static MapConfig storedMap(String name, int backups) {
+    return new MapConfig(name)
+        .setInMemoryFormat(InMemoryFormat.BINARY)
+        .setBackupCount(backups)
+        .setAsyncBackupCount(0)
+        .setReadBackupData(false)
+        .setStatisticsEnabled(true);
+  }
+}

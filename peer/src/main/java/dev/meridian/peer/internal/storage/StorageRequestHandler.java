@@ -1,0 +1,155 @@
+package dev.meridian.peer.internal.storage;
+
+import com.hazelcast.core.HazelcastInstance;
+import dev.meridian.peer.api.RequestHandler;
+import dev.meridian.peer.internal.clock.HybridClock;
+import dev.meridian.protocol.error.MeridianException;
+import dev.meridian.protocol.error.SqlState;
+import dev.meridian.protocol.types.TableSchema;
+import dev.meridian.protocol.wire.Request;
+import dev.meridian.protocol.wire.Response;
+import dev.meridian.protocol.wire.RowOutcome;
+import dev.meridian.protocol.wire.RowWrite;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+
+/**
+ * Answers driver requests from the region's storage: the catalog and the table maps.
+ *
+ * <p>See {@link RequestHandler} for the contract. A write of N rows submits N
+ * {@link WriteProcessor}s at once and answers when all are done; a row that fails checking is
+ * answered {@code FAILED} without touching storage and without affecting the others.
+ * Thread-safe.
+ */
+public final class StorageRequestHandler implements RequestHandler {
+
+  private final String region;
+  private final String peerName;
+  private final HybridClock clock;
+  private final TableStore store;
+  private final Catalog catalog;
+
+  private StorageRequestHandler(String region, String peerName, HybridClock clock,
+      HazelcastInstance hazelcast, Executor blocking) {
+    this.region = region;
+    this.peerName = peerName;
+    this.clock = clock;
+    this.store = new TableStore(hazelcast);
+    this.catalog = new Catalog(hazelcast, store, blocking);
+  }
+
+  /**
+   * Creates a handler on a running member and loads the catalog (blocking).
+   *
+   * @param blocking runs the few blocking Hazelcast calls (catalog changes); never the caller
+   */
+  public static StorageRequestHandler start(String region, String peerName, HybridClock clock,
+      HazelcastInstance hazelcast, Executor blocking) {
+    StorageRequestHandler handler =
+        new StorageRequestHandler(region, peerName, clock, hazelcast, blocking);
+    handler.catalog.start();
+    return handler;
+  }
+
+  /** Stops listening to catalog changes. */
+  public void close() {
+    catalog.close();
+  }
+
+  @Override
+  public CompletionStage<Response> handle(Request request) {
+    CompletionStage<Response> answer;
+    try {
+      answer = dispatch(request);
+    } catch (RuntimeException e) {
+      answer = CompletableFuture.completedFuture(error(e));
+    }
+    return answer.exceptionally(StorageRequestHandler::error);
+  }
+
+  private CompletionStage<Response> dispatch(Request request) {
+    if (request instanceof Request.Ping) {
+      return done(new Response.Pong(region, peerName, clock.now()));
+    } else if (request instanceof Request.GetCatalog) {
+      return catalog.list().thenApply(Response.Catalog::new);
+    } else if (request instanceof Request.CreateTable c) {
+      if (c.schema() == null) {
+        return done(protocolError("CREATE TABLE without a definition"));
+      }
+      return catalog.create(c.schema(), c.ifNotExists())
+          .thenApply(r -> new Response.TableCreated(r.created(), r.schema()));
+    } else if (request instanceof Request.DropTable d) {
+      if (d.name() == null) {
+        return done(protocolError("DROP TABLE without a name"));
+      }
+      return catalog.drop(d.name(), d.ifExists()).thenApply(Response.TableDropped::new);
+    } else if (request instanceof Request.Get g) {
+      if (g.keys() == null) {
+        return done(protocolError("a Get without keys"));
+      }
+      return withTable(g.tableId(), schema -> get(schema, g.keys()));
+    } else if (request instanceof Request.Write w) {
+      if (w.kind() == null || w.rows() == null) {
+        return done(protocolError("a Write without kind or rows"));
+      }
+      return withTable(w.tableId(), schema -> write(schema, w));
+    }
+    return done(protocolError("unknown request " + request));
+  }
+
+  private CompletionStage<Response> withTable(long tableId,
+      java.util.function.Function<TableSchema, CompletionStage<Response>> then) {
+    return catalog.byId(tableId).thenCompose(schema -> schema == null
+        ? done(new Response.Error(SqlState.UNDEFINED_TABLE, "table id " + tableId
+            + " was dropped or re-created; reload the catalog"))
+        : then.apply(schema));
+  }
+
+  private CompletionStage<Response> get(TableSchema schema, List<Object[]> keys) {
+    List<CompletableFuture<Object[]>> rows = new ArrayList<>(keys.size());
+    for (Object[] key : keys) {
+      Object[] canonical = TableKey.coerceOrNull(schema, key);
+      rows.add(canonical == null
+          ? CompletableFuture.completedFuture(null)
+          : store.read(schema, TableKey.encode(canonical)).toCompletableFuture());
+    }
+    return CompletableFuture.allOf(rows.toArray(new CompletableFuture<?>[0]))
+        .thenApply(v -> new Response.Rows(rows.stream().map(CompletableFuture::join).toList()));
+  }
+
+  private CompletionStage<Response> write(TableSchema schema, Request.Write w) {
+    List<CompletableFuture<RowOutcome>> outcomes = new ArrayList<>(w.rows().size());
+    for (RowWrite row : w.rows()) {
+      CompletableFuture<RowOutcome> outcome;
+      try {
+        CheckedWrite checked = CheckedWrite.check(schema, w.kind(), row);
+        outcome = store.write(schema, w.kind(), checked).toCompletableFuture();
+      } catch (MeridianException e) {
+        outcome = CompletableFuture.completedFuture(RowOutcome.failed(e.state(), e.getMessage()));
+      }
+      outcomes.add(outcome.exceptionally(t -> {
+        ErrorStates.Failure f = ErrorStates.of(t);
+        return RowOutcome.failed(f.state(), f.message());
+      }));
+    }
+    return CompletableFuture.allOf(outcomes.toArray(new CompletableFuture<?>[0]))
+        .thenApply(v -> new Response.Written(
+            outcomes.stream().map(CompletableFuture::join).toList()));
+  }
+
+  private static CompletionStage<Response> done(Response response) {
+    return CompletableFuture.completedFuture(response);
+  }
+
+  private static Response protocolError(String message) {
+    return new Response.Error(SqlState.PROTOCOL_VIOLATION, message);
+  }
+
+  private static Response error(Throwable t) {
+    ErrorStates.Failure f = ErrorStates.of(t);
+    return new Response.Error(f.state(), f.message());
+  }
+}

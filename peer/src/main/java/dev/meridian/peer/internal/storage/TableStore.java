@@ -1,0 +1,56 @@
+package dev.meridian.peer.internal.storage;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import dev.meridian.peer.internal.row.RowFormat;
+import dev.meridian.protocol.types.TableSchema;
+import dev.meridian.protocol.wire.RowOutcome;
+import dev.meridian.protocol.wire.WriteKind;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Rows of every table on Hazelcast: one {@link IMap} per table incarnation named
+ * {@code t.<tableId>}, keyed by the canonical key bytes ({@link TableKey}) with the
+ * {@link RowFormat} bytes of the row as value.
+ *
+ * <p>Writes run as a {@link WriteProcessor} on the key's partition owner; reads are plain gets
+ * from the owner. Every call is asynchronous and pipelines with the others. Thread-safe.
+ */
+final class TableStore {
+
+  /** The Hazelcast configuration pattern matching every table map. */
+  static final String MAP_PATTERN = "t.*";
+
+  private final HazelcastInstance hazelcast;
+
+  TableStore(HazelcastInstance hazelcast) {
+    this.hazelcast = hazelcast;
+  }
+
+  /** The map name of a table incarnation. */
+  static String mapName(long tableId) {
+    return "t." + tableId;
+  }
+
+  /** The map holding a table's rows. */
+  IMap<byte[], byte[]> map(long tableId) {
+    return hazelcast.getMap(mapName(tableId));
+  }
+
+  /** Submits one checked row write to its partition owner. */
+  CompletionStage<RowOutcome> write(TableSchema schema, WriteKind kind, CheckedWrite write) {
+    WriteProcessor processor = new WriteProcessor(kind, schema.resolution(), write);
+    return map(schema.tableId()).submitToKey(write.key(), processor).thenApply(WriteResult::outcome);
+  }
+
+  /** Reads one row: its visible values in column order, or null when it is not visible. */
+  CompletionStage<Object[]> read(TableSchema schema, byte[] key) {
+    return map(schema.tableId()).getAsync(key).thenApply(bytes -> bytes == null
+        ? null : RowFormat.decode(bytes).visibleValues(schema.columnCount()));
+  }
+
+  /** Destroys a dropped table's map on every member (blocking). */
+  void destroy(long tableId) {
+    map(tableId).destroy();
+  }
+}

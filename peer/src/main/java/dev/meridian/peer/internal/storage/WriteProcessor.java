@@ -1,0 +1,182 @@
+package dev.meridian.peer.internal.storage;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceAware;
+import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import dev.meridian.peer.internal.clock.HybridClock;
+import dev.meridian.peer.internal.row.Cell;
+import dev.meridian.peer.internal.row.RowFormat;
+import dev.meridian.peer.internal.row.RowMerge;
+import dev.meridian.peer.internal.row.StoredRow;
+import dev.meridian.protocol.error.MeridianException;
+import dev.meridian.protocol.error.SqlState;
+import dev.meridian.protocol.types.ConflictResolution;
+import dev.meridian.protocol.types.Stamp;
+import dev.meridian.protocol.wire.RowOutcome;
+import dev.meridian.protocol.wire.WriteKind;
+import java.io.IOException;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One row write, run by Hazelcast on the partition owner of its key: checks existence, takes a
+ * stamp from the owner's {@link HybridClock} above every stamp the row holds, merges the
+ * write's fragment with {@link RowMerge#merge} and stores the result.
+ *
+ * <p>The backup replicas must hold the same bytes, so {@link #getBackupProcessor()} hands
+ * Hazelcast a {@link BackupWrite} of exactly what was stored, or null when nothing changed
+ * (Hazelcast then sends no backup). Re-running this processor on a backup would take another
+ * stamp there.
+ *
+ * <p>For {@link ConflictResolution#ROW} tables the fragment is the full image of the row after
+ * the write (the visible cells restamped, overlaid with the written ones), because per-row
+ * resolution keeps only the cells of the highest-stamped write.
+ *
+ * <p>Not thread-safe: Hazelcast runs one instance on one partition thread at a time, and a
+ * caller creates one instance per row.
+ */
+final class WriteProcessor implements EntryProcessor<byte[], byte[], WriteResult>,
+    HazelcastInstanceAware, IdentifiedDataSerializable {
+
+  /** Key of the member's {@link HybridClock} in the Hazelcast user context. */
+  static final String CLOCK_KEY = "meridian.clock";
+
+  private static final Logger LOG = LoggerFactory.getLogger(WriteProcessor.class);
+  private static final WriteKind[] KINDS = WriteKind.values();
+  private static final ConflictResolution[] RESOLUTIONS = ConflictResolution.values();
+
+  private WriteKind kind;
+  private ConflictResolution resolution;
+  private int[] columns;
+  private byte[][] values;
+
+  private transient HybridClock clock;
+  private transient byte[] stored;
+
+  /** For deserialization. */
+  WriteProcessor() {}
+
+  WriteProcessor(WriteKind kind, ConflictResolution resolution, CheckedWrite write) {
+    this.kind = kind;
+    this.resolution = resolution;
+    this.columns = write.columns();
+    this.values = write.values();
+  }
+
+  @Override
+  public void setHazelcastInstance(HazelcastInstance instance) {
+    clock = (HybridClock) instance.getUserContext().get(CLOCK_KEY);
+  }
+
+  @Override
+  public WriteResult process(Map.Entry<byte[], byte[]> entry) {
+    stored = null;
+    try {
+      return new WriteResult(apply(entry));
+    } catch (MeridianException e) {
+      // Thrown exceptions would travel back by Java serialization; an outcome is cleaner.
+      LOG.error("write of a {} row failed on the partition owner", kind, e);
+      return new WriteResult(RowOutcome.failed(e.state(), e.getMessage()));
+    }
+  }
+
+  private RowOutcome apply(Map.Entry<byte[], byte[]> entry) {
+    if (clock == null) {
+      throw new MeridianException(SqlState.INTERNAL_ERROR,
+          "the Hazelcast member has no Meridian clock in its user context");
+    }
+    byte[] old = entry.getValue();
+    StoredRow row = old == null ? StoredRow.EMPTY : RowFormat.decode(old);
+    boolean visible = row.isVisible();
+    if (kind == WriteKind.INSERT && visible) {
+      return RowOutcome.duplicate();
+    }
+    if ((kind == WriteKind.UPDATE || kind == WriteKind.DELETE) && !visible) {
+      return RowOutcome.notFound();
+    }
+    Stamp stamp = clock.stampAfter(row.maxStamp());
+    StoredRow merged = RowMerge.merge(row, fragment(row, stamp), resolution);
+    byte[] bytes = RowFormat.encode(merged);
+    entry.setValue(bytes);
+    stored = bytes;
+    return RowOutcome.applied(stamp);
+  }
+
+  private StoredRow fragment(StoredRow row, Stamp stamp) {
+    if (kind == WriteKind.DELETE) {
+      return StoredRow.deleted(stamp);
+    }
+    if (resolution != ConflictResolution.ROW) {
+      return StoredRow.written(stamp, columns, values);
+    }
+    Map<Integer, byte[]> image = new TreeMap<>();
+    for (Cell c : row.visibleCells()) {
+      image.put(c.column(), c.encodedValue());
+    }
+    for (int i = 0; i < columns.length; i++) {
+      image.put(columns[i], values[i]);
+    }
+    int[] cols = new int[image.size()];
+    byte[][] vals = new byte[image.size()][];
+    int i = 0;
+    for (Map.Entry<Integer, byte[]> e : image.entrySet()) {
+      cols[i] = e.getKey();
+      vals[i] = e.getValue();
+      i++;
+    }
+    return StoredRow.written(stamp, cols, vals);
+  }
+
+  @Override
+  public EntryProcessor<byte[], byte[], WriteResult> getBackupProcessor() {
+    // Called after process(), possibly more than once; must not change state.
+    return stored == null ? null : new BackupWrite(stored);
+  }
+
+  @Override
+  public int getFactoryId() {
+    return StorageSerializers.FACTORY_ID;
+  }
+
+  @Override
+  public int getClassId() {
+    return StorageSerializers.WRITE_PROCESSOR;
+  }
+
+  @Override
+  public void writeData(ObjectDataOutput out) throws IOException {
+    out.writeByte(kind.ordinal());
+    out.writeByte(resolution.ordinal());
+    out.writeInt(columns.length);
+    for (int i = 0; i < columns.length; i++) {
+      out.writeInt(columns[i]);
+      out.writeByteArray(values[i]);
+    }
+  }
+
+  @Override
+  public void readData(ObjectDataInput in) throws IOException {
+    int k = in.readByte();
+    int r = in.readByte();
+    if (k < 0 || k >= KINDS.length || r < 0 || r >= RESOLUTIONS.length) {
+      throw new IOException("bad write processor header " + k + "/" + r);
+    }
+    kind = KINDS[k];
+    resolution = RESOLUTIONS[r];
+    int n = in.readInt();
+    if (n < 0) {
+      throw new IOException("negative cell count " + n);
+    }
+    columns = new int[n];
+    values = new byte[n][];
+    for (int i = 0; i < n; i++) {
+      columns[i] = in.readInt();
+      values[i] = in.readByteArray();
+    }
+  }
+}

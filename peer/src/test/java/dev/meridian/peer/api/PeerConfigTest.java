@@ -1,0 +1,197 @@
+package dev.meridian.peer.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.meridian.protocol.error.SqlState;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PeerConfigTest {
+
+  @Test
+  void minimalFileTakesEveryDefault() {
+    PeerConfig c = PeerConfig.parse("region: us-east-1\n", "peer.yaml");
+    assertEquals("us-east-1", c.region());
+    assertEquals("127.0.0.1:5701", c.name());
+    assertFalse(c.hasExplicitName());
+    assertEquals("127.0.0.1", c.hazelcastHost());
+    assertEquals(5701, c.hazelcastPort());
+    assertEquals(List.of(), c.members());
+    assertEquals(7400, c.clientPort());
+    assertEquals(1, c.backupCount());
+    assertEquals(500, c.maxClockOffsetMs());
+    assertEquals(16 << 20, c.maxFrameBytes());
+  }
+
+  @Test
+  void fullFileSetsEveryOption(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("peer.yaml");
+    Files.writeString(file, """
+        region: eu-west-1
+        name: peer-a
+        hazelcast:
+          host: 10.0.0.5
+          port: 5801
+          members: [10.0.0.5:5801, "[::1]:5802"]
+          properties:
+            hazelcast.wait.seconds.before.join: 0
+        clientPort: 0
+        backupCount: 2
+        maxClockOffsetMs: 250
+        maxFrameBytes: 1048576
+        """);
+    PeerConfig c = PeerConfig.load(file);
+    assertEquals("eu-west-1", c.region());
+    assertEquals("peer-a", c.name());
+    assertEquals("10.0.0.5", c.hazelcastHost());
+    assertEquals(5801, c.hazelcastPort());
+    assertEquals(List.of("10.0.0.5:5801", "[::1]:5802"), c.members());
+    assertEquals(Map.of("hazelcast.wait.seconds.before.join", "0"), c.hazelcastProperties());
+    assertEquals(0, c.clientPort());
+    assertEquals(2, c.backupCount());
+    assertEquals(250, c.maxClockOffsetMs());
+    assertEquals(1 << 20, c.maxFrameBytes());
+    assertEquals(c, c.toBuilder().build());
+  }
+
+  @Test
+  void singleMemberMayBeWrittenWithoutAList() {
+    PeerConfig c = PeerConfig.parse("region: r\nhazelcast:\n  members: 127.0.0.1:5701\n", "x");
+    assertEquals(List.of("127.0.0.1:5701"), c.members());
+  }
+
+  @Test
+  void unknownKeysAreNamedWithTheirPositionAndTheAllowedKeys() {
+    ConfigException e = assertThrows(ConfigException.class, () -> PeerConfig.parse("""
+        region: us-east-1
+        clinetPort: 7401
+        hazelcast:
+          prot: 5702
+        """, "peer.yaml"));
+    assertEquals(SqlState.INVALID_PARAMETER_VALUE, e.state());
+    assertEquals(2, e.problems().size(), e.getMessage());
+    assertTrue(e.problems().get(0).startsWith("line 2, column 13: unknown key 'clinetPort'"),
+        e.getMessage());
+    assertTrue(e.problems().get(0).contains("clientPort"), e.getMessage());
+    assertTrue(e.problems().get(1).startsWith("line 4, column 9: unknown key 'hazelcast.prot'"),
+        e.getMessage());
+    assertTrue(e.problems().get(1).contains("under 'hazelcast' are [host, members, port,"
+        + " properties]"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("peer.yaml: 2 problems in the peer configuration:"));
+  }
+
+  @Test
+  void unknownNestedSectionIsNamed() {
+    ConfigException e = assertThrows(ConfigException.class, () -> PeerConfig.parse("""
+        region: r
+        replication:
+          links: 3
+        """, "peer.yaml"));
+    assertEquals(1, e.problems().size(), e.getMessage());
+    assertTrue(e.problems().get(0).contains("unknown key 'replication'"), e.getMessage());
+  }
+
+  @Test
+  void badYamlShowsLineAndColumn() {
+    ConfigException e = assertThrows(ConfigException.class, () -> PeerConfig.parse("""
+        region: us-east-1
+        clientPort: 7400: 1
+        """, "peer.yaml"));
+    assertEquals(1, e.problems().size(), e.getMessage());
+    assertTrue(e.problems().get(0).matches("line 2, column \\d+: .+"), e.getMessage());
+  }
+
+  @Test
+  void duplicateKeysAreRejected() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> PeerConfig.parse("region: a\nregion: b\n", "peer.yaml"));
+    assertTrue(e.problems().get(0).startsWith("line 2, column"), e.getMessage());
+    assertTrue(e.problems().get(0).contains("region"), e.getMessage());
+  }
+
+  @Test
+  void missingRegionSaysWhatToAdd() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> PeerConfig.parse("clientPort: 7400\n", "peer.yaml"));
+    assertEquals(List.of("region is missing: add 'region: <name>', e.g. 'region: us-east-1'"),
+        e.problems());
+  }
+
+  @Test
+  void emptyFileSaysWhatItNeeds() {
+    ConfigException e = assertThrows(ConfigException.class, () -> PeerConfig.parse("", "p"));
+    assertTrue(e.problems().get(0).contains("region"), e.getMessage());
+  }
+
+  @Test
+  void everyProblemIsReportedAtOnce() {
+    ConfigException e = assertThrows(ConfigException.class, () -> PeerConfig.parse("""
+        hazelcast:
+          port: 70000
+          members: [nonsense, "10.0.0.1:0"]
+        clientPort: abc
+        backupCount: 0
+        maxFrameBytes: 10
+        """, "peer.yaml"));
+    List<String> p = e.problems();
+    assertEquals(7, p.size(), e.getMessage());
+    assertTrue(p.get(0).startsWith("line 4, column 13: 'clientPort' must be a whole number,"
+        + " not 'abc'"), e.getMessage());
+    assertTrue(p.contains("region is missing: add 'region: <name>', e.g. 'region: us-east-1'"));
+    assertTrue(p.stream().anyMatch(s -> s.startsWith("hazelcast.port 70000 is out of range")));
+    assertTrue(p.stream().anyMatch(s -> s.startsWith("hazelcast.members[0] 'nonsense' is not"
+        + " host:port")));
+    assertTrue(p.stream().anyMatch(s -> s.startsWith("hazelcast.members[1] '10.0.0.1:0' has"
+        + " port 0")));
+    assertTrue(p.stream().anyMatch(s -> s.startsWith("backupCount 0 is out of range")));
+    assertTrue(p.stream().anyMatch(s -> s.startsWith("maxFrameBytes 10 is out of range")));
+  }
+
+  @Test
+  void wrongShapesAreNamed() {
+    ConfigException e = assertThrows(ConfigException.class, () -> PeerConfig.parse("""
+        region: r
+        hazelcast: 5701
+        backupCount: [1, 2]
+        """, "peer.yaml"));
+    assertEquals(2, e.problems().size(), e.getMessage());
+    assertTrue(e.problems().get(0).contains("'hazelcast' must be a mapping of keys, not a number"),
+        e.getMessage());
+    assertTrue(e.problems().get(1).contains("'backupCount' must be a whole number, not a list"),
+        e.getMessage());
+  }
+
+  @Test
+  void missingFileIsAConfigProblem(@TempDir Path dir) {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> PeerConfig.load(dir.resolve("absent.yaml")));
+    assertTrue(e.getMessage().contains("cannot read the file"), e.getMessage());
+  }
+
+  @Test
+  void builderValidatesLikeTheFile() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> PeerConfig.builder().region("bad region").clientPort(-1).build());
+    assertEquals(2, e.problems().size(), e.getMessage());
+    assertTrue(e.getMessage().startsWith("configuration: 2 problems"), e.getMessage());
+
+    PeerConfig c = PeerConfig.builder().region("r").hazelcastPort(0).clientPort(0)
+        .members(List.of("127.0.0.1:5701")).hazelcastProperty("a", "b").build();
+    assertEquals(0, c.hazelcastPort());
+    assertEquals("r", c.toBuilder().build().region());
+  }
+
+  @Test
+  void everyOptionIsListedOnce() {
+    assertEquals(10, PeerOption.values().length);
+    assertEquals(null, PeerOption.REGION.defaultValue());
+    assertEquals("7400", PeerOption.CLIENT_PORT.defaultValue());
+  }
+}
