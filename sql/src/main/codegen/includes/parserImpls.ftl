@@ -1,0 +1,123 @@
+<#--
+  Meridian's additions to Calcite's grammar: CREATE TABLE and DROP TABLE.
+  The SqlNode classes they build live in dev.meridian.sql.internal.parser.
+-->
+
+boolean IfNotExistsOpt() :
+{
+}
+{
+    // Three tokens so that a table called IF still parses.
+    LOOKAHEAD(3) <IF> <NOT> <EXISTS> { return true; }
+|
+    { return false; }
+}
+
+boolean IfExistsOpt() :
+{
+}
+{
+    LOOKAHEAD(2) <IF> <EXISTS> { return true; }
+|
+    { return false; }
+}
+
+/**
+ * CREATE TABLE [IF NOT EXISTS] name ( element, ... ) [WITH ( option = 'value', ... )]
+ * where an element is a column declaration or a table-level PRIMARY KEY constraint.
+ */
+SqlCreate SqlCreateTable(Span s, boolean replace) :
+{
+    final boolean ifNotExists;
+    final SqlIdentifier id;
+    final Span elementSpan;
+    final List<SqlNode> elements = new ArrayList<SqlNode>();
+    SqlNodeList tableOptions = SqlNodeList.EMPTY;
+}
+{
+    <TABLE> ifNotExists = IfNotExistsOpt() id = CompoundIdentifier()
+    <LPAREN> { elementSpan = span(); }
+    TableElement(elements)
+    ( <COMMA> TableElement(elements) )*
+    <RPAREN>
+    [ tableOptions = TableOptions() ]
+    {
+        return new SqlCreateTable(s.end(this), replace, ifNotExists, id,
+            new SqlNodeList(elements, elementSpan.end(this)), tableOptions);
+    }
+}
+
+void TableElement(List<SqlNode> list) :
+{
+    final SqlIdentifier id;
+    final Token typeStart;
+    SqlDataTypeSpec type;
+    Boolean nullable = null;
+    boolean primaryKey = false;
+    final Span s = Span.of();
+    SqlIdentifier name = null;
+    final SqlNodeList columns;
+}
+{
+    id = SimpleIdentifier() { s.add(id); typeStart = getToken(1); }
+    type = DataType() {
+        // ROW and MAP type specs start at their last token; make the span cover the whole type.
+        type = (SqlDataTypeSpec) type.clone(
+            new SqlParserPos(typeStart.beginLine, typeStart.beginColumn)
+                .plus(type.getParserPosition()));
+    }
+    [
+        <NULL> { nullable = Boolean.TRUE; }
+    |
+        <NOT> <NULL> { nullable = Boolean.FALSE; }
+    ]
+    [ <PRIMARY> <KEY> { primaryKey = true; } ]
+    {
+        list.add(new SqlColumnDeclaration(s.end(this), id, type, nullable, primaryKey));
+    }
+|
+    [ <CONSTRAINT> { s.add(this); } name = SimpleIdentifier() ]
+    <PRIMARY> { s.add(this); } <KEY>
+    columns = ParenthesizedSimpleIdentifierList()
+    {
+        list.add(new SqlPrimaryKey(s.end(this), name, columns));
+    }
+}
+
+SqlNodeList TableOptions() :
+{
+    final Span s;
+    final List<SqlNode> list = new ArrayList<SqlNode>();
+}
+{
+    <WITH> { s = span(); }
+    <LPAREN> TableOption(list) ( <COMMA> TableOption(list) )* <RPAREN>
+    {
+        return new SqlNodeList(list, s.end(this));
+    }
+}
+
+void TableOption(List<SqlNode> list) :
+{
+    final SqlIdentifier key;
+    final SqlNode value;
+}
+{
+    key = SimpleIdentifier() <EQ> value = StringLiteral()
+    {
+        list.add(new SqlTableOption(Span.of(key, value).pos(), key, value));
+    }
+}
+
+/** DROP TABLE [IF EXISTS] name. */
+SqlDrop SqlDropTable(Span s, boolean replace) :
+{
+    final boolean ifExists;
+    final SqlIdentifier id;
+}
+{
+    <TABLE> ifExists = IfExistsOpt() id = CompoundIdentifier()
+    {
+        return new SqlDropTable(s.end(this), ifExists, id);
+    }
+}

@@ -1,0 +1,160 @@
+package dev.meridian.sql.internal;
+
+import dev.meridian.protocol.error.SqlState;
+import dev.meridian.protocol.types.ColumnDef;
+import dev.meridian.protocol.types.ColumnType;
+import dev.meridian.protocol.types.ConflictResolution;
+import dev.meridian.protocol.types.TableSchema;
+import dev.meridian.sql.api.Catalog;
+import dev.meridian.sql.api.Plan;
+import dev.meridian.sql.internal.parser.SqlColumnDeclaration;
+import dev.meridian.sql.internal.parser.SqlCreateTable;
+import dev.meridian.sql.internal.parser.SqlDropTable;
+import dev.meridian.sql.internal.parser.SqlPrimaryKey;
+import dev.meridian.sql.internal.parser.SqlTableOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlLiteral;
+import org.apache.calcite.sql.SqlNode;
+
+/**
+ * Plans {@code CREATE TABLE} and {@code DROP TABLE}.
+ *
+ * <p>CREATE TABLE does not consult the catalog: whether the table already exists is decided by
+ * the peer that runs the plan ({@code 42P07} there), so the plan stays valid however the
+ * catalog changes. DROP TABLE of an unknown table without IF EXISTS fails here with
+ * {@code 42P01}.
+ */
+final class DdlPlanner {
+  /** The one table option: {@code WITH (conflict_resolution = 'cell' | 'row')}. */
+  static final String CONFLICT_RESOLUTION = "CONFLICT_RESOLUTION";
+
+  private final SourceText text;
+
+  DdlPlanner(SourceText text) {
+    this.text = text;
+  }
+
+  Plan.CreateTable create(SqlCreateTable create) {
+    if (create.getReplace()) {
+      throw SourceText.error(SqlState.FEATURE_NOT_SUPPORTED,
+          "CREATE OR REPLACE TABLE is not supported", create);
+    }
+    String name = TableRef.tableName(create.name());
+    List<SqlColumnDeclaration> declarations = new ArrayList<>();
+    Map<String, Integer> columnIndex = new HashMap<>();
+    SqlNode keyDeclaration = null;
+    List<SqlIdentifier> keyNames = List.of();
+    for (SqlNode element : create.elements()) {
+      if (element instanceof SqlColumnDeclaration column) {
+        String columnName = column.name().getSimple();
+        if (columnIndex.putIfAbsent(columnName, declarations.size()) != null) {
+          throw SourceText.error(SqlState.DUPLICATE_COLUMN, "column " + columnName
+              + " is declared twice", column);
+        }
+        declarations.add(column);
+      }
+      if (element instanceof SqlPrimaryKey || isInlineKey(element)) {
+        if (keyDeclaration != null) {
+          throw SourceText.error(SqlState.SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION, "table " + name
+              + " declares PRIMARY KEY twice; declare a composite key once, as PRIMARY KEY (a, b)",
+              element);
+        }
+        keyDeclaration = element;
+        keyNames = element instanceof SqlPrimaryKey pk ? identifiers(pk)
+            : List.of(((SqlColumnDeclaration) element).name());
+      }
+    }
+    if (keyDeclaration == null) {
+      throw SourceText.error(SqlState.SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION, "table " + name
+          + " has no primary key; declare one with PRIMARY KEY", create.name());
+    }
+    List<Integer> key = keyColumns(name, keyNames, columnIndex);
+    List<ColumnDef> columns = new ArrayList<>(declarations.size());
+    for (int i = 0; i < declarations.size(); i++) {
+      columns.add(column(declarations.get(i), key.contains(i)));
+    }
+    ConflictResolution resolution = resolution(create);
+    return new Plan.CreateTable(new TableSchema(0, name, columns, key, resolution),
+        create.ifNotExists);
+  }
+
+  Plan.DropTable drop(SqlDropTable drop, Catalog catalog) {
+    String name = TableRef.tableName(drop.name());
+    if (!drop.ifExists && catalog.table(name) == null) {
+      throw SourceText.error(SqlState.UNDEFINED_TABLE, "table " + name + " does not exist",
+          drop.name());
+    }
+    return new Plan.DropTable(name, drop.ifExists);
+  }
+
+  private static boolean isInlineKey(SqlNode element) {
+    return element instanceof SqlColumnDeclaration column && column.primaryKey();
+  }
+
+  private static List<SqlIdentifier> identifiers(SqlPrimaryKey key) {
+    List<SqlIdentifier> ids = new ArrayList<>(key.columns().size());
+    for (SqlNode node : key.columns()) {
+      ids.add((SqlIdentifier) node);
+    }
+    return ids;
+  }
+
+  private static List<Integer> keyColumns(String table, List<SqlIdentifier> names,
+      Map<String, Integer> columnIndex) {
+    List<Integer> key = new ArrayList<>(names.size());
+    for (SqlIdentifier id : names) {
+      Integer index = columnIndex.get(id.getSimple());
+      if (index == null) {
+        throw SourceText.error(SqlState.UNDEFINED_COLUMN, "primary key column " + id.getSimple()
+            + " is not a column of table " + table, id);
+      }
+      if (key.contains(index)) {
+        throw SourceText.error(SqlState.DUPLICATE_COLUMN, "column " + id.getSimple()
+            + " appears twice in the primary key", id);
+      }
+      key.add(index);
+    }
+    return key;
+  }
+
+  private ColumnDef column(SqlColumnDeclaration declaration, boolean isKey) {
+    String name = declaration.name().getSimple();
+    if (isKey && Boolean.TRUE.equals(declaration.nullable())) {
+      throw SourceText.error(SqlState.SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION, "key column " + name
+          + " cannot be declared NULL", declaration);
+    }
+    ColumnType type = TypeMapping.columnType(declaration.type(), text);
+    boolean nullable = !isKey && !Boolean.FALSE.equals(declaration.nullable());
+    return new ColumnDef(name, type, nullable);
+  }
+
+  private static ConflictResolution resolution(SqlCreateTable create) {
+    ConflictResolution resolution = null;
+    for (SqlNode node : create.options()) {
+      SqlTableOption option = (SqlTableOption) node;
+      String key = option.key().getSimple();
+      if (!key.toUpperCase(Locale.ROOT).equals(CONFLICT_RESOLUTION)) {
+        throw SourceText.error(SqlState.SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION, "unknown table"
+            + " option " + key + "; the only option is conflict_resolution", option.key());
+      }
+      if (resolution != null) {
+        throw SourceText.error(SqlState.SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION, "table option "
+            + key + " is given twice", option.key());
+      }
+      String value = option.value() instanceof SqlLiteral literal
+          ? literal.getValueAs(String.class) : String.valueOf(option.value());
+      resolution = switch (value.strip().toLowerCase(Locale.ROOT)) {
+        case "cell" -> ConflictResolution.CELL;
+        case "row" -> ConflictResolution.ROW;
+        default -> throw SourceText.error(SqlState.INVALID_PARAMETER_VALUE, "conflict_resolution"
+            + " must be 'cell' or 'row', not '" + value + "'", option.value());
+      };
+    }
+    return resolution == null ? ConflictResolution.CELL : resolution;
+  }
+}

@@ -1,0 +1,74 @@
+package dev.meridian.sql.internal;
+
+import dev.meridian.protocol.error.MeridianException;
+import dev.meridian.protocol.error.SqlState;
+import dev.meridian.sql.api.Catalog;
+import dev.meridian.sql.api.Plan;
+import dev.meridian.sql.internal.parser.SqlCreateTable;
+import dev.meridian.sql.internal.parser.SqlDropTable;
+import java.util.Locale;
+import org.apache.calcite.sql.SqlDelete;
+import org.apache.calcite.sql.SqlInsert;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlOrderBy;
+import org.apache.calcite.sql.SqlSelect;
+import org.apache.calcite.sql.SqlUpdate;
+
+/**
+ * Plans one SQL statement against a catalog, without caching: parse, then hand the statement to
+ * the planner for its kind. The entry point of the internal package for
+ * {@link dev.meridian.sql.api.SqlPlanner}; not part of Meridian's API.
+ *
+ * <p>Stateless and thread-safe. Every failure is a {@link MeridianException}.
+ */
+public final class StatementPlanner {
+  private StatementPlanner() {}
+
+  /** The plan for {@code sql}, or a {@link MeridianException} saying why there is none. */
+  public static Plan plan(String sql, Catalog catalog) {
+    SqlNode statement = StatementParser.parse(sql);
+    SourceText text = new SourceText(sql);
+    switch (statement.getKind()) {
+      case CREATE_TABLE:
+        return new DdlPlanner(text).create((SqlCreateTable) statement);
+      case DROP_TABLE:
+        return new DdlPlanner(text).drop((SqlDropTable) statement, catalog);
+      case INSERT:
+        return new WritePlanner(catalog, text).insert((SqlInsert) statement);
+      case UPDATE:
+        return new WritePlanner(catalog, text).update((SqlUpdate) statement);
+      case DELETE:
+        return new WritePlanner(catalog, text).delete((SqlDelete) statement);
+      case SELECT:
+        return new SelectPlanner(catalog, text).plan((SqlSelect) statement);
+      case ORDER_BY:
+        throw SelectPlanner.general(orderByName((SqlOrderBy) statement), statement);
+      case UNION:
+      case INTERSECT:
+      case EXCEPT:
+      case WITH:
+      case VALUES:
+        throw SelectPlanner.general(name(statement), statement);
+      default:
+        // Calcite places some statements (EXPLAIN) at their end; point at the first word.
+        throw new MeridianException(SqlState.FEATURE_NOT_SUPPORTED, name(statement)
+            + " statements are not supported", UnsupportedStatements.start(sql), null);
+    }
+  }
+
+  private static String orderByName(SqlOrderBy orderBy) {
+    if (!orderBy.orderList.isEmpty()) {
+      return "ORDER BY";
+    }
+    return orderBy.fetch != null ? "LIMIT/FETCH" : "OFFSET";
+  }
+
+  private static String name(SqlNode statement) {
+    return switch (statement.getKind()) {
+      case SET_OPTION -> "SET";
+      case DESCRIBE_TABLE, DESCRIBE_SCHEMA -> "DESCRIBE";
+      case PROCEDURE_CALL -> "CALL";
+      default -> statement.getKind().sql.replace('_', ' ').toUpperCase(Locale.ROOT);
+    };
+  }
+}

@@ -1,0 +1,205 @@
+package dev.meridian.sql.internal;
+
+import dev.meridian.protocol.error.MeridianException;
+import dev.meridian.protocol.error.SqlState;
+import dev.meridian.protocol.types.ColumnDef;
+import dev.meridian.protocol.types.TableSchema;
+import dev.meridian.protocol.wire.WriteKind;
+import dev.meridian.sql.api.Catalog;
+import dev.meridian.sql.api.Operand;
+import dev.meridian.sql.api.Plan;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeMap;
+import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlDelete;
+import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlInsert;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlNodeList;
+import org.apache.calcite.sql.SqlUpdate;
+
+/**
+ * Plans INSERT, UPSERT, UPDATE and DELETE into {@link Plan.Write}s.
+ *
+ * <p>INSERT rows carry every column (unlisted ones as NULL literals); UPSERT rows carry only the
+ * listed columns, which must include the whole key (Phoenix semantics: unlisted cells keep their
+ * values); UPDATE and DELETE name one row by full key. In every {@link Plan.RowTemplate} the
+ * written columns are in ascending column order. A NULL literal for a key or NOT NULL column,
+ * and an unlisted key column, are {@code 23502} at planning; a {@code ?} bound to NULL is the
+ * executor's to check. Not thread-safe; one instance per statement.
+ */
+final class WritePlanner {
+  private static final Operand NULL = new Operand.Literal(null);
+
+  private final Catalog catalog;
+  private final SourceText text;
+  private final Operands operands;
+
+  WritePlanner(Catalog catalog, SourceText text) {
+    this.catalog = catalog;
+    this.text = text;
+    this.operands = new Operands(text);
+  }
+
+  Plan.Write insert(SqlInsert insert) {
+    TableRef ref = TableRef.target(catalog, insert.getTargetTable(), null, text);
+    TableSchema table = ref.schema();
+    WriteKind kind = insert.isUpsert() ? WriteKind.UPSERT : WriteKind.INSERT;
+    String verb = kind.name();
+    int[] targets = targets(ref, insert.getTargetColumnList());
+    SqlNode listed = insert.getTargetColumnList() != null ? insert.getTargetColumnList()
+        : insert.getTargetTable();
+    checkUnlisted(table, kind, targets, listed);
+    SqlNode source = insert.getSource();
+    if (source.getKind() != SqlKind.VALUES) {
+      throw SourceText.error(SqlState.FEATURE_NOT_SUPPORTED, verb + " ... SELECT is not"
+          + " supported yet; write the rows with VALUES", source);
+    }
+    List<Plan.RowTemplate> rows = new ArrayList<>();
+    for (SqlNode row : ((SqlCall) source).getOperandList()) {
+      List<SqlNode> values = row.getKind() == SqlKind.ROW
+          ? ((SqlCall) row).getOperandList() : List.of(row);
+      if (values.size() != targets.length) {
+        throw SourceText.error(SqlState.SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION, verb + " has "
+            + targets.length + " target columns but the row " + text.quote(row) + " has "
+            + values.size() + " values", row);
+      }
+      TreeMap<Integer, Operand> written = new TreeMap<>();
+      if (kind == WriteKind.INSERT) {
+        for (int c = 0; c < table.columnCount(); c++) {
+          written.put(c, NULL);
+        }
+      }
+      for (int i = 0; i < targets.length; i++) {
+        written.put(targets[i], value(values.get(i), table.column(targets[i]), table, targets[i]));
+      }
+      rows.add(template(table, written));
+    }
+    return new Plan.Write(table, kind, List.copyOf(rows), operands.parameterTypes());
+  }
+
+  Plan.Write update(SqlUpdate update) {
+    TableRef ref = TableRef.target(catalog, update.getTargetTable(), update.getAlias(), text);
+    TableSchema table = ref.schema();
+    SqlNodeList columns = update.getTargetColumnList();
+    SqlNodeList sources = update.getSourceExpressionList();
+    TreeMap<Integer, Operand> written = new TreeMap<>();
+    for (int i = 0; i < columns.size(); i++) {
+      SqlIdentifier id = (SqlIdentifier) columns.get(i);
+      int c = ref.column(id);
+      if (table.isKeyColumn(c)) {
+        throw SourceText.error(SqlState.FEATURE_NOT_SUPPORTED, "UPDATE of key column "
+            + table.column(c).name() + " is not supported: the key names the row; DELETE it"
+            + " and INSERT it under the new key", id);
+      }
+      if (written.containsKey(c)) {
+        throw SourceText.error(SqlState.SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION, "column "
+            + table.column(c).name() + " is assigned twice", id);
+      }
+      written.put(c, value(sources.get(i), table.column(c), table, c));
+    }
+    List<Operand> key = singleKey(ref, update.getCondition(), "UPDATE", update);
+    Plan.RowTemplate row = new Plan.RowTemplate(key, columns(written),
+        List.copyOf(written.values()));
+    return new Plan.Write(table, WriteKind.UPDATE, List.of(row), operands.parameterTypes());
+  }
+
+  Plan.Write delete(SqlDelete delete) {
+    TableRef ref = TableRef.target(catalog, delete.getTargetTable(), delete.getAlias(), text);
+    List<Operand> key = singleKey(ref, delete.getCondition(), "DELETE", delete);
+    Plan.RowTemplate row = new Plan.RowTemplate(key, new int[0], List.of());
+    return new Plan.Write(ref.schema(), WriteKind.DELETE, List.of(row),
+        operands.parameterTypes());
+  }
+
+  /** Column indexes of an INSERT's column list, or all columns in order when there is none. */
+  private static int[] targets(TableRef ref, SqlNodeList columnList) {
+    if (columnList == null) {
+      int[] all = new int[ref.schema().columnCount()];
+      Arrays.setAll(all, i -> i);
+      return all;
+    }
+    int[] targets = new int[columnList.size()];
+    for (int i = 0; i < targets.length; i++) {
+      SqlIdentifier id = (SqlIdentifier) columnList.get(i);
+      targets[i] = ref.column(id);
+      for (int j = 0; j < i; j++) {
+        if (targets[j] == targets[i]) {
+          throw SourceText.error(SqlState.DUPLICATE_COLUMN, "column "
+              + ref.schema().column(targets[i]).name() + " is listed twice", id);
+        }
+      }
+    }
+    return targets;
+  }
+
+  /** 23502 for a column that needs a value and is not listed. */
+  private static void checkUnlisted(TableSchema table, WriteKind kind, int[] targets,
+      SqlNode at) {
+    boolean[] listed = new boolean[table.columnCount()];
+    for (int t : targets) {
+      listed[t] = true;
+    }
+    for (int c = 0; c < listed.length; c++) {
+      ColumnDef column = table.column(c);
+      if (listed[c]) {
+        continue;
+      }
+      if (table.isKeyColumn(c)) {
+        throw SourceText.error(SqlState.NOT_NULL_VIOLATION, kind + " needs a value for key column "
+            + column.name(), at);
+      }
+      if (kind == WriteKind.INSERT && !column.nullable()) {
+        throw SourceText.error(SqlState.NOT_NULL_VIOLATION, "INSERT needs a value for NOT NULL"
+            + " column " + column.name(), at);
+      }
+    }
+  }
+
+  private Operand value(SqlNode node, ColumnDef column, TableSchema table, int c) {
+    Operand operand = operands.forColumn(node, column);
+    if (operand instanceof Operand.Literal literal && literal.value() == null
+        && !column.nullable()) {
+      String what = table.isKeyColumn(c) ? "key column " : "NOT NULL column ";
+      throw SourceText.error(SqlState.NOT_NULL_VIOLATION, "NULL is not allowed in " + what
+          + column.name(), node);
+    }
+    return operand;
+  }
+
+  private static Plan.RowTemplate template(TableSchema table, TreeMap<Integer, Operand> written) {
+    List<Operand> key = new ArrayList<>(table.keyColumns().size());
+    for (int k : table.keyColumns()) {
+      key.add(written.get(k));
+    }
+    return new Plan.RowTemplate(List.copyOf(key), columns(written),
+        List.copyOf(written.values()));
+  }
+
+  private static int[] columns(TreeMap<Integer, Operand> written) {
+    return written.keySet().stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  private List<Operand> singleKey(TableRef ref, SqlNode where, String verb, SqlNode statement) {
+    if (where == null) {
+      throw fullKeyOnly(verb, ref, "a " + verb + " without WHERE", statement);
+    }
+    KeyConditions conditions = new KeyConditions(ref, operands, text, false,
+        (what, at) -> fullKeyOnly(verb, ref, what, at));
+    return conditions.keys(where).get(0);
+  }
+
+  private static MeridianException fullKeyOnly(String verb, TableRef ref, String what,
+      SqlNode at) {
+    List<String> key = new ArrayList<>();
+    for (int k : ref.schema().keyColumns()) {
+      key.add(ref.schema().column(k).name() + " = ...");
+    }
+    return SourceText.error(SqlState.FEATURE_NOT_SUPPORTED, "only full-key UPDATE/DELETE are"
+        + " supported so far: " + verb + " needs WHERE " + String.join(" AND ", key)
+        + "; found " + what, at);
+  }
+}
