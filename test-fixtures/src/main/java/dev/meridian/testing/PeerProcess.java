@@ -22,12 +22,13 @@ import java.util.regex.Pattern;
  */
 public final class PeerProcess implements AutoCloseable {
   private static final Pattern READY =
-      Pattern.compile("ready: driver protocol on ([^ ,]+):(\\d+)");
+      Pattern.compile("ready: driver protocol on ([^ ,]+):(\\d+), hazelcast on ([^ ,]+:\\d+)");
 
   private final String name;
   private final Process process;
   private final Path log;
   private final CompletableFuture<Integer> clientPort = new CompletableFuture<>();
+  private volatile String hazelcastAddress;
 
   private PeerProcess(String name, Process process, Path log) {
     this.name = name;
@@ -88,6 +89,7 @@ public final class PeerProcess implements AutoCloseable {
           out.flush();
           Matcher m = READY.matcher(line);
           if (m.find()) {
+            hazelcastAddress = m.group(3);
             clientPort.complete(Integer.parseInt(m.group(2)));
           }
         }
@@ -113,6 +115,12 @@ public final class PeerProcess implements AutoCloseable {
   /** {@code 127.0.0.1:<clientPort>}. */
   public String clientAddress() {
     return "127.0.0.1:" + clientPort();
+  }
+
+  /** The {@code host:port} of the peer's Hazelcast member. */
+  public String hazelcastAddress() {
+    clientPort.join();
+    return hazelcastAddress;
   }
 
   /** Whether the process is still running. */

@@ -1,0 +1,231 @@
+package dev.meridian.driver.api;
+
+import java.sql.DriverPropertyInfo;
+import java.util.List;
+
+/**
+ * Every option of a Meridian connection, in one place (pgjdbc's {@code PGProperty}): its key,
+ * type, default, allowed values and what it does. The same list feeds
+ * {@link java.sql.Driver#getPropertyInfo} and the option reference in the README
+ * ({@link #markdownTable()}; {@code java dev.meridian.driver.api.MeridianProperty} prints it).
+ *
+ * <p>Options are read from the URL's parameters and from the {@code Properties} passed to
+ * {@code connect}; a URL parameter wins. Keys are case-sensitive. Immutable and thread-safe.
+ */
+public enum MeridianProperty {
+  /** The home region. */
+  REGION("region", Type.TEXT, null, "",
+      "The connection's home region, where its statements go. Must be one of the regions the"
+          + " URL lists; defaults to the first.", 0, 0, false),
+  /** The embedded regions. */
+  REGIONS("regions", Type.LIST, null, "",
+      "Embedded (mem:) URLs only: the regions to start, comma-separated, e.g."
+          + " us-east-1,eu-west-1. Defaults to the single region named by region.", 0, 0, true),
+  /** Connect timeout. */
+  CONNECT_TIMEOUT("connectTimeout", Type.INTEGER, "5000", "ms",
+      "How long to wait for a peer to accept the connection and complete the handshake.",
+      1, Integer.MAX_VALUE, false),
+  /** Network timeout. */
+  NETWORK_TIMEOUT("networkTimeout", Type.INTEGER, "0", "ms",
+      "How long any one request may wait for its answer before the connection to that peer is"
+          + " dropped (reopened by the next statement) and the statement fails with HYT00;"
+          + " 0 waits forever. Connection.setNetworkTimeout changes it.", 0, Integer.MAX_VALUE,
+      false),
+  /** Alias of networkTimeout. */
+  SOCKET_TIMEOUT("socketTimeout", Type.INTEGER, null, "ms",
+      "Another name for networkTimeout, for pgjdbc habits; give one of the two.",
+      0, Integer.MAX_VALUE, false),
+  /** Default query timeout. */
+  QUERY_TIMEOUT("queryTimeout", Type.INTEGER, "0", "s",
+      "The query timeout every new Statement starts with (as Statement.setQueryTimeout, in"
+          + " seconds): a statement running longer fails with HYT00; 0 means none.",
+      0, Integer.MAX_VALUE, false),
+  /** Largest frame. */
+  MAX_FRAME_BYTES("maxFrameBytes", Type.INTEGER, "16777216", "bytes",
+      "The largest protocol frame sent or accepted (16 MiB by default).", 1024, 1 << 30, false),
+  /** Plan cache size. */
+  PLAN_CACHE_SIZE("planCacheSize", Type.INTEGER, "1000", "plans",
+      "How many planned statements the driver keeps, by SQL text, shared by all connections"
+          + " with the same setting; 0 keeps none.", 0, Integer.MAX_VALUE, false),
+  /** Consistency level. */
+  CONSISTENCY("consistency", Type.CHOICE, "session", "",
+      "session: read-your-writes and monotonic reads for this connection; eventual: serve from"
+          + " the chosen region as it stands. Carried; the driver does not act on it yet.",
+      0, 0, false, "session", "eventual"),
+  /** Routing config. */
+  ROUTING("routing", Type.TEXT, null, "",
+      "Reserved: path of the routing config file (data residency). Accepted and carried; not"
+          + " used yet.", 0, 0, false),
+  /** User name. */
+  USER("user", Type.TEXT, null, "",
+      "The user name. Carried and reported by DatabaseMetaData.getUserName; peers do not"
+          + " authenticate yet.", 0, 0, false),
+  /** Password. */
+  PASSWORD("password", Type.TEXT, null, "",
+      "The password. Carried; peers do not authenticate yet. Never printed.", 0, 0, false),
+  /** Application name. */
+  APPLICATION_NAME("applicationName", Type.TEXT, null, "",
+      "A name for the application, reported as the ApplicationName client info.", 0, 0, false),
+  /** Peers per embedded region. */
+  PEERS_PER_REGION("peersPerRegion", Type.INTEGER, "1", "peers",
+      "Embedded (mem:) URLs only: how many peers each region starts with.", 1, 16, true),
+  /** Injected WAN latency. */
+  WAN_LATENCY_MS("wanLatencyMs", Type.TEXT, "0", "ms",
+      "Embedded (mem:) URLs only: one-way latency injected on the links between regions;"
+          + " one figure for all links (80) or per pair of regions, both directions"
+          + " (us-east-1:eu-west-1=80,us-east-1:ap-southeast-1=120; unlisted pairs get 0).",
+      0, 0, true);
+
+  /** The kind of value an option takes. */
+  public enum Type {
+    /** Any text. */
+    TEXT,
+    /** A whole number between {@link #minimum()} and {@link #maximum()}. */
+    INTEGER,
+    /** A comma-separated list. */
+    LIST,
+    /** One of {@link #choices()}, case-insensitive. */
+    CHOICE
+  }
+
+  private final String key;
+  private final Type type;
+  private final String defaultValue;
+  private final String unit;
+  private final String description;
+  private final long minimum;
+  private final long maximum;
+  private final boolean embeddedOnly;
+  private final List<String> choices;
+
+  MeridianProperty(String key, Type type, String defaultValue, String unit, String description,
+      long minimum, long maximum, boolean embeddedOnly, String... choices) {
+    this.key = key;
+    this.type = type;
+    this.defaultValue = defaultValue;
+    this.unit = unit;
+    this.description = description;
+    this.minimum = minimum;
+    this.maximum = maximum;
+    this.embeddedOnly = embeddedOnly;
+    this.choices = List.of(choices);
+  }
+
+  /** The key, as written in URLs and {@code Properties}. */
+  public String key() {
+    return key;
+  }
+
+  /** The kind of value. */
+  public Type type() {
+    return type;
+  }
+
+  /** The default as text, or null when there is none (or it is derived from other options). */
+  public String defaultValue() {
+    return defaultValue;
+  }
+
+  /** The unit of an {@link Type#INTEGER} option ({@code ms}, {@code s}, ...), or "". */
+  public String unit() {
+    return unit;
+  }
+
+  /** What the option does. */
+  public String description() {
+    return description;
+  }
+
+  /** The smallest value of an {@link Type#INTEGER} option. */
+  public long minimum() {
+    return minimum;
+  }
+
+  /** The largest value of an {@link Type#INTEGER} option. */
+  public long maximum() {
+    return maximum;
+  }
+
+  /** Whether the option applies only to {@code jdbc:meridian:mem:} URLs. */
+  public boolean embeddedOnly() {
+    return embeddedOnly;
+  }
+
+  /** The allowed values of a {@link Type#CHOICE} option; empty for the others. */
+  public List<String> choices() {
+    return choices;
+  }
+
+  /** Whether the value must never be shown (the password). */
+  public boolean secret() {
+    return this == PASSWORD;
+  }
+
+  /** The option with exactly this key, or null. */
+  public static MeridianProperty forKey(String key) {
+    for (MeridianProperty p : values()) {
+      if (p.key.equals(key)) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  /** Every key, comma-separated, in declaration order (for error messages). */
+  public static String keys() {
+    StringBuilder b = new StringBuilder();
+    for (MeridianProperty p : values()) {
+      if (b.length() > 0) {
+        b.append(", ");
+      }
+      b.append(p.key);
+    }
+    return b.toString();
+  }
+
+  /**
+   * This option as {@link DriverPropertyInfo}.
+   *
+   * @param value the value given by the URL or properties, or null to report the default
+   */
+  public DriverPropertyInfo toDriverPropertyInfo(String value) {
+    String shown = secret() ? null : value != null ? value : defaultValue;
+    DriverPropertyInfo info = new DriverPropertyInfo(key, shown);
+    info.description = description + (unit.isEmpty() || type != Type.INTEGER ? "" : " (" + unit + ")");
+    info.required = false;
+    info.choices = choices.isEmpty() ? null : choices.toArray(new String[0]);
+    return info;
+  }
+
+  /** The option reference as a Markdown table: key, type, default, description. */
+  public static String markdownTable() {
+    StringBuilder b = new StringBuilder();
+    b.append("| option | type | default | description |\n");
+    b.append("| --- | --- | --- | --- |\n");
+    for (MeridianProperty p : values()) {
+      b.append("| `").append(p.key).append("` | ").append(p.typeText()).append(" | ")
+          .append(p.defaultValue == null ? "" : "`" + p.defaultValue + "`").append(" | ")
+          .append(p.description.replace("|", "\\|")).append(" |\n");
+    }
+    return b.toString();
+  }
+
+  private String typeText() {
+    switch (type) {
+      case INTEGER:
+        return "integer" + (unit.isEmpty() ? "" : " (" + unit + ")") + ", " + minimum + ".."
+            + maximum;
+      case CHOICE:
+        return String.join(" \\| ", choices);
+      case LIST:
+        return "list";
+      default:
+        return "text";
+    }
+  }
+
+  /** Prints {@link #markdownTable()} to standard output. */
+  public static void main(String[] args) {
+    System.out.print(markdownTable());
+  }
+}

@@ -1,0 +1,523 @@
+package dev.meridian.driver.internal;
+
+import dev.meridian.protocol.error.MeridianException;
+import dev.meridian.protocol.error.SqlState;
+import dev.meridian.protocol.wire.Request;
+import dev.meridian.protocol.wire.Response;
+import dev.meridian.sql.api.Plan;
+import java.sql.Array;
+import java.sql.Blob;
+import java.sql.CallableStatement;
+import java.sql.ClientInfoStatus;
+import java.sql.Clob;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.NClob;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLClientInfoException;
+import java.sql.SQLException;
+import java.sql.SQLWarning;
+import java.sql.SQLXML;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.sql.Struct;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Executor;
+
+/**
+ * A JDBC connection to one region: its {@link ServingChannel} to a peer of the home region,
+ * its {@link CatalogCache} and the shared planner. Every statement autocommits.
+ *
+ * <p>Choices: read-only mode ({@link #setReadOnly}) is enforced: writes and DDL fail with
+ * {@code 25000}. {@code setAutoCommit(false)} fails with {@code 0A000}; {@code commit()} and
+ * {@code rollback()} fail with {@code 25000} as JDBC asks in autocommit mode. The network
+ * timeout bounds every wait for a peer's answer. Every method but {@code close},
+ * {@code isClosed}, {@code isValid} and {@code abort} fails with {@code 08003} once closed.
+ * Thread-safe.
+ */
+final class MeridianConnection implements Connection, dev.meridian.driver.api.MeridianConnection {
+  private final DriverConfig config;
+  private final ServingChannel channel;
+  private final PlanExecutor executor;
+  private final Properties clientInfo = new Properties();
+  private volatile boolean closed;
+  private volatile boolean readOnly;
+  private volatile int networkTimeoutMillis;
+  private volatile int holdability = ResultSet.HOLD_CURSORS_OVER_COMMIT;
+  private volatile SQLWarning warnings;
+
+  MeridianConnection(DriverConfig config, ServingChannel channel, StatementPlanner planner) {
+    this.config = config;
+    this.channel = channel;
+    this.executor = new PlanExecutor(channel, new CatalogCache(), planner);
+    this.networkTimeoutMillis = config.networkTimeoutMillis();
+    if (config.applicationName() != null) {
+      clientInfo.setProperty("ApplicationName", config.applicationName());
+    }
+  }
+
+  DriverConfig config() {
+    return config;
+  }
+
+  PlanExecutor executor() {
+    return executor;
+  }
+
+  int networkTimeoutMillis() {
+    return networkTimeoutMillis;
+  }
+
+  void checkOpen() throws SQLException {
+    if (closed) {
+      throw SqlExceptions.of(SqlState.CONNECTION_DOES_NOT_EXIST, "the connection is closed");
+    }
+  }
+
+  /** Fails with {@code 25000} when a read-only connection is asked to write. */
+  void checkWritable(Plan plan) {
+    if (readOnly && PlanExecutor.isWrite(plan)) {
+      throw new MeridianException(SqlState.INVALID_TRANSACTION_STATE, "the connection is"
+          + " read-only: " + PlanExecutor.describe(plan) + " is refused; call setReadOnly(false)"
+          + " to write");
+    }
+  }
+
+  private static void checkResultSetOptions(int type, int concurrency) throws SQLException {
+    if (type != ResultSet.TYPE_FORWARD_ONLY) {
+      throw SqlExceptions.notSupported("result set type " + (type
+          == ResultSet.TYPE_SCROLL_INSENSITIVE ? "TYPE_SCROLL_INSENSITIVE"
+          : type == ResultSet.TYPE_SCROLL_SENSITIVE ? "TYPE_SCROLL_SENSITIVE" : type)
+          + " (only TYPE_FORWARD_ONLY)");
+    }
+    if (concurrency != ResultSet.CONCUR_READ_ONLY) {
+      throw SqlExceptions.notSupported("result set concurrency " + (concurrency
+          == ResultSet.CONCUR_UPDATABLE ? "CONCUR_UPDATABLE" : concurrency)
+          + " (only CONCUR_READ_ONLY)");
+    }
+  }
+
+  private static void checkHoldability(int holdability) throws SQLException {
+    if (holdability != ResultSet.HOLD_CURSORS_OVER_COMMIT
+        && holdability != ResultSet.CLOSE_CURSORS_AT_COMMIT) {
+      throw SqlExceptions.of(SqlState.INVALID_PARAMETER_VALUE, "holdability must be"
+          + " ResultSet.HOLD_CURSORS_OVER_COMMIT or CLOSE_CURSORS_AT_COMMIT, not " + holdability);
+    }
+  }
+
+  @Override
+  public Statement createStatement() throws SQLException {
+    checkOpen();
+    return new MeridianStatement(this);
+  }
+
+  @Override
+  public Statement createStatement(int type, int concurrency) throws SQLException {
+    checkOpen();
+    checkResultSetOptions(type, concurrency);
+    return createStatement();
+  }
+
+  @Override
+  public Statement createStatement(int type, int concurrency, int holdability)
+      throws SQLException {
+    checkOpen();
+    checkResultSetOptions(type, concurrency);
+    checkHoldability(holdability);
+    return createStatement();
+  }
+
+  @Override
+  public PreparedStatement prepareStatement(String sql) throws SQLException {
+    checkOpen();
+    return new MeridianPreparedStatement(this, sql);
+  }
+
+  @Override
+  public PreparedStatement prepareStatement(String sql, int type, int concurrency)
+      throws SQLException {
+    checkOpen();
+    checkResultSetOptions(type, concurrency);
+    return prepareStatement(sql);
+  }
+
+  @Override
+  public PreparedStatement prepareStatement(String sql, int type, int concurrency,
+      int holdability) throws SQLException {
+    checkOpen();
+    checkResultSetOptions(type, concurrency);
+    checkHoldability(holdability);
+    return prepareStatement(sql);
+  }
+
+  @Override
+  public PreparedStatement prepareStatement(String sql, int autoGeneratedKeys)
+      throws SQLException {
+    checkOpen();
+    MeridianStatement.checkGeneratedKeys(autoGeneratedKeys);
+    return prepareStatement(sql);
+  }
+
+  @Override
+  public PreparedStatement prepareStatement(String sql, int[] columnIndexes) throws SQLException {
+    checkOpen();
+    throw SqlExceptions.notSupported("Connection.prepareStatement with generated key columns");
+  }
+
+  @Override
+  public PreparedStatement prepareStatement(String sql, String[] columnNames)
+      throws SQLException {
+    checkOpen();
+    throw SqlExceptions.notSupported("Connection.prepareStatement with generated key columns");
+  }
+
+  @Override
+  public CallableStatement prepareCall(String sql) throws SQLException {
+    checkOpen();
+    throw SqlExceptions.notSupported("Connection.prepareCall (stored procedures)");
+  }
+
+  @Override
+  public CallableStatement prepareCall(String sql, int type, int concurrency)
+      throws SQLException {
+    return prepareCall(sql);
+  }
+
+  @Override
+  public CallableStatement prepareCall(String sql, int type, int concurrency, int holdability)
+      throws SQLException {
+    return prepareCall(sql);
+  }
+
+  @Override
+  public String nativeSQL(String sql) throws SQLException {
+    checkOpen();
+    return sql;
+  }
+
+  @Override
+  public void setAutoCommit(boolean autoCommit) throws SQLException {
+    checkOpen();
+    if (!autoCommit) {
+      throw SqlExceptions.notSupported("Connection.setAutoCommit(false): transactions are not"
+          + " supported yet; every statement commits on its own, row by row,");
+    }
+  }
+
+  @Override
+  public boolean getAutoCommit() throws SQLException {
+    checkOpen();
+    return true;
+  }
+
+  @Override
+  public void commit() throws SQLException {
+    checkOpen();
+    throw SqlExceptions.of(SqlState.INVALID_TRANSACTION_STATE, "commit() is not allowed in"
+        + " autocommit mode: every statement already committed on its own");
+  }
+
+  @Override
+  public void rollback() throws SQLException {
+    checkOpen();
+    throw SqlExceptions.of(SqlState.INVALID_TRANSACTION_STATE, "rollback() is not allowed in"
+        + " autocommit mode: every statement already committed on its own");
+  }
+
+  /** Closes the connection to the peer. Idempotent. */
+  @Override
+  public void close() {
+    closed = true;
+    channel.close();
+  }
+
+  @Override
+  public boolean isClosed() {
+    return closed;
+  }
+
+  @Override
+  public DatabaseMetaData getMetaData() throws SQLException {
+    checkOpen();
+    return new MeridianDatabaseMetaData(this);
+  }
+
+  @Override
+  public void setReadOnly(boolean readOnly) throws SQLException {
+    checkOpen();
+    this.readOnly = readOnly;
+  }
+
+  @Override
+  public boolean isReadOnly() throws SQLException {
+    checkOpen();
+    return readOnly;
+  }
+
+  /** Ignored: Meridian has no catalogs (JDBC asks drivers without them to ignore this). */
+  @Override
+  public void setCatalog(String catalog) throws SQLException {
+    checkOpen();
+  }
+
+  @Override
+  public String getCatalog() throws SQLException {
+    checkOpen();
+    return null;
+  }
+
+  @Override
+  public void setTransactionIsolation(int level) throws SQLException {
+    checkOpen();
+    throw SqlExceptions.notSupported("Connection.setTransactionIsolation(" + level
+        + "): there are no transactions; every statement commits on its own");
+  }
+
+  @Override
+  public int getTransactionIsolation() throws SQLException {
+    checkOpen();
+    return TRANSACTION_NONE;
+  }
+
+  @Override
+  public SQLWarning getWarnings() throws SQLException {
+    checkOpen();
+    return warnings;
+  }
+
+  @Override
+  public void clearWarnings() throws SQLException {
+    checkOpen();
+    warnings = null;
+  }
+
+  @Override
+  public Map<String, Class<?>> getTypeMap() throws SQLException {
+    checkOpen();
+    return new HashMap<>();
+  }
+
+  @Override
+  public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
+    checkOpen();
+    if (map != null && !map.isEmpty()) {
+      throw SqlExceptions.notSupported("Connection.setTypeMap (user-defined types)");
+    }
+  }
+
+  @Override
+  public void setHoldability(int holdability) throws SQLException {
+    checkOpen();
+    checkHoldability(holdability);
+    this.holdability = holdability;
+  }
+
+  @Override
+  public int getHoldability() throws SQLException {
+    checkOpen();
+    return holdability;
+  }
+
+  @Override
+  public Savepoint setSavepoint() throws SQLException {
+    checkOpen();
+    throw SqlExceptions.notSupported("Connection.setSavepoint (no transactions)");
+  }
+
+  @Override
+  public Savepoint setSavepoint(String name) throws SQLException {
+    return setSavepoint();
+  }
+
+  @Override
+  public void rollback(Savepoint savepoint) throws SQLException {
+    checkOpen();
+    throw SqlExceptions.notSupported("Connection.rollback(Savepoint) (no transactions)");
+  }
+
+  @Override
+  public void releaseSavepoint(Savepoint savepoint) throws SQLException {
+    checkOpen();
+    throw SqlExceptions.notSupported("Connection.releaseSavepoint (no transactions)");
+  }
+
+  @Override
+  public Clob createClob() throws SQLException {
+    checkOpen();
+    throw SqlExceptions.notSupported("Connection.createClob");
+  }
+
+  @Override
+  public Blob createBlob() throws SQLException {
+    checkOpen();
+    throw SqlExceptions.notSupported("Connection.createBlob");
+  }
+
+  @Override
+  public NClob createNClob() throws SQLException {
+    checkOpen();
+    throw SqlExceptions.notSupported("Connection.createNClob");
+  }
+
+  @Override
+  public SQLXML createSQLXML() throws SQLException {
+    checkOpen();
+    throw SqlExceptions.notSupported("Connection.createSQLXML");
+  }
+
+  @Override
+  public Array createArrayOf(String typeName, Object[] elements) throws SQLException {
+    checkOpen();
+    throw SqlExceptions.notSupported("Connection.createArrayOf");
+  }
+
+  @Override
+  public Struct createStruct(String typeName, Object[] attributes) throws SQLException {
+    checkOpen();
+    throw SqlExceptions.notSupported("Connection.createStruct");
+  }
+
+  /**
+   * Pings the serving peer (reconnecting first if the connection to it broke) and waits at most
+   * {@code timeout} seconds (0: no limit) for the answer.
+   */
+  @Override
+  public boolean isValid(int timeout) throws SQLException {
+    if (timeout < 0) {
+      throw SqlExceptions.of(SqlState.INVALID_PARAMETER_VALUE,
+          "isValid needs a timeout of 0 or more seconds, not " + timeout);
+    }
+    if (closed) {
+      return false;
+    }
+    try {
+      Execution execution = new Execution(timeout, networkTimeoutMillis);
+      Response r = channel.await(channel.send(new Request.Ping()), execution, false);
+      return r instanceof Response.Pong;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void setClientInfo(String name, String value) throws SQLClientInfoException {
+    if (closed) {
+      Map<String, ClientInfoStatus> failed = new HashMap<>();
+      failed.put(name, ClientInfoStatus.REASON_UNKNOWN);
+      throw new SQLClientInfoException("the connection is closed",
+          SqlState.CONNECTION_DOES_NOT_EXIST.code(), failed);
+    }
+    if (value == null) {
+      clientInfo.remove(name);
+    } else {
+      clientInfo.setProperty(name, value);
+    }
+  }
+
+  @Override
+  public void setClientInfo(Properties properties) throws SQLClientInfoException {
+    if (closed) {
+      Map<String, ClientInfoStatus> failed = new HashMap<>();
+      for (String name : properties.stringPropertyNames()) {
+        failed.put(name, ClientInfoStatus.REASON_UNKNOWN);
+      }
+      throw new SQLClientInfoException("the connection is closed",
+          SqlState.CONNECTION_DOES_NOT_EXIST.code(), failed);
+    }
+    clientInfo.clear();
+    for (String name : properties.stringPropertyNames()) {
+      clientInfo.setProperty(name, properties.getProperty(name));
+    }
+  }
+
+  @Override
+  public String getClientInfo(String name) throws SQLException {
+    checkOpen();
+    return clientInfo.getProperty(name);
+  }
+
+  @Override
+  public Properties getClientInfo() throws SQLException {
+    checkOpen();
+    Properties copy = new Properties();
+    copy.putAll(clientInfo);
+    return copy;
+  }
+
+  /** Ignored: Meridian has no schemas (JDBC asks drivers without them to ignore this). */
+  @Override
+  public void setSchema(String schema) throws SQLException {
+    checkOpen();
+  }
+
+  @Override
+  public String getSchema() throws SQLException {
+    checkOpen();
+    return null;
+  }
+
+  @Override
+  public void abort(Executor executor) throws SQLException {
+    if (executor == null) {
+      throw SqlExceptions.of(SqlState.INVALID_PARAMETER_VALUE, "abort needs an executor");
+    }
+    if (closed) {
+      return;
+    }
+    closed = true;
+    executor.execute(channel::close);
+  }
+
+  @Override
+  public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
+    checkOpen();
+    if (milliseconds < 0) {
+      throw SqlExceptions.of(SqlState.INVALID_PARAMETER_VALUE,
+          "the network timeout must be 0 (none) or more milliseconds, not " + milliseconds);
+    }
+    networkTimeoutMillis = milliseconds;
+  }
+
+  @Override
+  public int getNetworkTimeout() throws SQLException {
+    checkOpen();
+    return networkTimeoutMillis;
+  }
+
+  @Override
+  public String homeRegion() throws SQLException {
+    checkOpen();
+    return config.homeRegion();
+  }
+
+  @Override
+  public String servingRegion() throws SQLException {
+    checkOpen();
+    PeerChannel ch = channel.currentOrNull();
+    return ch == null ? null : ch.region();
+  }
+
+  @Override
+  public String servingPeer() throws SQLException {
+    checkOpen();
+    PeerChannel ch = channel.currentOrNull();
+    return ch == null ? null : ch.peer();
+  }
+
+  @Override
+  public <T> T unwrap(Class<T> iface) throws SQLException {
+    if (iface.isInstance(this)) {
+      return iface.cast(this);
+    }
+    throw SqlExceptions.of(SqlState.INVALID_PARAMETER_VALUE,
+        "a Meridian connection is not a " + iface.getName());
+  }
+
+  @Override
+  public boolean isWrapperFor(Class<?> iface) {
+    return iface.isInstance(this);
+  }
+}

@@ -1,0 +1,376 @@
+package dev.meridian.driver.internal;
+
+import dev.meridian.protocol.error.MeridianException;
+import dev.meridian.protocol.error.SqlState;
+import dev.meridian.protocol.types.ColumnDef;
+import dev.meridian.protocol.types.TableSchema;
+import dev.meridian.protocol.wire.Request;
+import dev.meridian.protocol.wire.Response;
+import dev.meridian.protocol.wire.RowWrite;
+import dev.meridian.protocol.wire.WriteKind;
+import dev.meridian.sql.api.Operand;
+import dev.meridian.sql.api.Plan;
+import java.sql.ResultSetMetaData;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Plans statements and runs their plans over a connection's {@link ServingChannel}: point
+ * reads become {@link Request.Get}, writes {@link PipelinedWrite}s, DDL its own requests.
+ *
+ * <p>The catalog is reloaded and the statement planned again once when the planner names an
+ * unknown table or a peer answers a read or write with {@code 42P01} (the table was dropped or
+ * re-created since the catalog was loaded). Thread-safe; each call is independent.
+ */
+final class PlanExecutor {
+  private final ServingChannel channel;
+  private final CatalogCache catalog;
+  private final StatementPlanner planner;
+
+  /** Limits a statement puts on its results. */
+  record Limits(long maxRows, int maxFieldSize) {
+    static final Limits NONE = new Limits(0, 0);
+  }
+
+  PlanExecutor(ServingChannel channel, CatalogCache catalog, StatementPlanner planner) {
+    this.channel = channel;
+    this.catalog = catalog;
+    this.planner = planner;
+  }
+
+  CatalogCache catalog() {
+    return catalog;
+  }
+
+  ServingChannel channel() {
+    return channel;
+  }
+
+  /** Plans a statement, reloading the catalog once if the planner names an unknown table. */
+  Plan plan(String sql, Execution execution) {
+    catalog.ensureLoaded(channel, execution);
+    try {
+      return planner.plan(sql, catalog);
+    } catch (MeridianException e) {
+      if (e.state() != SqlState.UNDEFINED_TABLE) {
+        throw e;
+      }
+      long before = catalog.version();
+      catalog.refresh(channel, execution);
+      if (catalog.version() == before) {
+        throw e;
+      }
+      return planner.plan(sql, catalog);
+    }
+  }
+
+  /** Whether a plan produces rows. */
+  static boolean isQuery(Plan plan) {
+    return plan instanceof Plan.PointSelect || plan instanceof Plan.Constant;
+  }
+
+  /** Whether a plan changes data or definitions. */
+  static boolean isWrite(Plan plan) {
+    return plan instanceof Plan.Write || plan instanceof Plan.CreateTable
+        || plan instanceof Plan.DropTable;
+  }
+
+  /** The statement kind for messages: {@code SELECT}, {@code INSERT}, {@code CREATE TABLE}... */
+  static String describe(Plan plan) {
+    if (plan instanceof Plan.Write w) {
+      return w.kind().name();
+    }
+    if (plan instanceof Plan.CreateTable) {
+      return "CREATE TABLE";
+    }
+    if (plan instanceof Plan.DropTable) {
+      return "DROP TABLE";
+    }
+    return isQuery(plan) ? "SELECT" : plan.getClass().getSimpleName();
+  }
+
+  /**
+   * Runs a plan with bound parameters (0-based, raw values; coerced here).
+   *
+   * @param sql the statement's text, to plan again when the peer's catalog moved on
+   */
+  StatementResult execute(String sql, Plan plan, Object[] parameters, Limits limits,
+      Execution execution) {
+    try {
+      return executeOnce(plan, parameters, limits, execution);
+    } catch (MeridianException e) {
+      if (e.state() != SqlState.UNDEFINED_TABLE
+          || !(plan instanceof Plan.PointSelect || plan instanceof Plan.Write)) {
+        throw e;
+      }
+      catalog.refresh(channel, execution);
+      return executeOnce(planner.plan(sql, catalog), parameters, limits, execution);
+    }
+  }
+
+  private StatementResult executeOnce(Plan plan, Object[] parameters, Limits limits,
+      Execution execution) {
+    if (plan instanceof Plan.PointSelect p) {
+      return pointSelect(p, parameters, limits, execution);
+    }
+    if (plan instanceof Plan.Constant c) {
+      return constant(c, parameters, limits);
+    }
+    if (plan instanceof Plan.Write w) {
+      List<RowWrite> rows = bind(w, parameters, 0);
+      RowResult[] results = PipelinedWrite.run(channel, w.table(), w.kind(), rows, execution);
+      if (PipelinedWrite.staleTable(results)) {
+        throw new MeridianException(SqlState.UNDEFINED_TABLE, "table " + w.table().name()
+            + " is unknown to the peer", firstError(results));
+      }
+      return StatementResult.update(
+          WriteOutcomes.statementCount(w.table(), w.kind(), rows, results), null);
+    }
+    if (plan instanceof Plan.CreateTable c) {
+      Response r = channel.call(new Request.CreateTable(c.schema(), c.ifNotExists()),
+          execution, false);
+      Response.TableCreated created = ServingChannel.expect(r, Response.TableCreated.class,
+          "CREATE TABLE");
+      catalog.refresh(channel, execution);
+      return StatementResult.update(0, created.created() ? null
+          : "table " + c.schema().name() + " already exists; nothing was created");
+    }
+    if (plan instanceof Plan.DropTable d) {
+      Response r = channel.call(new Request.DropTable(d.table(), d.ifExists()), execution, false);
+      Response.TableDropped dropped = ServingChannel.expect(r, Response.TableDropped.class,
+          "DROP TABLE");
+      catalog.refresh(channel, execution);
+      return StatementResult.update(0, dropped.dropped() ? null
+          : "table " + d.table() + " does not exist; nothing was dropped");
+    }
+    throw new MeridianException(SqlState.FEATURE_NOT_SUPPORTED, "this driver cannot run a "
+        + plan.getClass().getSimpleName() + " plan yet");
+  }
+
+  /**
+   * Binds one parameter set to a write plan's rows; rows whose key holds a NULL become null
+   * entries for UPDATE and DELETE (they match nothing).
+   *
+   * @param firstRow the number of the first row for messages, less one
+   * @throws MeridianException {@code 22xxx} for a value that does not fit its column,
+   *     {@code 23502} for NULL in a key or NOT NULL column of an inserted row
+   */
+  static List<RowWrite> bind(Plan.Write w, Object[] parameters, int firstRow) {
+    TableSchema t = w.table();
+    List<RowWrite> rows = new ArrayList<>(w.rows().size());
+    boolean rowsMayVanish = w.kind() == WriteKind.UPDATE || w.kind() == WriteKind.DELETE;
+    int n = firstRow;
+    for (Plan.RowTemplate template : w.rows()) {
+      n++;
+      Object[] key = resolveAll(template.key(), parameters);
+      Object[] values = resolveAll(template.values(), parameters);
+      if (Arrays.asList(key).contains(null)) {
+        if (rowsMayVanish) {
+          rows.add(null);
+          continue;
+        }
+        for (int k = 0; k < key.length; k++) {
+          if (key[k] == null) {
+            throw new MeridianException(SqlState.NOT_NULL_VIOLATION, "key column "
+                + t.column(t.keyColumns().get(k)).name() + " of table " + t.name()
+                + " is NULL in row " + n + "; a key cannot be NULL");
+          }
+        }
+      }
+      int[] columns = template.columns();
+      for (int c = 0; c < columns.length; c++) {
+        ColumnDef def = t.column(columns[c]);
+        if (values[c] == null && !def.nullable()) {
+          throw new MeridianException(SqlState.NOT_NULL_VIOLATION, "column " + def.name()
+              + " of table " + t.name() + " is NOT NULL but row " + n + " sets it to NULL");
+        }
+      }
+      rows.add(new RowWrite(key, columns.clone(), values));
+    }
+    return rows;
+  }
+
+  private StatementResult pointSelect(Plan.PointSelect p, Object[] parameters, Limits limits,
+      Execution execution) {
+    TableSchema t = p.table();
+    List<ResultColumn> columns = resultColumns(p);
+    List<Object[]> keys = new ArrayList<>(p.keys().size());
+    Set<KeyBox> seen = new HashSet<>();
+    for (List<Operand> k : p.keys()) {
+      Object[] key = resolveAll(k, parameters);
+      // k = NULL matches nothing; k IN (1, 1) returns the row once.
+      if (!Arrays.asList(key).contains(null) && seen.add(new KeyBox(key))) {
+        keys.add(key);
+      }
+    }
+    List<Object[]> out = new ArrayList<>();
+    if (keys.isEmpty()) {
+      return StatementResult.query(columns, out);
+    }
+    Response r = channel.call(new Request.Get(t.tableId(), keys), execution, true);
+    List<Object[]> rows = ServingChannel.expect(r, Response.Rows.class, "a point read").rows();
+    if (rows.size() != keys.size()) {
+      throw new MeridianException(SqlState.PROTOCOL_VIOLATION, "the peer answered a read of "
+          + keys.size() + " keys with " + rows.size() + " rows");
+    }
+    for (Object[] row : rows) {
+      if (row == null) {
+        continue;
+      }
+      if (limits.maxRows() > 0 && out.size() >= limits.maxRows()) {
+        break;
+      }
+      Object[] projected = new Object[p.projection().length];
+      for (int i = 0; i < projected.length; i++) {
+        int c = p.projection()[i];
+        if (c >= row.length) {
+          throw new MeridianException(SqlState.PROTOCOL_VIOLATION, "the peer sent a row of "
+              + row.length + " columns for table " + t.name() + " of " + t.columnCount());
+        }
+        projected[i] = truncate(row[c], limits.maxFieldSize());
+      }
+      out.add(projected);
+    }
+    return StatementResult.query(columns, out);
+  }
+
+  private static StatementResult constant(Plan.Constant c, Object[] parameters, Limits limits) {
+    List<ResultColumn> columns = resultColumns(c);
+    List<Object[]> out = new ArrayList<>(c.rows().size());
+    for (List<Operand> row : c.rows()) {
+      if (limits.maxRows() > 0 && out.size() >= limits.maxRows()) {
+        break;
+      }
+      Object[] values = resolveAll(row, parameters);
+      for (int i = 0; i < values.length; i++) {
+        values[i] = truncate(values[i], limits.maxFieldSize());
+      }
+      out.add(values);
+    }
+    return StatementResult.query(columns, out);
+  }
+
+  /** Resolves operands, naming the parameter whose value does not fit. */
+  static Object[] resolveAll(List<Operand> operands, Object[] parameters) {
+    Object[] out = new Object[operands.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = resolve(operands.get(i), parameters);
+    }
+    return out;
+  }
+
+  static Object resolve(Operand operand, Object[] parameters) {
+    if (operand instanceof Operand.Parameter p) {
+      if (p.index() >= parameters.length) {
+        throw new MeridianException(SqlState.WRONG_PARAMETER_COUNT, "parameter " + (p.index() + 1)
+            + " is not set: the statement has " + parameters.length + " parameter values");
+      }
+      try {
+        return p.resolve(parameters);
+      } catch (MeridianException e) {
+        throw new MeridianException(e.state(), "parameter " + (p.index() + 1) + ": "
+            + e.getMessage(), e);
+      }
+    }
+    return operand.resolve(parameters);
+  }
+
+  private static Object truncate(Object v, int maxFieldSize) {
+    if (maxFieldSize <= 0) {
+      return v;
+    }
+    if (v instanceof String s && s.length() > maxFieldSize) {
+      return s.substring(0, maxFieldSize);
+    }
+    if (v instanceof byte[] b && b.length > maxFieldSize) {
+      return Arrays.copyOf(b, maxFieldSize);
+    }
+    return v;
+  }
+
+  private static MeridianException firstError(RowResult[] results) {
+    for (RowResult r : results) {
+      if (r.error() != null) {
+        return r.error();
+      }
+    }
+    return null;
+  }
+
+  /** The column types of a plan's result, for metadata before execution; null for updates. */
+  static List<ResultColumn> resultColumns(Plan plan) {
+    if (plan instanceof Plan.PointSelect p) {
+      List<ResultColumn> columns = new ArrayList<>();
+      for (int i = 0; i < p.projection().length; i++) {
+        ColumnDef def = p.table().column(p.projection()[i]);
+        columns.add(new ResultColumn(p.labels().get(i), def.name(), p.table().name(), def.type(),
+            def.nullable() ? ResultSetMetaData.columnNullable : ResultSetMetaData.columnNoNulls));
+      }
+      return columns;
+    }
+    if (plan instanceof Plan.Constant c) {
+      List<ResultColumn> columns = new ArrayList<>();
+      for (int i = 0; i < c.labels().size(); i++) {
+        columns.add(ResultColumn.computed(c.labels().get(i), c.types().get(i)));
+      }
+      return columns;
+    }
+    return null;
+  }
+
+  /**
+   * Runs a write plan once per parameter set, pipelined: every row of every set is bound
+   * first, then all are sent before any answer is awaited.
+   *
+   * @return per parameter set, the rows it applied
+   * @throws BatchFailure when any set failed, with per-set counts
+   */
+  long[] executeBatch(String sql, Plan.Write plan, List<Object[]> parameterSets,
+      Execution execution) {
+    BoundBatch batch = BoundBatch.bind(plan, parameterSets);
+    RowResult[] results = PipelinedWrite.run(channel, plan.table(), plan.kind(), batch.rows,
+        execution);
+    Plan.Write used = plan;
+    if (PipelinedWrite.staleTable(results)) {
+      catalog.refresh(channel, execution);
+      Plan again = planner.plan(sql, catalog);
+      if (!(again instanceof Plan.Write w)) {
+        throw new MeridianException(SqlState.UNDEFINED_TABLE, "table " + plan.table().name()
+            + " changed into something this batch cannot write");
+      }
+      used = w;
+      batch = BoundBatch.bind(used, parameterSets);
+      results = PipelinedWrite.run(channel, used.table(), used.kind(), batch.rows, execution);
+    }
+    return WriteOutcomes.batchCounts(used.table(), batch.rows, results, batch.entryStarts,
+        batch.entryErrors);
+  }
+
+  /** The rows of a batch, with where each parameter set's rows start and binding errors. */
+  private static final class BoundBatch {
+    final List<RowWrite> rows = new ArrayList<>();
+    final int[] entryStarts;
+    final MeridianException[] entryErrors;
+
+    private BoundBatch(int entries) {
+      entryStarts = new int[entries];
+      entryErrors = new MeridianException[entries];
+    }
+
+    static BoundBatch bind(Plan.Write plan, List<Object[]> parameterSets) {
+      BoundBatch b = new BoundBatch(parameterSets.size());
+      for (int e = 0; e < parameterSets.size(); e++) {
+        b.entryStarts[e] = b.rows.size();
+        try {
+          b.rows.addAll(PlanExecutor.bind(plan, parameterSets.get(e), 0));
+        } catch (MeridianException ex) {
+          b.entryErrors[e] = ex;
+        }
+      }
+      return b;
+    }
+  }
+}

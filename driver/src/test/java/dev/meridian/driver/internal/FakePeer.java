@@ -1,0 +1,173 @@
+package dev.meridian.driver.internal;
+
+import dev.meridian.protocol.error.SqlState;
+import dev.meridian.protocol.types.Stamp;
+import dev.meridian.protocol.types.TableSchema;
+import dev.meridian.protocol.wire.Request;
+import dev.meridian.protocol.wire.Response;
+import dev.meridian.protocol.wire.RowOutcome;
+import dev.meridian.protocol.wire.RowWrite;
+import dev.meridian.protocol.wire.WriteKind;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * An in-memory stand-in for a region's peers: answers driver requests from maps, as the
+ * protocol describes. Shared by the {@link FakeChannel}s of one test. Thread-safe (synchronized).
+ */
+final class FakePeer {
+  private final Map<String, TableSchema> tables = new LinkedHashMap<>();
+  private final Map<Long, Map<KeyBox, Object[]>> rows = new LinkedHashMap<>();
+  private final List<Request> received = Collections.synchronizedList(new ArrayList<>());
+  private long nextId = 100;
+  private long hlc = 1;
+  /** Optional hook: an outcome for a row instead of applying it, or null to apply it. */
+  volatile Function<RowWrite, RowOutcome> rowHook;
+
+  List<Request> received() {
+    synchronized (received) {
+      return new ArrayList<>(received);
+    }
+  }
+
+  long count(Class<? extends Request> type) {
+    return received().stream().filter(type::isInstance).count();
+  }
+
+  void clearReceived() {
+    received.clear();
+  }
+
+  synchronized TableSchema create(TableSchema schema) {
+    TableSchema stored = schema.withTableId(nextId++);
+    tables.put(stored.name(), stored);
+    rows.put(stored.tableId(), new LinkedHashMap<>());
+    return stored;
+  }
+
+  synchronized void drop(String name) {
+    TableSchema t = tables.remove(name);
+    if (t != null) {
+      rows.remove(t.tableId());
+    }
+  }
+
+  synchronized TableSchema table(String name) {
+    return tables.get(name);
+  }
+
+  synchronized Object[] row(String table, Object... key) {
+    Object[] r = rows.get(tables.get(table).tableId()).get(new KeyBox(key));
+    return r == null ? null : r.clone();
+  }
+
+  synchronized int size(String table) {
+    return rows.get(tables.get(table).tableId()).size();
+  }
+
+  synchronized Response handle(Request request, String region, String peer) {
+    received.add(request);
+    if (request instanceof Request.Ping) {
+      return new Response.Pong(region, peer, hlc);
+    }
+    if (request instanceof Request.GetCatalog) {
+      return new Response.Catalog(new ArrayList<>(tables.values()));
+    }
+    if (request instanceof Request.CreateTable c) {
+      TableSchema existing = tables.get(c.schema().name());
+      if (existing != null) {
+        return c.ifNotExists() ? new Response.TableCreated(false, existing)
+            : new Response.Error(SqlState.DUPLICATE_TABLE, "table " + existing.name()
+                + " already exists");
+      }
+      return new Response.TableCreated(true, create(c.schema()));
+    }
+    if (request instanceof Request.DropTable d) {
+      if (!tables.containsKey(d.name())) {
+        return d.ifExists() ? new Response.TableDropped(false)
+            : new Response.Error(SqlState.UNDEFINED_TABLE, "table " + d.name()
+                + " does not exist");
+      }
+      drop(d.name());
+      return new Response.TableDropped(true);
+    }
+    if (request instanceof Request.Get g) {
+      Map<KeyBox, Object[]> data = rows.get(g.tableId());
+      if (data == null) {
+        return new Response.Error(SqlState.UNDEFINED_TABLE, "no table with id " + g.tableId());
+      }
+      List<Object[]> out = new ArrayList<>();
+      for (Object[] key : g.keys()) {
+        Object[] r = data.get(new KeyBox(key));
+        out.add(r == null ? null : r.clone());
+      }
+      return new Response.Rows(out);
+    }
+    if (request instanceof Request.Write w) {
+      Map<KeyBox, Object[]> data = rows.get(w.tableId());
+      if (data == null) {
+        return new Response.Error(SqlState.UNDEFINED_TABLE, "no table with id " + w.tableId());
+      }
+      TableSchema t = null;
+      for (TableSchema s : tables.values()) {
+        if (s.tableId() == w.tableId()) {
+          t = s;
+        }
+      }
+      List<RowOutcome> outcomes = new ArrayList<>();
+      for (RowWrite row : w.rows()) {
+        outcomes.add(apply(t, data, w.kind(), row));
+      }
+      return new Response.Written(outcomes);
+    }
+    return new Response.Error(SqlState.FEATURE_NOT_SUPPORTED, "unknown request " + request);
+  }
+
+  private RowOutcome apply(TableSchema t, Map<KeyBox, Object[]> data, WriteKind kind,
+      RowWrite row) {
+    Function<RowWrite, RowOutcome> hook = rowHook;
+    if (hook != null) {
+      RowOutcome o = hook.apply(row);
+      if (o != null) {
+        return o;
+      }
+    }
+    KeyBox key = new KeyBox(row.key());
+    Object[] existing = data.get(key);
+    switch (kind) {
+      case INSERT:
+        if (existing != null) {
+          return RowOutcome.duplicate();
+        }
+        break;
+      case UPDATE:
+        if (existing == null) {
+          return RowOutcome.notFound();
+        }
+        break;
+      case DELETE:
+        if (existing == null) {
+          return RowOutcome.notFound();
+        }
+        data.remove(key);
+        return RowOutcome.applied(new Stamp(hlc++, 1));
+      default:
+        break;
+    }
+    Object[] r = existing != null ? existing : new Object[t.columnCount()];
+    if (existing == null) {
+      for (int k = 0; k < t.keyColumns().size(); k++) {
+        r[t.keyColumns().get(k)] = row.key()[k];
+      }
+    }
+    for (int c = 0; c < row.columns().length; c++) {
+      r[row.columns()[c]] = row.values()[c];
+    }
+    data.put(key, r);
+    return RowOutcome.applied(new Stamp(hlc++, 1));
+  }
+}
