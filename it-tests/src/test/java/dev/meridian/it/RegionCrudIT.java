@@ -53,7 +53,7 @@ class RegionCrudIT {
     try (Connection c = DriverManager.getConnection(url)) {
       try (Statement s = c.createStatement()) {
         s.execute("CREATE TABLE all_types (id BIGINT PRIMARY KEY, i INTEGER, si SMALLINT, "
-            + "v VARCHAR(20), ch CHAR(3), b BOOLEAN, d DOUBLE, r REAL, dec DECIMAL(10,2), "
+            + "v VARCHAR(20), ch CHAR(3), b BOOLEAN, d DOUBLE, r REAL, amount DECIMAL(10,2), "
             + "dt DATE, tm TIME, ts TIMESTAMP, bin VARBINARY(8))");
       }
       try (PreparedStatement p = c.prepareStatement(
@@ -90,7 +90,7 @@ class RegionCrudIT {
           assertTrue(rs.getBoolean("B"));
           assertEquals(3.25, rs.getDouble("D"));
           assertEquals(1.5f, rs.getFloat("R"));
-          assertEquals(new BigDecimal("12345678.91"), rs.getBigDecimal("DEC"));
+          assertEquals(new BigDecimal("12345678.91"), rs.getBigDecimal("AMOUNT"));
           assertEquals(Date.valueOf("2026-11-23"), rs.getDate("DT"));
           assertEquals(Time.valueOf("13:14:15"), rs.getTime("TM"));
           assertEquals(Timestamp.valueOf("2026-11-23 13:14:15.123456789"), rs.getTimestamp("TS"));

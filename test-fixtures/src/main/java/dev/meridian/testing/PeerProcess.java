@@ -29,6 +29,7 @@ public final class PeerProcess implements AutoCloseable {
   private final Path log;
   private final CompletableFuture<Integer> clientPort = new CompletableFuture<>();
   private volatile String hazelcastAddress;
+  private Thread pump;
 
   private PeerProcess(String name, Process process, Path log) {
     this.name = name;
@@ -100,6 +101,7 @@ public final class PeerProcess implements AutoCloseable {
     }, "peer-output-" + name);
     t.setDaemon(true);
     t.start();
+    pump = t;
   }
 
   /** The peer's name. */
@@ -130,22 +132,25 @@ public final class PeerProcess implements AutoCloseable {
 
   /** SIGKILL, then waits for the process to be gone. */
   public void kill() {
-    process.destroyForcibly();
+    // Through the handle: Process.destroy* would also close our end of its output.
+    process.toHandle().destroyForcibly();
     waitFor(Duration.ofSeconds(30));
   }
 
   /** SIGTERM (clean shutdown), then waits; returns the exit code. */
   public int terminate(Duration timeout) {
-    process.destroy();
+    process.toHandle().destroy();
     return waitFor(timeout);
   }
 
   private int waitFor(Duration timeout) {
     try {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.destroyForcibly();
+        process.toHandle().destroyForcibly();
         process.waitFor();
       }
+      // The output pump ends at the process's end of output; wait so the log is complete.
+      pump.join(TimeUnit.SECONDS.toMillis(10));
       return process.exitValue();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

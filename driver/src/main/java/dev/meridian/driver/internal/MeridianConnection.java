@@ -272,8 +272,11 @@ final class MeridianConnection implements Connection, dev.meridian.driver.api.Me
   @Override
   public void setTransactionIsolation(int level) throws SQLException {
     checkOpen();
+    if (level == TRANSACTION_NONE) {
+      return; // the only level there is: every statement commits on its own
+    }
     throw SqlExceptions.notSupported("Connection.setTransactionIsolation(" + level
-        + "): there are no transactions; every statement commits on its own");
+        + ") (Meridian has no transactions; every statement commits on its own)");
   }
 
   @Override
