@@ -158,16 +158,6 @@ final class MeridianPreparedStatement extends MeridianStatement implements Prepa
   }
 
   @Override
-  public int[] executeBatch() throws SQLException {
-    try {
-      return toInts(executeLargeBatch());
-    } catch (BatchUpdateException e) {
-      throw new BatchUpdateException(e.getMessage(), e.getSQLState(), 0,
-          toInts(e.getLargeUpdateCounts()), e.getCause());
-    }
-  }
-
-  @Override
   public long[] executeLargeBatch() throws SQLException {
     checkOpen();
     List<Object[]> sets = new ArrayList<>(batch);

@@ -53,6 +53,7 @@ public final class PeerNode implements AutoCloseable {
    * @throws MeridianException {@code 08001} when the member cannot start (e.g. port in use)
    */
   public static PeerNode start(PeerConfig config) {
+    AsyncCallbacks.install();
     PeerConfig effective = config.hazelcastPort() != 0 ? config
         : config.toBuilder().hazelcastPort(freePort(config.hazelcastHost())).build();
     HybridClock clock =

@@ -65,14 +65,14 @@ public final class EmbeddedClusters implements EmbeddedRegions {
     String value = options.getOrDefault(PEERS_PER_REGION, "1");
     try {
       int n = Integer.parseInt(value.trim());
-      if (n >= 1 && n <= 9) {
+      if (n >= 1 && n <= 16) {
         return n;
       }
     } catch (NumberFormatException e) {
       // reported below
     }
     throw new MeridianException(SqlState.INVALID_PARAMETER_VALUE,
-        PEERS_PER_REGION + " must be a whole number from 1 to 9, not '" + value + "'");
+        PEERS_PER_REGION + " must be a whole number from 1 to 16, not '" + value + "'");
   }
 
   /** The running peers of one embedded name. */

@@ -6,7 +6,9 @@ import dev.meridian.peer.internal.row.RowFormat;
 import dev.meridian.protocol.types.TableSchema;
 import dev.meridian.protocol.wire.RowOutcome;
 import dev.meridian.protocol.wire.WriteKind;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /**
  * Rows of every table on Hazelcast: one {@link IMap} per table incarnation named
@@ -40,17 +42,40 @@ final class TableStore {
   /** Submits one checked row write to its partition owner. */
   CompletionStage<RowOutcome> write(TableSchema schema, WriteKind kind, CheckedWrite write) {
     WriteProcessor processor = new WriteProcessor(kind, schema.resolution(), write);
-    return map(schema.tableId()).submitToKey(write.key(), processor).thenApply(WriteResult::outcome);
+    return onCaller(map(schema.tableId()).submitToKey(write.key(), processor), WriteResult::outcome);
   }
 
   /** Reads one row: its visible values in column order, or null when it is not visible. */
   CompletionStage<Object[]> read(TableSchema schema, byte[] key) {
-    return map(schema.tableId()).getAsync(key).thenApply(bytes -> bytes == null
+    return onCaller(map(schema.tableId()).getAsync(key), bytes -> bytes == null
         ? null : RowFormat.decode(bytes).visibleValues(schema.columnCount()));
   }
 
   /** Destroys a dropped table's map on every member (blocking). */
   void destroy(long tableId) {
     map(tableId).destroy();
+  }
+
+  /**
+   * Continues a Hazelcast future on the thread that completes it, as a plain
+   * CompletableFuture. Hazelcast runs dependent stages on its default async executor, which on
+   * a machine whose common pool has parallelism 1 (two cores) starts a new thread per callback:
+   * thousands of threads a second under load. The continuations here are short and never block.
+   */
+  private static <T, R> CompletableFuture<R> onCaller(CompletionStage<T> stage,
+      Function<? super T, ? extends R> then) {
+    CompletableFuture<R> out = new CompletableFuture<>();
+    stage.whenCompleteAsync((value, error) -> {
+      if (error != null) {
+        out.completeExceptionally(error);
+        return;
+      }
+      try {
+        out.complete(then.apply(value));
+      } catch (RuntimeException e) {
+        out.completeExceptionally(e);
+      }
+    }, Runnable::run);
+    return out;
   }
 }
