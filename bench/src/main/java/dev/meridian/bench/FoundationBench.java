@@ -74,6 +74,9 @@ public final class FoundationBench implements Callable<Integer> {
 
       List<LatencyRun.Result> results = new ArrayList<>();
       for (int n : connections) {
+        if (n < 1) {
+          continue; // --connections 0: batches only
+        }
         results.add(meridianUpsert(url, n));
         results.add(hazelcast("IMap.set", n, (t, i) -> map.set(key(), PAYLOAD)));
         results.add(meridianSelect(url, n));
