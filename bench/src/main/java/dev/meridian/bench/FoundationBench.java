@@ -24,7 +24,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The figures of the Foundation issue, in one run against one 2-peer region started through
+ * The figures of the Foundation issue, in one run against one region (2 peers unless
+ * {@code --peers} says otherwise) started through
  * {@code bin/meridian peer}: single-row PreparedStatement upsert and point select with 1 and 16
  * connections, beside Hazelcast's own Java client doing {@code IMap.set}/{@code get} on the same
  * cluster, and {@code executeBatch} of 1,000 rows.
@@ -46,6 +47,9 @@ public final class FoundationBench implements Callable<Integer> {
       description = "connection counts to run (default ${DEFAULT-VALUE})")
   List<Integer> connections = List.of(1, 16);
 
+  @Option(names = "--peers", description = "peers in the region (default ${DEFAULT-VALUE})")
+  int peers = 2;
+
   @Option(names = "--batches", description = "1,000-row batches to time (default ${DEFAULT-VALUE})")
   int batches = 50;
 
@@ -54,8 +58,8 @@ public final class FoundationBench implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path dir = Files.createTempDirectory("meridian-bench");
-    System.out.printf("Starting a 2-peer region through bin/meridian (logs in %s)%n", dir);
-    try (RegionProcesses region = RegionProcesses.start(dir, "us-east-1", 2)) {
+    System.out.printf("Starting a %d-peer region through bin/meridian (logs in %s)%n", peers, dir);
+    try (RegionProcesses region = RegionProcesses.start(dir, "us-east-1", peers)) {
       String url = region.jdbcUrl();
       try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
         s.execute("CREATE TABLE bench (id BIGINT PRIMARY KEY, v VARCHAR(100), n BIGINT)");

@@ -32,6 +32,7 @@ final class ServingChannel {
   private final ChannelOpener opener;
   private final int connectTimeoutMillis;
   private final int maxFrameBytes;
+  private final PartitionRoutes routes;
   private PeerChannel current;
   private int rotation;
   private boolean closed;
@@ -46,6 +47,7 @@ final class ServingChannel {
     this.opener = opener;
     this.connectTimeoutMillis = connectTimeoutMillis;
     this.maxFrameBytes = maxFrameBytes;
+    this.routes = new PartitionRoutes(opener, connectTimeoutMillis, maxFrameBytes);
   }
 
   /**
@@ -102,9 +104,14 @@ final class ServingChannel {
     return current != null && current.isOpen() ? current : null;
   }
 
-  /** Sends a request on the open channel (reopening it first if it broke). */
+  /**
+   * Sends a request: a single-key request to the owner of its partition when known, anything
+   * else on the open channel (reopening it first if it broke).
+   */
   Sent send(Request request) {
-    PeerChannel ch = channel();
+    PeerChannel serving = channel();
+    PeerChannel owner = routes.route(request, serving);
+    PeerChannel ch = owner != null ? owner : serving;
     CompletableFuture<Response> answer;
     try {
       answer = ch.call(request);
@@ -193,6 +200,7 @@ final class ServingChannel {
 
   /** Forgets a channel that failed so that the next request reconnects. */
   void dropped(PeerChannel ch) {
+    routes.dropped(ch);
     synchronized (this) {
       if (current == ch) {
         current = null;
@@ -204,6 +212,7 @@ final class ServingChannel {
 
   /** Closes the channel; later requests fail with {@code 08003}. Idempotent. */
   void close() {
+    routes.close();
     PeerChannel ch;
     synchronized (this) {
       closed = true;

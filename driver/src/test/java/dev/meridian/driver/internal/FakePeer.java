@@ -74,6 +74,10 @@ final class FakePeer {
     if (request instanceof Request.Ping) {
       return new Response.Pong(region, peer, hlc);
     }
+    if (request instanceof Request.GetPartitions) {
+      // Like a peer that predates partition routing: the driver then keeps one channel.
+      return new Response.Error(SqlState.PROTOCOL_VIOLATION, "unknown request GetPartitions");
+    }
     if (request instanceof Request.GetCatalog) {
       return new Response.Catalog(new ArrayList<>(tables.values()));
     }

@@ -53,14 +53,23 @@ public final class PeerNode implements AutoCloseable {
    * @throws MeridianException {@code 08001} when the member cannot start (e.g. port in use)
    */
   public static PeerNode start(PeerConfig config) {
+    return start(config, java.util.Map.of());
+  }
+
+  /**
+   * Starts the member as {@link #start(PeerConfig)} does, announcing {@code memberAttributes} to
+   * the other peers of the group (Hazelcast member attributes).
+   */
+  public static PeerNode start(PeerConfig config, java.util.Map<String, String> memberAttributes) {
     AsyncCallbacks.install();
-    PeerConfig effective = config.hazelcastPort() != 0 ? config
-        : config.toBuilder().hazelcastPort(freePort(config.hazelcastHost())).build();
+    PeerConfig effective = withConcretePort(config);
     HybridClock clock =
         new HybridClock(Stamp.regionId(effective.region()), effective.maxClockOffsetMs());
     HazelcastInstance hazelcast;
     try {
-      hazelcast = Hazelcast.newHazelcastInstance(MemberConfig.build(effective, clock));
+      com.hazelcast.config.Config hzConfig = MemberConfig.build(effective, clock);
+      memberAttributes.forEach(hzConfig.getMemberAttributeConfig()::setAttribute);
+      hazelcast = Hazelcast.newHazelcastInstance(hzConfig);
     } catch (RuntimeException e) {
       throw new MeridianException(SqlState.CONNECTION_UNABLE_TO_CONNECT,
           "cannot start the Hazelcast member on " + effective.hazelcastHost() + ":"
@@ -136,6 +145,12 @@ public final class PeerNode implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** The configuration with a free Hazelcast port in place of 0 (unchanged otherwise). */
+  public static PeerConfig withConcretePort(PeerConfig config) {
+    return config.hazelcastPort() != 0 ? config
+        : config.toBuilder().hazelcastPort(freePort(config.hazelcastHost())).build();
   }
 
   private static int freePort(String host) {

@@ -35,6 +35,7 @@ import java.util.List;
  * 0x02 GetCatalog   (empty)                      0x82 Catalog int n, n schemas
  * 0x03 CreateTable  byte ifNotExists, schema     0x83 TableCreated byte created, schema
  * 0x04 DropTable    byte ifExists, string name   0x84 TableDropped byte dropped
+ * 0x05 GetPartitions (empty)                     0x85 Partitions int n, n x string owner
  * 0x10 Get          long tableId, int n, n keys  0x90 Rows    int n, n x (byte present,
  *                   (key = int k, k values)                     [int c, c values])
  * 0x11 Write        long tableId, byte kind,     0x91 Written int n, n outcomes
@@ -62,6 +63,7 @@ public final class ProtocolCodec {
   static final byte GET_CATALOG = 0x02;
   static final byte CREATE_TABLE = 0x03;
   static final byte DROP_TABLE = 0x04;
+  static final byte GET_PARTITIONS = 0x05;
   static final byte GET = 0x10;
   static final byte WRITE = 0x11;
   static final byte REPLY = (byte) 0x80;
@@ -123,6 +125,8 @@ public final class ProtocolCodec {
       out.writeByte(PING);
     } else if (r instanceof Request.GetCatalog) {
       out.writeByte(GET_CATALOG);
+    } else if (r instanceof Request.GetPartitions) {
+      out.writeByte(GET_PARTITIONS);
     } else if (r instanceof Request.CreateTable c) {
       out.writeByte(CREATE_TABLE).writeByte(c.ifNotExists() ? 1 : 0);
       Schemas.write(out, c.schema());
@@ -157,6 +161,7 @@ public final class ProtocolCodec {
     Request r = switch (op) {
       case PING -> new Request.Ping();
       case GET_CATALOG -> new Request.GetCatalog();
+      case GET_PARTITIONS -> new Request.GetPartitions();
       case CREATE_TABLE -> {
         boolean ifNotExists = readFlag(in);
         yield new Request.CreateTable(Schemas.read(in), ifNotExists);
@@ -213,6 +218,11 @@ public final class ProtocolCodec {
       Values.writeString(out, p.region());
       Values.writeString(out, p.peer());
       out.writeLong(p.hlc());
+    } else if (r instanceof Response.Partitions p) {
+      out.writeByte(GET_PARTITIONS | REPLY).writeByte(flags).writeInt(p.owners().size());
+      for (String owner : p.owners()) {
+        Values.writeString(out, owner);
+      }
     } else if (r instanceof Response.Catalog c) {
       out.writeByte(GET_CATALOG | REPLY).writeByte(flags).writeInt(c.tables().size());
       for (TableSchema s : c.tables()) {
@@ -261,6 +271,14 @@ public final class ProtocolCodec {
     Response r = switch (op) {
       case PING | REPLY -> new Response.Pong(Values.readString(in), Values.readString(in),
           Values.need(in, 8).readLong());
+      case GET_PARTITIONS | REPLY -> {
+        int n = Values.readCount(in, 4);
+        List<String> owners = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+          owners.add(Values.readString(in));
+        }
+        yield new Response.Partitions(owners);
+      }
       case GET_CATALOG | REPLY -> {
         int n = Values.readCount(in, 30);
         List<TableSchema> tables = new ArrayList<>(n);

@@ -16,6 +16,12 @@ public sealed interface Request {
   /** Liveness and round-trip probe; answered by {@link Response.Pong}. */
   record Ping() implements Request {}
 
+  /**
+   * Asks which peer owns each partition of the region; answered by {@link Response.Partitions}.
+   * The driver uses it to send a key's request straight to its owner.
+   */
+  record GetPartitions() implements Request {}
+
   /** Asks for every table definition; answered by {@link Response.Catalog}. */
   record GetCatalog() implements Request {}
 

@@ -14,6 +14,13 @@ public sealed interface Response {
   /** Answer to {@link Request.Ping}: who answered and its clock. */
   record Pong(String region, String peer, long hlc) implements Response {}
 
+  /**
+   * Answer to {@link Request.GetPartitions}: for each partition id, the driver-protocol address
+   * ({@code host:port}) of the peer that owns it, or an empty string when unknown. A snapshot:
+   * partitions move when peers come and go, and a request sent to a non-owner is still served.
+   */
+  record Partitions(List<String> owners) implements Response {}
+
   /** Answer to {@link Request.GetCatalog}. */
   record Catalog(List<TableSchema> tables) implements Response {}
 

@@ -37,6 +37,7 @@ final class Messages {
     return List.of(
         new Request.Ping(),
         new Request.GetCatalog(),
+        new Request.GetPartitions(),
         new Request.CreateTable(schema().withTableId(0), true),
         new Request.DropTable("ORDERS", false),
         new Request.Get(99L, List.of(new Object[] {1L, "eu"}, new Object[] {2L, "us"})),
@@ -53,6 +54,7 @@ final class Messages {
         new Response.Pong("eu-west-1", "peer-1", Stamp.hlc(1_700_000_000_000L, 3)),
         new Response.Catalog(List.of(schema(), schema().withTableId(7))),
         new Response.Catalog(List.of()),
+        new Response.Partitions(List.of("127.0.0.1:7400", "", "[::1]:7401")),
         new Response.TableCreated(true, schema()),
         new Response.TableDropped(false),
         new Response.Rows(Arrays.asList(ALL_VALUES, null, new Object[0])),

@@ -1,16 +1,14 @@
 package dev.meridian.peer.internal.storage;
 
+import dev.meridian.protocol.wire.KeyBytes;
 import dev.meridian.peer.internal.row.Cell;
 import dev.meridian.protocol.error.MeridianException;
 import dev.meridian.protocol.error.SqlState;
 import dev.meridian.protocol.types.ColumnDef;
 import dev.meridian.protocol.types.TableSchema;
-import dev.meridian.protocol.wire.Values;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 
 /**
- * The canonical bytes of a primary key: the {@link Values} encoding of the coerced key values,
+ * The canonical bytes of a primary key ({@link KeyBytes}): the encoding of the coerced key values,
  * in key order, concatenated. Two keys are the same row exactly when their bytes are equal,
  * which is what the table maps compare.
  *
@@ -54,28 +52,12 @@ final class TableKey {
     } catch (MeridianException e) {
       throw new MeridianException(e.state(), "column " + column.name() + ": " + e.getMessage(), e);
     }
-    if (v instanceof Double d && (d == 0.0 || d.isNaN())) {
-      return d.isNaN() ? Double.NaN : 0.0d;
-    }
-    if (v instanceof Float f && (f == 0.0f || f.isNaN())) {
-      return f.isNaN() ? Float.NaN : 0.0f;
-    }
-    return v;
+    return KeyBytes.fold(v);
   }
 
   /** Encodes canonical key values (from {@link #coerceOrNull}). */
   static byte[] encode(Object[] canonicalKey) {
-    ByteBuf buf = Unpooled.buffer(16 * canonicalKey.length);
-    try {
-      for (Object v : canonicalKey) {
-        Values.write(buf, v);
-      }
-      byte[] out = new byte[buf.readableBytes()];
-      buf.readBytes(out);
-      return out;
-    } finally {
-      buf.release();
-    }
+    return KeyBytes.encode(canonicalKey);
   }
 
   /** Encodes one canonical value as a cell value. */
