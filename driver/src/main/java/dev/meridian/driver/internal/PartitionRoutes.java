@@ -70,34 +70,6 @@ final class PartitionRoutes {
     return open(owner);
   }
 
-  /**
-   * Splits a multi-row write by the owners of its rows' partitions: owner channel to the
-   * indexes of its rows, in order (rows whose owner is unknown go with {@code serving}). Null
-   * when there is nothing to split: routing is off or every row goes to one channel.
-   */
-  Map<PeerChannel, List<Integer>> split(Request.Write write, PeerChannel serving) {
-    if (unsupported || closed || write.rows().size() < 2) {
-      return null;
-    }
-    refreshIfStale(serving);
-    List<String> t = table;
-    if (t == null || t.isEmpty()) {
-      return null;
-    }
-    Map<String, PeerChannel> byOwner = new java.util.HashMap<>();
-    Map<PeerChannel, List<Integer>> groups = new java.util.LinkedHashMap<>();
-    for (int i = 0; i < write.rows().size(); i++) {
-      String owner = t.get(KeyBytes.partition(KeyBytes.encode(write.rows().get(i).key()), t.size()));
-      PeerChannel ch = byOwner.computeIfAbsent(owner, o -> {
-        PeerChannel c = o.isEmpty() ? null : owners.get(o);
-        c = c != null && c.isOpen() ? c : o.isEmpty() ? null : open(o);
-        return c != null ? c : serving;
-      });
-      groups.computeIfAbsent(ch, c -> new java.util.ArrayList<>()).add(i);
-    }
-    return groups.size() < 2 ? null : groups;
-  }
-
   private static Object[] singleKey(Request request) {
     if (request instanceof Request.Get g && g.keys().size() == 1) {
       return g.keys().get(0);

@@ -4,18 +4,14 @@ import dev.meridian.protocol.error.MeridianException;
 import dev.meridian.protocol.error.SqlState;
 import dev.meridian.protocol.wire.Request;
 import dev.meridian.protocol.wire.Response;
-import dev.meridian.protocol.wire.RowOutcome;
-import dev.meridian.protocol.wire.RowWrite;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -114,12 +110,6 @@ final class ServingChannel {
    */
   Sent send(Request request) {
     PeerChannel serving = channel();
-    if (request instanceof Request.Write w) {
-      Map<PeerChannel, List<Integer>> groups = routes.split(w, serving);
-      if (groups != null) {
-        return new Sent(serving, sendSplit(w, groups, serving));
-      }
-    }
     PeerChannel owner = routes.route(request, serving);
     PeerChannel ch = owner != null ? owner : serving;
     CompletableFuture<Response> answer;
@@ -132,54 +122,6 @@ final class ServingChannel {
           "cannot send to " + describe(ch) + ": " + e, e));
     }
     return new Sent(ch, answer);
-  }
-
-  /**
-   * Sends each owner its rows of a write and puts the answers back together in row order, as
-   * if one peer had answered. An error answer from any part answers for the whole request, and
-   * a part whose connection fails fails the whole request (its rows may or may not have been
-   * applied, as for any write whose connection fails).
-   */
-  private CompletableFuture<Response> sendSplit(Request.Write w,
-      Map<PeerChannel, List<Integer>> groups, PeerChannel serving) {
-    CompletableFuture<Response> combined = new CompletableFuture<>();
-    RowOutcome[] outcomes = new RowOutcome[w.rows().size()];
-    AtomicInteger left = new AtomicInteger(groups.size());
-    groups.forEach((ch, rows) -> {
-      List<RowWrite> part = new ArrayList<>(rows.size());
-      for (int i : rows) {
-        part.add(w.rows().get(i));
-      }
-      CompletableFuture<Response> answer;
-      try {
-        answer = ch.call(new Request.Write(w.tableId(), w.kind(), part));
-      } catch (RuntimeException e) {
-        answer = CompletableFuture.failedFuture(e instanceof MeridianException ? e
-            : new MeridianException(SqlState.CONNECTION_FAILURE, "cannot send to " + describe(ch)
-                + ": " + e, e));
-      }
-      answer.whenComplete((r, e) -> {
-        if (e != null) {
-          if (ch != serving) {
-            routes.dropped(ch);
-          }
-          combined.completeExceptionally(e);
-        } else if (r instanceof Response.Written written && written.outcomes().size() == rows.size()) {
-          for (int j = 0; j < rows.size(); j++) {
-            outcomes[rows.get(j)] = written.outcomes().get(j);
-          }
-          if (left.decrementAndGet() == 0) {
-            combined.complete(new Response.Written(List.of(outcomes)));
-          }
-        } else if (r instanceof Response.Written) {
-          combined.completeExceptionally(new MeridianException(SqlState.PROTOCOL_VIOLATION,
-              describe(ch) + " answered " + rows.size() + " rows with a different count"));
-        } else {
-          combined.complete(r);
-        }
-      });
-    });
-    return combined;
   }
 
   /**

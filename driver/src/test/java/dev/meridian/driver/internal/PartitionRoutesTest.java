@@ -125,22 +125,6 @@ class PartitionRoutesTest {
   }
 
   @Test
-  void aMultiRowWriteSplitsByOwnerKeepingRowOrderWithinEachOwner() {
-    PartitionRoutes routes = new PartitionRoutes(opener(), 1000, 1 << 20);
-    StubChannel serving = new StubChannel("serving", table("h:1", "h:2"));
-    routes.route(new Request.Ping(), serving);
-    Object[] even = keyIn(0);
-    Object[] odd = keyIn(1);
-    List<RowWrite> rows = List.of(new RowWrite(even, new int[0], new Object[0]),
-        new RowWrite(odd, new int[0], new Object[0]), new RowWrite(even, new int[0], new Object[0]));
-    Map<PeerChannel, List<Integer>> groups = routes.split(new Request.Write(1, WriteKind.UPSERT, rows), serving);
-    assertEquals(2, groups.size());
-    groups.forEach((ch, idx) -> assertEquals(ch.peer().equals("h:1") ? List.of(0, 2) : List.of(1), idx));
-    assertNull(routes.split(new Request.Write(1, WriteKind.UPSERT, List.of(rows.get(0), rows.get(2))), serving),
-        "rows of one owner are not split");
-  }
-
-  @Test
   void aDroppedOwnerChannelIsReopened() {
     PartitionRoutes routes = new PartitionRoutes(opener(), 1000, 1 << 20);
     StubChannel serving = new StubChannel("serving", table("h:1", "h:1"));
