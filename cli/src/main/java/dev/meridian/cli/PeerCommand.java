@@ -58,6 +58,10 @@ final class PeerCommand implements Callable<Integer> {
       System.out.flush();
       stopped.countDown();
     }, "meridian-peer-shutdown"));
+    if (!peer.awaitSafe(java.time.Duration.ofMinutes(5))) {
+      System.out.println("meridian peer " + peer.name() + ": partitions still moving after 5"
+          + " minutes; serving anyway");
+    }
     System.out.println("meridian peer " + peer.name() + " (region " + peer.region()
         + ") ready: driver protocol on " + hostPort(peer.clientAddress())
         + ", hazelcast on " + hostPort(peer.node().hazelcastAddress()));

@@ -94,6 +94,25 @@ public final class Peer implements AutoCloseable {
     return new Response.Partitions(owners);
   }
 
+  /**
+   * Waits until the peer group is safe: no partition is migrating and every backup copy is in
+   * sync, so losing any one peer loses no acknowledged write. A peer that just joined makes
+   * the group unsafe until the partitions it takes over have moved.
+   *
+   * @return whether the group became safe within {@code timeout}
+   */
+  public boolean awaitSafe(java.time.Duration timeout) throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    var partitions = node.hazelcast().getPartitionService();
+    while (!partitions.isClusterSafe()) {
+      if (System.nanoTime() > end) {
+        return false;
+      }
+      Thread.sleep(50);
+    }
+    return true;
+  }
+
   /** The storage side of this peer. */
   public PeerNode node() {
     return node;

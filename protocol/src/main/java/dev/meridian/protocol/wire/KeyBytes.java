@@ -60,6 +60,7 @@ public final class KeyBytes {
   }
 
   /** MurmurHash3 x86 32-bit of all of {@code data}, little-endian blocks. */
+  @SuppressWarnings("fallthrough") // the tail cases fall through by design, as in the reference
   static int murmur3(byte[] data, int seed) {
     final int c1 = 0xcc9e2d51;
     final int c2 = 0x1b873593;

@@ -100,10 +100,27 @@ public final class EmbeddedClusters implements EmbeddedRegions {
                 .build()));
           }
         }
+        for (List<Peer> region : peers.values()) {
+          // Serve once backups are in place, so no acknowledged write rests on one copy.
+          if (!region.isEmpty() && !awaitSafe(region.get(0))) {
+            throw new MeridianException(SqlState.CONNECTION_UNABLE_TO_CONNECT,
+                "the embedded peers' partitions did not settle within 2 minutes");
+          }
+        }
         return new Cluster(List.copyOf(regions), peers);
       } catch (RuntimeException e) {
         peers.values().forEach(list -> list.forEach(Peer::close));
         throw e;
+      }
+    }
+
+    private static boolean awaitSafe(Peer peer) {
+      try {
+        return peer.awaitSafe(java.time.Duration.ofMinutes(2));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new MeridianException(SqlState.CONNECTION_UNABLE_TO_CONNECT,
+            "interrupted while the embedded peers started", e);
       }
     }
 

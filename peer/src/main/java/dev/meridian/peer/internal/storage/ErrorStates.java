@@ -38,6 +38,12 @@ final class ErrorStates {
     if (e instanceof MeridianException m) {
       return new Failure(m.state(), m.getMessage());
     }
+    if (e instanceof com.hazelcast.core.IndeterminateOperationStateException) {
+      // A synchronous backup did not confirm in time (see MemberConfig): the owner applied the
+      // write, but it would not survive the owner's loss, so it is not acknowledged.
+      return new Failure(SqlState.CONNECTION_FAILURE, "the row's backup copy did not confirm in"
+          + " time; the write may or may not have been applied: " + e.getMessage());
+    }
     if (e instanceof OperationTimeoutException) {
       return new Failure(SqlState.TIMEOUT, "the storage operation timed out: " + e.getMessage());
     }

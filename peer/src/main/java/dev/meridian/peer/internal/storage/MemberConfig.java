@@ -55,6 +55,10 @@ public final class MemberConfig {
     // default minute, so its partitions' backups take over while clients are still retrying.
     c.setProperty("hazelcast.heartbeat.interval.seconds", "1");
     c.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
+    // By default Hazelcast acknowledges a write whose synchronous backup never confirmed once
+    // the backup timeout passes; a write acknowledged to a client must survive its owner's loss,
+    // so fail it instead (the driver then says it may or may not have been applied).
+    c.setProperty("hazelcast.operation.fail.on.indeterminate.state", "true");
     c.getJetConfig().setEnabled(false);
     config.hazelcastProperties().forEach(c::setProperty);
 
