@@ -2,6 +2,7 @@ package dev.meridian.driver.internal;
 
 import dev.meridian.protocol.error.MeridianException;
 import dev.meridian.protocol.error.SqlState;
+import dev.meridian.protocol.types.Conversions;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
@@ -12,13 +13,14 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Calendar;
 import java.util.HexFormat;
 
 /**
  * Converts canonical column values (see {@link dev.meridian.protocol.types.TypeKind#javaClass()})
- * into what the {@code ResultSet} getters return, following JDBC's conversion tables: numbers
+ * into what the {@code ResultSet} getters return, with the same {@link Conversions} table that
+ * {@code setObject} and literals go through, plus what only getters do (any value as text,
+ * {@code java.sql} date/time values in a calendar's zone, lenient booleans): numbers
  * between numeric types when the integer part fits (fractions are truncated), strings parsed
  * for every type, any value as a string, dates and times as {@code java.sql} or
  * {@code java.time} values. Stateless and thread-safe.
@@ -69,93 +71,27 @@ final class ValueConverter {
         return false;
       }
     }
-    throw cannot(v, "BOOLEAN");
+    throw Conversions.cannot(v, "BOOLEAN");
   }
 
   /** {@code getLong} and its narrower kin: the integer part, which must be within bounds. */
   static long toLong(Object v, long min, long max, String target) {
-    if (v == null) {
-      return 0;
-    }
-    if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
-      long l = ((Number) v).longValue();
-      if (l < min || l > max) {
-        throw outOfRange(v, target);
-      }
-      return l;
-    }
-    if (v instanceof Boolean b) {
-      return b ? 1 : 0;
-    }
-    BigDecimal d = toDecimal(v, target);
-    BigInteger whole = d.setScale(0, RoundingMode.DOWN).toBigInteger();
-    if (whole.compareTo(BigInteger.valueOf(min)) < 0
-        || whole.compareTo(BigInteger.valueOf(max)) > 0) {
-      throw outOfRange(v, target);
-    }
-    return whole.longValue();
+    return v == null ? 0 : Conversions.toLong(v, min, max, target);
   }
 
   /** {@code getDouble}. */
   static double toDouble(Object v) {
-    if (v == null) {
-      return 0;
-    }
-    if (v instanceof Number n) {
-      return n.doubleValue();
-    }
-    if (v instanceof Boolean b) {
-      return b ? 1 : 0;
-    }
-    if (v instanceof String s) {
-      try {
-        return Double.parseDouble(s.trim());
-      } catch (NumberFormatException e) {
-        throw cannot(v, "DOUBLE");
-      }
-    }
-    throw cannot(v, "DOUBLE");
+    return v == null ? 0 : Conversions.toDouble(v, "DOUBLE");
   }
 
   /** {@code getFloat}; a finite value beyond REAL's range fails with {@code 22003}. */
   static float toFloat(Object v) {
-    double d = toDouble(v);
-    if (Double.isFinite(d) && Math.abs(d) > Float.MAX_VALUE) {
-      throw outOfRange(v, "REAL");
-    }
-    return (float) d;
+    return v == null ? 0 : Conversions.toReal(v, "REAL");
   }
 
   /** {@code getBigDecimal}; null for SQL NULL. */
   static BigDecimal toBigDecimal(Object v) {
-    return v == null ? null : toDecimal(v, "DECIMAL");
-  }
-
-  private static BigDecimal toDecimal(Object v, String target) {
-    if (v instanceof BigDecimal d) {
-      return d;
-    }
-    if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
-      return BigDecimal.valueOf(((Number) v).longValue());
-    }
-    if (v instanceof Double || v instanceof Float) {
-      double x = ((Number) v).doubleValue();
-      if (!Double.isFinite(x)) {
-        throw outOfRange(v, target);
-      }
-      return new BigDecimal(v.toString());
-    }
-    if (v instanceof Boolean b) {
-      return b ? BigDecimal.ONE : BigDecimal.ZERO;
-    }
-    if (v instanceof String s) {
-      try {
-        return new BigDecimal(s.trim());
-      } catch (NumberFormatException e) {
-        throw cannot(v, target);
-      }
-    }
-    throw cannot(v, target);
+    return v == null ? null : Conversions.toDecimal(v, "DECIMAL");
   }
 
   /** {@code getBytes}: binary values only (a copy). */
@@ -166,64 +102,19 @@ final class ValueConverter {
     if (v instanceof byte[] b) {
       return b.clone();
     }
-    throw cannot(v, "VARBINARY");
+    throw Conversions.cannot(v, "VARBINARY");
   }
 
   static LocalDate toLocalDate(Object v) {
-    if (v == null || v instanceof LocalDate) {
-      return (LocalDate) v;
-    }
-    if (v instanceof LocalDateTime t) {
-      return t.toLocalDate();
-    }
-    if (v instanceof String s) {
-      try {
-        String t = s.trim();
-        return t.length() > 10 ? parseTimestamp(t).toLocalDate() : LocalDate.parse(t);
-      } catch (DateTimeParseException e) {
-        throw unreadable(v, "DATE", "yyyy-mm-dd");
-      }
-    }
-    throw cannot(v, "DATE");
+    return v == null ? null : Conversions.toDate(v, "DATE");
   }
 
   static LocalTime toLocalTime(Object v) {
-    if (v == null || v instanceof LocalTime) {
-      return (LocalTime) v;
-    }
-    if (v instanceof LocalDateTime t) {
-      return t.toLocalTime();
-    }
-    if (v instanceof String s) {
-      try {
-        return LocalTime.parse(s.trim());
-      } catch (DateTimeParseException e) {
-        throw unreadable(v, "TIME", "hh:mm:ss[.fffffffff]");
-      }
-    }
-    throw cannot(v, "TIME");
+    return v == null ? null : Conversions.toTime(v, "TIME");
   }
 
   static LocalDateTime toLocalDateTime(Object v) {
-    if (v == null || v instanceof LocalDateTime) {
-      return (LocalDateTime) v;
-    }
-    if (v instanceof LocalDate d) {
-      return d.atStartOfDay();
-    }
-    if (v instanceof String s) {
-      try {
-        return parseTimestamp(s.trim());
-      } catch (DateTimeParseException e) {
-        throw unreadable(v, "TIMESTAMP", "yyyy-mm-dd hh:mm:ss[.fffffffff]");
-      }
-    }
-    throw cannot(v, "TIMESTAMP");
-  }
-
-  private static LocalDateTime parseTimestamp(String t) {
-    return t.length() == 10 ? LocalDate.parse(t).atStartOfDay()
-        : LocalDateTime.parse(t.replace(' ', 'T'));
+    return v == null ? null : Conversions.toTimestamp(v, "TIMESTAMP");
   }
 
   /** {@code getDate}: midnight of the date in the calendar's zone (the JVM's without one). */
@@ -304,7 +195,7 @@ final class ValueConverter {
     } else if (type == BigDecimal.class) {
       out = toBigDecimal(v);
     } else if (type == BigInteger.class) {
-      out = toDecimal(v, "BIGINT").setScale(0, RoundingMode.DOWN).toBigInteger();
+      out = Conversions.toDecimal(v, "BIGINT").setScale(0, RoundingMode.DOWN).toBigInteger();
     } else if (type == Boolean.class) {
       out = toBoolean(v);
     } else if (type == byte[].class) {
@@ -325,36 +216,10 @@ final class ValueConverter {
       out = toJdbcObject(v);
     } else {
       throw new MeridianException(SqlState.INVALID_CHARACTER_VALUE_FOR_CAST, "cannot return "
-          + describe(v) + " as " + type.getName() + "; supported: String, Long, Integer, Short,"
-          + " Byte, Double, Float, BigDecimal, BigInteger, Boolean, byte[], LocalDate,"
+          + Conversions.describe(v) + " as " + type.getName() + "; supported: String, Long,"
+          + " Integer, Short, Byte, Double, Float, BigDecimal, BigInteger, Boolean, byte[], LocalDate,"
           + " LocalTime, LocalDateTime, java.sql.Date, Time, Timestamp, Object");
     }
     return type.cast(out);
-  }
-
-  private static MeridianException cannot(Object v, String target) {
-    return new MeridianException(SqlState.INVALID_CHARACTER_VALUE_FOR_CAST,
-        "cannot convert " + describe(v) + " to " + target);
-  }
-
-  private static MeridianException outOfRange(Object v, String target) {
-    return new MeridianException(SqlState.NUMERIC_VALUE_OUT_OF_RANGE,
-        describe(v) + " is out of range for " + target);
-  }
-
-  private static MeridianException unreadable(Object v, String target, String pattern) {
-    return new MeridianException(SqlState.INVALID_DATETIME_FORMAT,
-        "cannot read " + describe(v) + " as " + target + " (expected " + pattern + ")");
-  }
-
-  private static String describe(Object v) {
-    if (v instanceof byte[] b) {
-      return "a byte array of length " + b.length;
-    }
-    String s = String.valueOf(v);
-    if (s.length() > 40) {
-      s = s.substring(0, 37) + "...";
-    }
-    return v instanceof String ? "'" + s + "'" : s + " (" + v.getClass().getSimpleName() + ")";
   }
 }

@@ -3,12 +3,7 @@ package dev.meridian.protocol.types;
 import dev.meridian.protocol.error.MeridianException;
 import dev.meridian.protocol.error.SqlState;
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.math.RoundingMode;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.LocalTime;
-import java.time.format.DateTimeParseException;
 
 /**
  * A column's SQL type: a {@link TypeKind} with its length or precision and scale.
@@ -91,9 +86,11 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
   /**
    * Converts a Java value to this type's canonical value ({@link TypeKind#javaClass()}).
    *
-   * <p>Accepts what JDBC's {@code setObject} conversion table allows: numbers between numeric
-   * types when the value fits without loss of the integer part, strings parsed for every type,
-   * {@code java.sql} date/time classes, booleans as 0/1 and "true"/"false". NULL stays null.
+   * <p>Accepts what JDBC's {@code setObject} conversion table allows (see {@link Conversions},
+   * the table the driver's getters use too): numbers between numeric types when the integer
+   * part fits, booleans as 1/0, strings parsed for every type, {@code java.sql} and
+   * {@code java.time} date/time values; then checks lengths and DECIMAL precision. Writing to
+   * BOOLEAN is strict (only 0/1 and true/false). NULL stays null.
    *
    * @throws MeridianException with a {@code 22xxx} state when the value does not fit or parse
    */
@@ -101,100 +98,27 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
     if (value == null) {
       return null;
     }
-    try {
-      return switch (kind) {
-        case BIGINT -> toLong(value, Long.MIN_VALUE, Long.MAX_VALUE);
-        case INTEGER -> (int) toLong(value, Integer.MIN_VALUE, Integer.MAX_VALUE);
-        case SMALLINT -> (short) toLong(value, Short.MIN_VALUE, Short.MAX_VALUE);
-        case VARCHAR -> checkLength(toText(value));
-        case CHAR -> padChar(checkLength(toText(value)));
-        case BOOLEAN -> toBoolean(value);
-        case DOUBLE -> toDouble(value);
-        case REAL -> toReal(value);
-        case DECIMAL -> toDecimal(value);
-        case DATE -> toDate(value);
-        case TIME -> toTime(value);
-        case TIMESTAMP -> toTimestamp(value);
-        case VARBINARY -> toBinary(value);
-      };
-    } catch (NumberFormatException | ArithmeticException e) {
-      throw new MeridianException(SqlState.INVALID_CHARACTER_VALUE_FOR_CAST,
-          "cannot convert " + describe(value) + " to " + sqlName(), e);
-    } catch (DateTimeParseException e) {
-      throw new MeridianException(SqlState.INVALID_DATETIME_FORMAT,
-          "cannot read " + describe(value) + " as " + sqlName()
-              + " (expected " + datetimePattern() + ")", e);
-    }
-  }
-
-  private String datetimePattern() {
+    String target = sqlName();
     return switch (kind) {
-      case DATE -> "yyyy-mm-dd";
-      case TIME -> "hh:mm:ss[.fffffffff]";
-      default -> "yyyy-mm-dd hh:mm:ss[.fffffffff]";
+      case BIGINT -> Conversions.toLong(value, Long.MIN_VALUE, Long.MAX_VALUE, target);
+      case INTEGER -> (int) Conversions.toLong(value, Integer.MIN_VALUE, Integer.MAX_VALUE, target);
+      case SMALLINT -> (short) Conversions.toLong(value, Short.MIN_VALUE, Short.MAX_VALUE, target);
+      case VARCHAR -> checkLength(toText(value));
+      case CHAR -> padChar(checkLength(toText(value)));
+      case BOOLEAN -> toBoolean(value);
+      case DOUBLE -> Conversions.toDouble(value, target);
+      case REAL -> Conversions.toReal(value, target);
+      case DECIMAL -> toDecimal(value);
+      case DATE -> Conversions.toDate(value, target);
+      case TIME -> Conversions.toTime(value, target);
+      case TIMESTAMP -> Conversions.toTimestamp(value, target);
+      case VARBINARY -> toBinary(value);
     };
-  }
-
-  private static String describe(Object value) {
-    if (value instanceof byte[] b) {
-      return "a byte array of length " + b.length;
-    }
-    String s = String.valueOf(value);
-    if (s.length() > 40) {
-      s = s.substring(0, 37) + "...";
-    }
-    return value instanceof String ? "'" + s + "'" : s + " (" + value.getClass().getSimpleName() + ")";
-  }
-
-  private MeridianException outOfRange(Object value) {
-    return new MeridianException(SqlState.NUMERIC_VALUE_OUT_OF_RANGE,
-        describe(value) + " is out of range for " + sqlName());
-  }
-
-  private MeridianException cannotConvert(Object value) {
-    return new MeridianException(SqlState.INVALID_CHARACTER_VALUE_FOR_CAST,
-        "cannot convert " + describe(value) + " to " + sqlName());
-  }
-
-  private long toLong(Object value, long min, long max) {
-    BigDecimal d;
-    if (value instanceof Long || value instanceof Integer || value instanceof Short
-        || value instanceof Byte) {
-      long l = ((Number) value).longValue();
-      if (l < min || l > max) {
-        throw outOfRange(value);
-      }
-      return l;
-    } else if (value instanceof BigDecimal bd) {
-      d = bd;
-    } else if (value instanceof BigInteger bi) {
-      d = new BigDecimal(bi);
-    } else if (value instanceof Double || value instanceof Float) {
-      double x = ((Number) value).doubleValue();
-      if (Double.isNaN(x) || Double.isInfinite(x)) {
-        throw outOfRange(value);
-      }
-      d = BigDecimal.valueOf(x);
-    } else if (value instanceof String s) {
-      d = new BigDecimal(s.trim());
-    } else if (value instanceof Boolean b) {
-      return b ? 1 : 0;
-    } else {
-      throw cannotConvert(value);
-    }
-    BigInteger whole = d.setScale(0, RoundingMode.DOWN).toBigInteger();
-    if (whole.compareTo(BigInteger.valueOf(min)) < 0 || whole.compareTo(BigInteger.valueOf(max)) > 0) {
-      throw outOfRange(value);
-    }
-    return whole.longValue();
   }
 
   private String toText(Object value) {
     if (value instanceof String s) {
       return s;
-    }
-    if (value instanceof byte[]) {
-      throw cannotConvert(value);
     }
     if (value instanceof BigDecimal bd) {
       return bd.toPlainString();
@@ -203,7 +127,7 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
         || value instanceof java.util.Date || value instanceof java.time.temporal.Temporal) {
       return String.valueOf(value);
     }
-    throw cannotConvert(value);
+    throw Conversions.cannot(value, sqlName());
   }
 
   private String checkLength(String s) {
@@ -237,9 +161,7 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
       if (d == 1) {
         return true;
       }
-      throw cannotConvert(value);
-    }
-    if (value instanceof String s) {
+    } else if (value instanceof String s) {
       String t = s.trim();
       if (t.equalsIgnoreCase("true") || t.equals("1")) {
         return true;
@@ -248,125 +170,15 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
         return false;
       }
     }
-    throw cannotConvert(value);
-  }
-
-  private Double toDouble(Object value) {
-    if (value instanceof Number n && !(value instanceof BigDecimal) && !(value instanceof BigInteger)) {
-      return n.doubleValue();
-    }
-    if (value instanceof BigDecimal bd) {
-      return bd.doubleValue();
-    }
-    if (value instanceof BigInteger bi) {
-      return bi.doubleValue();
-    }
-    if (value instanceof String s) {
-      return Double.parseDouble(s.trim());
-    }
-    throw cannotConvert(value);
-  }
-
-  private Float toReal(Object value) {
-    double d = toDouble(value);
-    if (!Double.isNaN(d) && !Double.isInfinite(d) && Math.abs(d) > Float.MAX_VALUE) {
-      throw outOfRange(value);
-    }
-    return (float) d;
+    throw Conversions.cannot(value, sqlName());
   }
 
   private BigDecimal toDecimal(Object value) {
-    BigDecimal d;
-    if (value instanceof BigDecimal bd) {
-      d = bd;
-    } else if (value instanceof Long || value instanceof Integer || value instanceof Short
-        || value instanceof Byte) {
-      d = BigDecimal.valueOf(((Number) value).longValue());
-    } else if (value instanceof BigInteger bi) {
-      d = new BigDecimal(bi);
-    } else if (value instanceof Double || value instanceof Float) {
-      double x = ((Number) value).doubleValue();
-      if (Double.isNaN(x) || Double.isInfinite(x)) {
-        throw outOfRange(value);
-      }
-      d = new BigDecimal(Double.toString(x));
-    } else if (value instanceof String s) {
-      d = new BigDecimal(s.trim());
-    } else {
-      throw cannotConvert(value);
-    }
-    BigDecimal scaled = d.setScale(scale, RoundingMode.HALF_UP);
+    BigDecimal scaled = Conversions.toDecimal(value, sqlName()).setScale(scale, RoundingMode.HALF_UP);
     if (scaled.precision() - scaled.scale() > precision - scale) {
-      throw outOfRange(value);
+      throw Conversions.outOfRange(value, sqlName());
     }
     return scaled;
-  }
-
-  private LocalDate toDate(Object value) {
-    if (value instanceof LocalDate d) {
-      return d;
-    }
-    if (value instanceof java.sql.Date d) {
-      return d.toLocalDate();
-    }
-    if (value instanceof LocalDateTime t) {
-      return t.toLocalDate();
-    }
-    if (value instanceof java.sql.Timestamp t) {
-      return t.toLocalDateTime().toLocalDate();
-    }
-    if (value instanceof String s) {
-      return LocalDate.parse(s.trim());
-    }
-    throw cannotConvert(value);
-  }
-
-  private LocalTime toTime(Object value) {
-    if (value instanceof LocalTime t) {
-      return t;
-    }
-    if (value instanceof java.sql.Time t) {
-      return t.toLocalTime();
-    }
-    if (value instanceof LocalDateTime t) {
-      return t.toLocalTime();
-    }
-    if (value instanceof java.sql.Timestamp t) {
-      return t.toLocalDateTime().toLocalTime();
-    }
-    if (value instanceof String s) {
-      return LocalTime.parse(s.trim());
-    }
-    throw cannotConvert(value);
-  }
-
-  private LocalDateTime toTimestamp(Object value) {
-    if (value instanceof LocalDateTime t) {
-      return t;
-    }
-    if (value instanceof java.sql.Timestamp t) {
-      return t.toLocalDateTime();
-    }
-    if (value instanceof LocalDate d) {
-      return d.atStartOfDay();
-    }
-    if (value instanceof java.sql.Date d) {
-      return d.toLocalDate().atStartOfDay();
-    }
-    if (value instanceof java.time.Instant i) {
-      return LocalDateTime.ofInstant(i, java.time.ZoneOffset.UTC);
-    }
-    if (value instanceof java.time.OffsetDateTime o) {
-      return o.atZoneSameInstant(java.time.ZoneOffset.UTC).toLocalDateTime();
-    }
-    if (value instanceof String s) {
-      String t = s.trim();
-      if (t.length() == 10) {
-        return LocalDate.parse(t).atStartOfDay();
-      }
-      return LocalDateTime.parse(t.replace(' ', 'T'));
-    }
-    throw cannotConvert(value);
   }
 
   private byte[] toBinary(Object value) {
@@ -377,6 +189,6 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
       }
       return b;
     }
-    throw cannotConvert(value);
+    throw Conversions.cannot(value, sqlName());
   }
 }

@@ -86,6 +86,20 @@ class ColumnTypeTest {
   }
 
   @Test
+  void writesAcceptWhatGettersAcceptThroughTheSharedTable() {
+    // setObject(true) into numeric columns and a timestamp string into DATE, as JDBC's
+    // conversion table allows and as the driver's getters read them.
+    assertEquals(1.0d, ColumnType.of(TypeKind.DOUBLE).coerce(true));
+    assertEquals(new BigDecimal("0.00"), ColumnType.decimal(4, 2).coerce(false));
+    assertEquals(LocalDate.of(2024, 2, 29), ColumnType.of(TypeKind.DATE).coerce("2024-02-29 10:11:12"));
+    assertEquals(LocalTime.of(10, 11, 12),
+        ColumnType.of(TypeKind.TIME).coerce(LocalDateTime.of(2024, 2, 29, 10, 11, 12)));
+    assertEquals(SqlState.NUMERIC_VALUE_OUT_OF_RANGE, failure(ColumnType.decimal(4, 2), Double.NaN));
+    assertEquals(SqlState.INVALID_CHARACTER_VALUE_FOR_CAST,
+        failure(ColumnType.of(TypeKind.DOUBLE), new byte[1]));
+  }
+
+  @Test
   void coercionIsIdempotentOnCanonicalValues() {
     Object[][] cases = {
         {BIGINT, 1L}, {INT, 1}, {SMALL, (short) 1}, {ColumnType.of(TypeKind.VARCHAR, 3), "a"},
