@@ -82,9 +82,9 @@ public final class Peer implements AutoCloseable {
 
   /** Which peer's driver-protocol address owns each partition, as this member sees it now. */
   private Response partitions() {
-    List<String> owners = new ArrayList<>(
-        Collections.nCopies(node.hazelcast().getPartitionService().getPartitions().size(), ""));
-    for (Partition p : node.hazelcast().getPartitionService().getPartitions()) {
+    java.util.Set<Partition> partitions = node.hazelcast().getPartitionService().getPartitions();
+    List<String> owners = new ArrayList<>(Collections.nCopies(partitions.size(), ""));
+    for (Partition p : partitions) {
       Member owner = p.getOwner();
       String address = owner == null ? null : owner.getAttribute(CLIENT_ADDRESS);
       if (address != null && p.getPartitionId() < owners.size()) {
