@@ -1,5 +1,6 @@
 package dev.meridian.driver.internal;
 
+import dev.meridian.protocol.net.PeerChannel;
 import java.net.InetSocketAddress;
 import java.util.List;
 

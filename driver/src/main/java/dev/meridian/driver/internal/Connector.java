@@ -1,7 +1,7 @@
 package dev.meridian.driver.internal;
 
 import dev.meridian.driver.api.MeridianProperty;
-import dev.meridian.driver.internal.net.PeerConnector;
+import dev.meridian.protocol.net.PeerConnector;
 import dev.meridian.protocol.error.MeridianException;
 import dev.meridian.protocol.error.SqlState;
 import dev.meridian.protocol.spi.EmbeddedRegions;

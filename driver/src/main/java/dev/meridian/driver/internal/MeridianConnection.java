@@ -2,6 +2,7 @@ package dev.meridian.driver.internal;
 
 import dev.meridian.protocol.error.MeridianException;
 import dev.meridian.protocol.error.SqlState;
+import dev.meridian.protocol.net.PeerChannel;
 import dev.meridian.protocol.wire.Request;
 import dev.meridian.protocol.wire.Response;
 import dev.meridian.sql.api.Plan;

@@ -1,5 +1,6 @@
 package dev.meridian.driver.internal;
 
+import dev.meridian.protocol.net.PeerChannel;
 import dev.meridian.protocol.wire.KeyBytes;
 import dev.meridian.protocol.wire.Request;
 import dev.meridian.protocol.wire.Response;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.meridian.protocol.error.MeridianException;
 import dev.meridian.protocol.error.SqlState;
+import dev.meridian.protocol.net.PeerChannel;
 import dev.meridian.protocol.wire.KeyBytes;
 import dev.meridian.protocol.wire.Request;
 import dev.meridian.protocol.wire.Response;

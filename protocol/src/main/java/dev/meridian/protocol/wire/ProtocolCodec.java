@@ -43,8 +43,22 @@ import java.util.List;
  *                   (row = int k, k key values,  APPLIED, or string sqlstate + string message
  *                   int c, c x (int column,      when DUPLICATE or FAILED)
  *                   value))
+ *
+ * Between regions (replication links) and for operators:
+ * 0x30 LinkHello    string fromRegion            0xB0 LinkWelcome string region, long epoch
+ * 0x31 SyncCatalog  int n, n schemas, int d,     0xB1 CatalogState (same body)
+ *                   d x long droppedId
+ * 0x32 Replicate    string origin, long epoch,   0xB2 Replicated long appliedAtMillis,
+ *                   int n, n x (long tableId,                int conflicts, int skew
+ *                   bytes key, bytes row)
+ * 0x33 GetDigests   long tableId, int n, n x int 0xB3 Digests int n, n x (int b, b x long)
+ * 0x34 GetRowHashes long tableId, int partition, 0xB4 RowHashes int n, n x long keyHash,
+ *                   int n, n x int bucket                    n x long rowHash
+ * 0x35 ReadSystemTable string name               0x90 Rows (as for Get)
+ * 0x36 Repair       string targetRegion          0xB6 RepairDone long compared, long shipped
  *                                                0xFF Error   string sqlstate, string message
  * </pre>
+ * (bytes = int length + that many bytes.)
  * Example: request 7, Ping, is the frame {@code 00 00 00 05 | 00 00 00 07 | 01}.
  *
  * <p>Opcodes 0x20-0x2F are reserved for streamed scans (answered by several frames with the
@@ -66,6 +80,13 @@ public final class ProtocolCodec {
   static final byte GET_PARTITIONS = 0x05;
   static final byte GET = 0x10;
   static final byte WRITE = 0x11;
+  static final byte LINK_HELLO = 0x30;
+  static final byte SYNC_CATALOG = 0x31;
+  static final byte REPLICATE = 0x32;
+  static final byte GET_DIGESTS = 0x33;
+  static final byte GET_ROW_HASHES = 0x34;
+  static final byte READ_SYSTEM_TABLE = 0x35;
+  static final byte REPAIR = 0x36;
   static final byte REPLY = (byte) 0x80;
   static final byte ERROR = (byte) 0xFF;
 
@@ -149,6 +170,33 @@ public final class ProtocolCodec {
           Values.write(out, row.values()[i]);
         }
       }
+    } else if (r instanceof Request.LinkHello h) {
+      out.writeByte(LINK_HELLO);
+      Values.writeString(out, h.fromRegion());
+    } else if (r instanceof Request.SyncCatalog c) {
+      out.writeByte(SYNC_CATALOG);
+      writeCatalog(out, c.tables(), c.dropped());
+    } else if (r instanceof Request.Replicate rep) {
+      out.writeByte(REPLICATE);
+      Values.writeString(out, rep.origin());
+      out.writeLong(rep.targetEpoch()).writeInt(rep.records().size());
+      for (ChangeRecord c : rep.records()) {
+        out.writeLong(c.tableId());
+        writeBytes(out, c.key());
+        writeBytes(out, c.row());
+      }
+    } else if (r instanceof Request.GetDigests d) {
+      out.writeByte(GET_DIGESTS).writeLong(d.tableId());
+      writeInts(out, d.partitions());
+    } else if (r instanceof Request.GetRowHashes h) {
+      out.writeByte(GET_ROW_HASHES).writeLong(h.tableId()).writeInt(h.partition());
+      writeInts(out, h.buckets());
+    } else if (r instanceof Request.ReadSystemTable t) {
+      out.writeByte(READ_SYSTEM_TABLE);
+      Values.writeString(out, t.name());
+    } else if (r instanceof Request.Repair rep) {
+      out.writeByte(REPAIR);
+      Values.writeString(out, rep.targetRegion());
     } else {
       throw new IllegalArgumentException("unknown request " + r);
     }
@@ -200,6 +248,34 @@ public final class ProtocolCodec {
         }
         yield new Request.Write(tableId, WriteKind.values()[kind], rows);
       }
+      case LINK_HELLO -> new Request.LinkHello(Values.readString(in));
+      case SYNC_CATALOG -> {
+        List<TableSchema> tables = readSchemas(in);
+        yield new Request.SyncCatalog(tables, readLongs(in));
+      }
+      case REPLICATE -> {
+        String origin = Values.readString(in);
+        long epoch = Values.need(in, 8).readLong();
+        int n = Values.readCount(in, 16);
+        List<ChangeRecord> records = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+          long tableId = Values.need(in, 8).readLong();
+          byte[] key = Values.readBytes(in);
+          records.add(new ChangeRecord(tableId, key, Values.readBytes(in)));
+        }
+        yield new Request.Replicate(origin, epoch, records);
+      }
+      case GET_DIGESTS -> {
+        long tableId = Values.need(in, 8).readLong();
+        yield new Request.GetDigests(tableId, readInts(in));
+      }
+      case GET_ROW_HASHES -> {
+        long tableId = Values.need(in, 8).readLong();
+        int partition = Values.need(in, 4).readInt();
+        yield new Request.GetRowHashes(tableId, partition, readInts(in));
+      }
+      case READ_SYSTEM_TABLE -> new Request.ReadSystemTable(Values.readString(in));
+      case REPAIR -> new Request.Repair(Values.readString(in));
       default -> throw Values.corrupt("unknown request opcode 0x" + Integer.toHexString(op & 0xff));
     };
     expectEnd(in);
@@ -258,6 +334,33 @@ public final class ProtocolCodec {
       out.writeByte(ERROR).writeByte(flags);
       Values.writeString(out, e.state().code());
       Values.writeString(out, e.message() == null ? "" : e.message());
+    } else if (r instanceof Response.LinkWelcome w) {
+      out.writeByte(LINK_HELLO | REPLY).writeByte(flags);
+      Values.writeString(out, w.region());
+      out.writeLong(w.epoch());
+    } else if (r instanceof Response.CatalogState c) {
+      out.writeByte(SYNC_CATALOG | REPLY).writeByte(flags);
+      writeCatalog(out, c.tables(), c.dropped());
+    } else if (r instanceof Response.Replicated rep) {
+      out.writeByte(REPLICATE | REPLY).writeByte(flags)
+          .writeLong(rep.appliedAtMillis()).writeInt(rep.conflicts()).writeInt(rep.skewEvents());
+    } else if (r instanceof Response.Digests d) {
+      out.writeByte(GET_DIGESTS | REPLY).writeByte(flags).writeInt(d.digests().size());
+      for (long[] digest : d.digests()) {
+        writeLongArray(out, digest);
+      }
+    } else if (r instanceof Response.RowHashes h) {
+      if (h.keyHashes().length != h.rowHashes().length) {
+        throw new IllegalArgumentException("row hash arrays differ in length");
+      }
+      out.writeByte(GET_ROW_HASHES | REPLY).writeByte(flags);
+      writeLongArray(out, h.keyHashes());
+      for (long v : h.rowHashes()) {
+        out.writeLong(v);
+      }
+    } else if (r instanceof Response.RepairDone d) {
+      out.writeByte(REPAIR | REPLY).writeByte(flags)
+          .writeLong(d.rowsCompared()).writeLong(d.rowsShipped());
     } else {
       throw new IllegalArgumentException("unknown response " + r);
     }
@@ -308,6 +411,33 @@ public final class ProtocolCodec {
         }
         yield new Response.Written(outcomes);
       }
+      case LINK_HELLO | REPLY -> new Response.LinkWelcome(Values.readString(in),
+          Values.need(in, 8).readLong());
+      case SYNC_CATALOG | REPLY -> {
+        List<TableSchema> tables = readSchemas(in);
+        yield new Response.CatalogState(tables, readLongs(in));
+      }
+      case REPLICATE | REPLY -> new Response.Replicated(Values.need(in, 8).readLong(),
+          Values.need(in, 4).readInt(), Values.need(in, 4).readInt());
+      case GET_DIGESTS | REPLY -> {
+        int n = Values.readCount(in, 4);
+        List<long[]> digests = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+          digests.add(readLongArray(in));
+        }
+        yield new Response.Digests(digests);
+      }
+      case GET_ROW_HASHES | REPLY -> {
+        long[] keys = readLongArray(in);
+        Values.need(in, 8 * keys.length);
+        long[] rows = new long[keys.length];
+        for (int i = 0; i < rows.length; i++) {
+          rows[i] = in.readLong();
+        }
+        yield new Response.RowHashes(keys, rows);
+      }
+      case REPAIR | REPLY -> new Response.RepairDone(Values.need(in, 8).readLong(),
+          Values.need(in, 8).readLong());
       case ERROR -> new Response.Error(readState(in), Values.readString(in));
       default -> throw Values.corrupt("unknown response opcode 0x" + Integer.toHexString(op & 0xff));
     };
@@ -350,6 +480,70 @@ public final class ProtocolCodec {
       values[i] = Values.read(in);
     }
     return values;
+  }
+
+  private static void writeBytes(ByteBuf out, byte[] bytes) {
+    out.writeInt(bytes.length).writeBytes(bytes);
+  }
+
+  private static void writeInts(ByteBuf out, List<Integer> values) {
+    out.writeInt(values.size());
+    for (int v : values) {
+      out.writeInt(v);
+    }
+  }
+
+  private static List<Integer> readInts(ByteBuf in) {
+    int n = Values.readCount(in, 4);
+    List<Integer> values = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      values.add(in.readInt());
+    }
+    return values;
+  }
+
+  private static void writeLongArray(ByteBuf out, long[] values) {
+    out.writeInt(values.length);
+    for (long v : values) {
+      out.writeLong(v);
+    }
+  }
+
+  private static long[] readLongArray(ByteBuf in) {
+    int n = Values.readCount(in, 8);
+    long[] values = new long[n];
+    for (int i = 0; i < n; i++) {
+      values[i] = in.readLong();
+    }
+    return values;
+  }
+
+  private static List<Long> readLongs(ByteBuf in) {
+    List<Long> values = new ArrayList<>();
+    for (long v : readLongArray(in)) {
+      values.add(v);
+    }
+    return values;
+  }
+
+  private static void writeCatalog(ByteBuf out, List<TableSchema> tables, List<Long> dropped) {
+    out.writeInt(tables.size());
+    for (TableSchema s : tables) {
+      Schemas.write(out, s);
+    }
+    out.writeInt(dropped.size());
+    for (long id : dropped) {
+      out.writeLong(id);
+    }
+  }
+
+  private static List<TableSchema> readSchemas(ByteBuf in) {
+    int n = Values.readCount(in, 30);
+    List<TableSchema> tables = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      tables.add(Schemas.read(in));
+    }
+    return tables;
   }
 
   private static boolean readFlag(ByteBuf in) {

@@ -45,4 +45,49 @@ public sealed interface Request {
    * {@link Response.Written} with one outcome per row, in order.
    */
   record Write(long tableId, WriteKind kind, List<RowWrite> rows) implements Request {}
+
+  // ---- between regions (replication links) ----
+
+  /** Opens a replication link from a peer of {@code fromRegion}; answered by {@link Response.LinkWelcome}. */
+  record LinkHello(String fromRegion) implements Request {}
+
+  /**
+   * The sender's table definitions and the ids of table incarnations it has dropped; the
+   * receiver adopts what it lacks and answers with its own state ({@link Response.CatalogState}),
+   * so both sides converge on the same catalog.
+   */
+  record SyncCatalog(List<TableSchema> tables, List<Long> dropped) implements Request {}
+
+  /**
+   * Change records that originated in {@code origin}, for a receiver whose storage epoch is
+   * {@code targetEpoch}. The receiver merges each into its replica and answers
+   * {@link Response.Replicated} once all are applied and backed up, or an error without
+   * applying anything when its epoch differs (it restarted empty: the sender must repair).
+   */
+  record Replicate(String origin, long targetEpoch, List<ChangeRecord> records)
+      implements Request {}
+
+  /**
+   * Asks for the digests of some partitions of a table (anti-entropy, first level); answered
+   * by {@link Response.Digests}, one array of bucket hashes per partition, in order.
+   */
+  record GetDigests(long tableId, List<Integer> partitions) implements Request {}
+
+  /**
+   * Asks for the hash of every row in some buckets of one partition (anti-entropy, second
+   * level); answered by {@link Response.RowHashes}.
+   */
+  record GetRowHashes(long tableId, int partition, List<Integer> buckets) implements Request {}
+
+  /**
+   * Reads a system table ({@code meridian.<name>}); answered by {@link Response.Rows} whose
+   * rows follow {@link dev.meridian.protocol.types.SystemTables}'s columns.
+   */
+  record ReadSystemTable(String name) implements Request {}
+
+  /**
+   * Runs anti-entropy repair from the serving region towards {@code targetRegion} (or every
+   * other region when empty) now; answered by {@link Response.RepairDone}.
+   */
+  record Repair(String targetRegion) implements Request {}
 }

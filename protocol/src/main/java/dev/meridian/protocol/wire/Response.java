@@ -41,4 +41,31 @@ public sealed interface Response {
 
   /** The whole request failed; nothing was applied unless the message says otherwise. */
   record Error(SqlState state, String message) implements Response {}
+
+  // ---- between regions (replication links) ----
+
+  /**
+   * Answer to {@link Request.LinkHello}: the receiver's region and storage epoch, a random id
+   * drawn when the region's storage was created. A new epoch means the region restarted empty.
+   */
+  record LinkWelcome(String region, long epoch) implements Response {}
+
+  /** Answer to {@link Request.SyncCatalog}: the receiver's catalog after adopting the sender's. */
+  record CatalogState(List<TableSchema> tables, List<Long> dropped) implements Response {}
+
+  /**
+   * Answer to {@link Request.Replicate}: when the batch was applied (the receiver's wall clock,
+   * for lag), how many of its records lost a cell to a newer stamp already held (conflicts
+   * resolved) and how many carried a stamp beyond the receiver's maximum clock offset.
+   */
+  record Replicated(long appliedAtMillis, int conflicts, int skewEvents) implements Response {}
+
+  /** Answer to {@link Request.GetDigests}: bucket hashes per asked partition, in order. */
+  record Digests(List<long[]> digests) implements Response {}
+
+  /** Answer to {@link Request.GetRowHashes}: parallel arrays of key hash and row hash. */
+  record RowHashes(long[] keyHashes, long[] rowHashes) implements Response {}
+
+  /** Answer to {@link Request.Repair}: rows compared and rows shipped. */
+  record RepairDone(long rowsCompared, long rowsShipped) implements Response {}
 }

@@ -46,7 +46,17 @@ final class Messages {
                 new Object[] {new BigDecimal("1.50"), null}),
             new RowWrite(new Object[] {2L, "us"}, new int[0], new Object[0]))),
         new Request.Write(99L, WriteKind.INSERT, List.of(
-            new RowWrite(ALL_VALUES, new int[] {0, 1}, new Object[] {ALL_VALUES[4], ALL_VALUES[11]}))));
+            new RowWrite(ALL_VALUES, new int[] {0, 1}, new Object[] {ALL_VALUES[4], ALL_VALUES[11]}))),
+        new Request.LinkHello("us-east-1"),
+        new Request.SyncCatalog(List.of(schema()), List.of(5L, -9L)),
+        new Request.SyncCatalog(List.of(), List.of()),
+        new Request.Replicate("eu-west-1", 77L, List.of(
+            new ChangeRecord(99L, new byte[] {1, 2}, new byte[] {3}),
+            new ChangeRecord(-1L, new byte[0], new byte[0]))),
+        new Request.GetDigests(99L, List.of(0, 270)),
+        new Request.GetRowHashes(99L, 5, List.of(1, 63)),
+        new Request.ReadSystemTable("replication_links"),
+        new Request.Repair(""));
   }
 
   static List<Response> responses() {
@@ -61,7 +71,13 @@ final class Messages {
         new Response.Written(List.of(RowOutcome.applied(new Stamp(Stamp.hlc(5, 1), -3)),
             RowOutcome.notFound(), RowOutcome.duplicate(),
             RowOutcome.failed(SqlState.STRING_DATA_RIGHT_TRUNCATION, "too long"))),
-        new Response.Error(SqlState.UNDEFINED_TABLE, "table id 5 was dropped"));
+        new Response.Error(SqlState.UNDEFINED_TABLE, "table id 5 was dropped"),
+        new Response.LinkWelcome("ap-southeast-1", -5L),
+        new Response.CatalogState(List.of(schema()), List.of(3L)),
+        new Response.Replicated(1_700_000_000_000L, 4, 1),
+        new Response.Digests(List.of(new long[] {1, -2, 3}, new long[0])),
+        new Response.RowHashes(new long[] {7, 8}, new long[] {-1, 0}),
+        new Response.RepairDone(100_000L, 12L));
   }
 
   /** Structural equality for messages holding arrays (records compare arrays by identity). */
@@ -81,6 +97,9 @@ final class Messages {
       return b.append(']').toString();
     }
     if (o instanceof byte[] a) {
+      return Arrays.toString(a);
+    }
+    if (o instanceof long[] a) {
       return Arrays.toString(a);
     }
     if (o instanceof int[] a) {

@@ -1,6 +1,5 @@
-package dev.meridian.driver.internal.net;
+package dev.meridian.protocol.net;
 
-import dev.meridian.driver.internal.PeerChannel;
 import dev.meridian.protocol.error.MeridianException;
 import dev.meridian.protocol.error.SqlState;
 import dev.meridian.protocol.wire.ClientHandshake;
@@ -56,8 +55,18 @@ public final class PeerConnector {
   /** Connects to one peer; {@code 08001} when it does not answer in time. */
   public static PeerChannel connectOne(InetSocketAddress address, int connectTimeoutMillis,
       int maxFrameBytes) {
+    return connectOne(address, connectTimeoutMillis, maxFrameBytes, "meridian-jdbc", null);
+  }
+
+  /**
+   * Connects to one peer as {@link #connectOne(InetSocketAddress, int, int)} does, naming the
+   * client in the handshake and, when {@code oneWayDelayMillis} is not null, holding every
+   * message each way for that many milliseconds ({@link DelayHandler}).
+   */
+  public static PeerChannel connectOne(InetSocketAddress address, int connectTimeoutMillis,
+      int maxFrameBytes, String clientName, java.util.function.LongSupplier oneWayDelayMillis) {
     NettyPeerChannel handler = new NettyPeerChannel();
-    ClientHandshake handshake = new ClientHandshake("meridian-jdbc");
+    ClientHandshake handshake = new ClientHandshake(clientName);
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(connectTimeoutMillis);
     ChannelFuture connect = new Bootstrap()
         .group(ClientEventLoops.group())
@@ -70,6 +79,9 @@ public final class PeerConnector {
           protected void initChannel(SocketChannel ch) {
             // framing -> handshake (removes itself) -> codec -> in-flight calls
             ChannelPipeline p = ch.pipeline();
+            if (oneWayDelayMillis != null) {
+              p.addLast("wan-delay", new DelayHandler(oneWayDelayMillis));
+            }
             p.addLast("frame-decoder", FrameCodecs.frameDecoder(maxFrameBytes));
             p.addLast("frame-prepender", FrameCodecs.framePrepender());
             p.addLast("handshake", handshake);

@@ -1,11 +1,10 @@
-package dev.meridian.driver.internal.net;
+package dev.meridian.protocol.net;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.meridian.driver.internal.PeerChannel;
 import dev.meridian.protocol.error.MeridianException;
 import dev.meridian.protocol.error.SqlState;
 import dev.meridian.protocol.wire.Frames.ResponseFrame;

@@ -1,6 +1,5 @@
-package dev.meridian.driver.internal.net;
+package dev.meridian.protocol.net;
 
-import dev.meridian.driver.internal.PeerChannel;
 import dev.meridian.protocol.error.MeridianException;
 import dev.meridian.protocol.error.SqlState;
 import dev.meridian.protocol.wire.Frames.RequestFrame;

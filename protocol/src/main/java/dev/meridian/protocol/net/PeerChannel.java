@@ -1,4 +1,4 @@
-package dev.meridian.driver.internal;
+package dev.meridian.protocol.net;
 
 import dev.meridian.protocol.wire.Request;
 import dev.meridian.protocol.wire.Response;

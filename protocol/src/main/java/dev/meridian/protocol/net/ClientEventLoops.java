@@ -1,4 +1,4 @@
-package dev.meridian.driver.internal.net;
+package dev.meridian.protocol.net;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
