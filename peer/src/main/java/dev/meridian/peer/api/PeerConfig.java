@@ -1,5 +1,6 @@
 package dev.meridian.peer.api;
 
+import dev.meridian.protocol.types.Stamp;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,6 +44,12 @@ public final class PeerConfig {
   public static final long DEFAULT_MAX_CLOCK_OFFSET_MS = 500;
   /** Default {@code maxFrameBytes}: 16 MiB. */
   public static final int DEFAULT_MAX_FRAME_BYTES = 16 << 20;
+  /** Default most change records per replication frame. */
+  public static final int DEFAULT_LINK_BATCH_SIZE = 512;
+  /** Default most unacknowledged replication frames per link. */
+  public static final int DEFAULT_LINK_MAX_IN_FLIGHT = 32;
+  /** Default change-journal entries kept per table (all partitions together). */
+  public static final int DEFAULT_JOURNAL_CAPACITY = 1_000_000;
 
   private static final Pattern REGION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   private static final int MAX_BACKUP_COUNT = 6;
@@ -57,6 +64,11 @@ public final class PeerConfig {
   private final int backupCount;
   private final long maxClockOffsetMs;
   private final int maxFrameBytes;
+  private final Map<String, List<String>> remoteRegions;
+  private final int linkBatchSize;
+  private final int linkMaxInFlight;
+  private final int journalCapacity;
+  private final Map<String, Long> wanLatencyMs;
 
   private PeerConfig(Builder b) {
     region = b.region;
@@ -69,6 +81,13 @@ public final class PeerConfig {
     backupCount = b.backupCount;
     maxClockOffsetMs = b.maxClockOffsetMs;
     maxFrameBytes = b.maxFrameBytes;
+    Map<String, List<String>> remotes = new LinkedHashMap<>();
+    b.remoteRegions.forEach((k, v) -> remotes.put(k, List.copyOf(v)));
+    remoteRegions = java.util.Collections.unmodifiableMap(remotes);
+    linkBatchSize = b.linkBatchSize;
+    linkMaxInFlight = b.linkMaxInFlight;
+    journalCapacity = b.journalCapacity;
+    wanLatencyMs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.wanLatencyMs));
   }
 
   /** Reads and validates a YAML file. */
@@ -101,7 +120,9 @@ public final class PeerConfig {
     Builder b = new Builder().region(region).hazelcastHost(hazelcastHost)
         .hazelcastPort(hazelcastPort).members(members).hazelcastProperties(hazelcastProperties)
         .clientPort(clientPort).backupCount(backupCount).maxClockOffsetMs(maxClockOffsetMs)
-        .maxFrameBytes(maxFrameBytes);
+        .maxFrameBytes(maxFrameBytes).remoteRegions(remoteRegions).linkBatchSize(linkBatchSize)
+        .linkMaxInFlight(linkMaxInFlight).journalCapacity(journalCapacity)
+        .wanLatencyMs(wanLatencyMs);
     b.name = explicitName;
     return b;
   }
@@ -161,6 +182,31 @@ public final class PeerConfig {
     return maxFrameBytes;
   }
 
+  /** The other regions this peer replicates with: region name to its peers' driver addresses. */
+  public Map<String, List<String>> remoteRegions() {
+    return remoteRegions;
+  }
+
+  /** Most change records per replication frame. */
+  public int linkBatchSize() {
+    return linkBatchSize;
+  }
+
+  /** Most unacknowledged replication frames per link. */
+  public int linkMaxInFlight() {
+    return linkMaxInFlight;
+  }
+
+  /** Change-journal entries kept per table, all partitions together. */
+  public int journalCapacity() {
+    return journalCapacity;
+  }
+
+  /** Injected one-way latency per remote region in milliseconds (testing and demos). */
+  public Map<String, Long> wanLatencyMs() {
+    return wanLatencyMs;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof PeerConfig c && region.equals(c.region)
@@ -168,13 +214,16 @@ public final class PeerConfig {
         && hazelcastPort == c.hazelcastPort && members.equals(c.members)
         && hazelcastProperties.equals(c.hazelcastProperties) && clientPort == c.clientPort
         && backupCount == c.backupCount && maxClockOffsetMs == c.maxClockOffsetMs
-        && maxFrameBytes == c.maxFrameBytes;
+        && maxFrameBytes == c.maxFrameBytes && remoteRegions.equals(c.remoteRegions)
+        && linkBatchSize == c.linkBatchSize && linkMaxInFlight == c.linkMaxInFlight
+        && journalCapacity == c.journalCapacity && wanLatencyMs.equals(c.wanLatencyMs);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(region, explicitName, hazelcastHost, hazelcastPort, members,
-        hazelcastProperties, clientPort, backupCount, maxClockOffsetMs, maxFrameBytes);
+        hazelcastProperties, clientPort, backupCount, maxClockOffsetMs, maxFrameBytes,
+        remoteRegions, linkBatchSize, linkMaxInFlight, journalCapacity, wanLatencyMs);
   }
 
   @Override
@@ -183,7 +232,9 @@ public final class PeerConfig {
         + ":" + hazelcastPort + ", members=" + members + ", clientPort=" + clientPort
         + ", backupCount=" + backupCount + ", maxClockOffsetMs=" + maxClockOffsetMs
         + ", maxFrameBytes=" + maxFrameBytes + ", hazelcastProperties=" + hazelcastProperties
-        + "}";
+        + ", replication.regions=" + remoteRegions + ", replication.batchSize=" + linkBatchSize
+        + ", replication.maxInFlight=" + linkMaxInFlight + ", replication.journalCapacity="
+        + journalCapacity + ", replication.wanLatencyMs=" + wanLatencyMs + "}";
   }
 
   /**
@@ -198,6 +249,11 @@ public final class PeerConfig {
     private List<String> members = new ArrayList<>();
     private Map<String, String> hazelcastProperties = new LinkedHashMap<>();
     private int clientPort = DEFAULT_CLIENT_PORT;
+    private Map<String, List<String>> remoteRegions = new LinkedHashMap<>();
+    private int linkBatchSize = DEFAULT_LINK_BATCH_SIZE;
+    private int linkMaxInFlight = DEFAULT_LINK_MAX_IN_FLIGHT;
+    private int journalCapacity = DEFAULT_JOURNAL_CAPACITY;
+    private Map<String, Long> wanLatencyMs = new LinkedHashMap<>();
     private int backupCount = DEFAULT_BACKUP_COUNT;
     private long maxClockOffsetMs = DEFAULT_MAX_CLOCK_OFFSET_MS;
     private int maxFrameBytes = DEFAULT_MAX_FRAME_BYTES;
@@ -264,6 +320,36 @@ public final class PeerConfig {
       return this;
     }
 
+    /** Sets {@code replication.regions}: the other regions and their peers' driver addresses. */
+    public Builder remoteRegions(Map<String, List<String>> regions) {
+      this.remoteRegions = new LinkedHashMap<>(regions);
+      return this;
+    }
+
+    /** Sets {@code replication.batchSize}. */
+    public Builder linkBatchSize(int records) {
+      this.linkBatchSize = records;
+      return this;
+    }
+
+    /** Sets {@code replication.maxInFlight}. */
+    public Builder linkMaxInFlight(int frames) {
+      this.linkMaxInFlight = frames;
+      return this;
+    }
+
+    /** Sets {@code replication.journalCapacity}. */
+    public Builder journalCapacity(int entries) {
+      this.journalCapacity = entries;
+      return this;
+    }
+
+    /** Sets {@code replication.wanLatencyMs}: injected one-way latency per remote region. */
+    public Builder wanLatencyMs(Map<String, Long> latency) {
+      this.wanLatencyMs = new LinkedHashMap<>(latency);
+      return this;
+    }
+
     /** Sets {@code maxFrameBytes}. */
     public Builder maxFrameBytes(int bytes) {
       this.maxFrameBytes = bytes;
@@ -324,6 +410,49 @@ public final class PeerConfig {
       if (maxClockOffsetMs < 1 || maxClockOffsetMs > 3_600_000) {
         problems.add("maxClockOffsetMs " + maxClockOffsetMs
             + " is out of range: set 1 to 3600000 milliseconds (default 500)");
+      }
+      for (Map.Entry<String, List<String>> e : remoteRegions.entrySet()) {
+        String r = e.getKey();
+        if (r == null || !REGION.matcher(r).matches()) {
+          problems.add("replication.regions has '" + r + "', not a valid region name");
+        } else if (r.equals(region)) {
+          problems.add("replication.regions lists this peer's own region " + r
+              + ": list only the other regions");
+        } else if (Stamp.regionId(r) == Stamp.regionId(region == null ? "" : region)) {
+          problems.add("region " + r + " has the same stamp id as " + region + ": rename one");
+        }
+        List<String> peers = e.getValue() == null ? List.of() : e.getValue();
+        if (peers.isEmpty()) {
+          problems.add("replication.regions." + r + " lists no peers: give host:port of its"
+              + " peers' clientPort");
+        }
+        for (int i = 0; i < peers.size(); i++) {
+          String problem = MemberAddress.problem(peers.get(i));
+          if (problem != null) {
+            problems.add("replication.regions." + r + "[" + i + "] " + problem);
+          }
+        }
+      }
+      if (linkBatchSize < 1 || linkBatchSize > 100_000) {
+        problems.add("replication.batchSize " + linkBatchSize + " is out of range: set 1 to"
+            + " 100000 (default " + DEFAULT_LINK_BATCH_SIZE + ")");
+      }
+      if (linkMaxInFlight < 1 || linkMaxInFlight > 1024) {
+        problems.add("replication.maxInFlight " + linkMaxInFlight + " is out of range: set 1 to"
+            + " 1024 (default " + DEFAULT_LINK_MAX_IN_FLIGHT + ")");
+      }
+      if (journalCapacity < 1000 || journalCapacity > 100_000_000) {
+        problems.add("replication.journalCapacity " + journalCapacity + " is out of range: set"
+            + " 1000 to 100000000 (default " + DEFAULT_JOURNAL_CAPACITY + ")");
+      }
+      for (Map.Entry<String, Long> e : wanLatencyMs.entrySet()) {
+        if (e.getValue() == null || e.getValue() < 0 || e.getValue() > 60_000) {
+          problems.add("replication.wanLatencyMs." + e.getKey() + " " + e.getValue()
+              + " is out of range: set 0 to 60000 milliseconds");
+        } else if (!remoteRegions.containsKey(e.getKey())) {
+          problems.add("replication.wanLatencyMs names " + e.getKey()
+              + ", which is not in replication.regions");
+        }
       }
       if (maxFrameBytes < 1024 || maxFrameBytes > (1 << 30)) {
         problems.add("maxFrameBytes " + maxFrameBytes + " is out of range: set 1024 to "

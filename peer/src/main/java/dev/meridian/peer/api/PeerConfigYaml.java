@@ -46,6 +46,16 @@ final class PeerConfigYaml {
     Integer backupCount;
     Long maxClockOffsetMs;
     Integer maxFrameBytes;
+    ReplicationForm replication;
+  }
+
+  /** The {@code replication:} section. */
+  static final class ReplicationForm {
+    Map<String, List<String>> regions;
+    Integer batchSize;
+    Integer maxInFlight;
+    Integer journalCapacity;
+    Map<String, Long> wanLatencyMs;
   }
 
   /** The {@code hazelcast:} section. */
@@ -98,6 +108,24 @@ final class PeerConfigYaml {
     }
     if (form.maxFrameBytes != null) {
       b.maxFrameBytes(form.maxFrameBytes);
+    }
+    ReplicationForm r = form.replication;
+    if (r != null) {
+      if (r.regions != null) {
+        b.remoteRegions(r.regions);
+      }
+      if (r.batchSize != null) {
+        b.linkBatchSize(r.batchSize);
+      }
+      if (r.maxInFlight != null) {
+        b.linkMaxInFlight(r.maxInFlight);
+      }
+      if (r.journalCapacity != null) {
+        b.journalCapacity(r.journalCapacity);
+      }
+      if (r.wanLatencyMs != null) {
+        b.wanLatencyMs(r.wanLatencyMs);
+      }
     }
     HazelcastForm h = form.hazelcast;
     if (h != null) {
@@ -166,7 +194,7 @@ final class PeerConfigYaml {
       return "a list";
     }
     if (Map.class.isAssignableFrom(type) || type == FileForm.class
-        || type == HazelcastForm.class) {
+        || type == HazelcastForm.class || type == ReplicationForm.class) {
       return "a mapping of keys";
     }
     return "a text value";

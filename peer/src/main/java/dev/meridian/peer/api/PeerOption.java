@@ -35,7 +35,25 @@ public enum PeerOption {
       "how far (ms) a received stamp may be ahead of local time before it counts as clock skew"),
   /** Largest frame. */
   MAX_FRAME_BYTES("maxFrameBytes", String.valueOf(PeerConfig.DEFAULT_MAX_FRAME_BYTES),
-      "the largest driver-protocol frame accepted, in bytes (1 KiB to 1 GiB)");
+      "the largest driver-protocol frame accepted, in bytes (1 KiB to 1 GiB)"),
+  /** The other regions. */
+  REPLICATION_REGIONS("replication.regions", "{}",
+      "the other regions to replicate with: region name to a list of its peers' host:clientPort"),
+  /** Frame size of links. */
+  REPLICATION_BATCH_SIZE("replication.batchSize", String.valueOf(PeerConfig.DEFAULT_LINK_BATCH_SIZE),
+      "most change records per replication frame"),
+  /** Window of links. */
+  REPLICATION_MAX_IN_FLIGHT("replication.maxInFlight",
+      String.valueOf(PeerConfig.DEFAULT_LINK_MAX_IN_FLIGHT),
+      "most unacknowledged replication frames per link (keeps a long round trip from adding lag)"),
+  /** Journal size. */
+  REPLICATION_JOURNAL_CAPACITY("replication.journalCapacity",
+      String.valueOf(PeerConfig.DEFAULT_JOURNAL_CAPACITY),
+      "change-journal entries kept per table across all partitions; a link down for longer"
+          + " than this history is repaired by anti-entropy"),
+  /** Injected latency. */
+  REPLICATION_WAN_LATENCY_MS("replication.wanLatencyMs", "{}",
+      "injected one-way latency per remote region in ms, e.g. {eu-west-1: 40} (testing, demos)");
 
   private final String key;
   private final String defaultValue;

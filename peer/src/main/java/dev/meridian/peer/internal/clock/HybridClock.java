@@ -87,13 +87,17 @@ public final class HybridClock {
    * Advances the clock to at least {@code remoteHlc} (a stamp received from a client or
    * another region), so later local stamps order after it. Counts a skew event when the value
    * is more than the maximum offset ahead of local physical time.
+   *
+   * @return whether the value counted as clock skew
    */
-  public void observe(long remoteHlc) {
+  public boolean observe(long remoteHlc) {
     long remoteMillis = remoteHlc >> Stamp.LOGICAL_BITS;
-    if (remoteMillis - physicalMillis.getAsLong() > maxOffsetMs) {
+    boolean skew = remoteMillis - physicalMillis.getAsLong() > maxOffsetMs;
+    if (skew) {
       skewEvents.increment();
     }
     last.accumulateAndGet(remoteHlc, Math::max);
+    return skew;
   }
 
   /** How many observed values were more than the maximum offset ahead of physical time. */

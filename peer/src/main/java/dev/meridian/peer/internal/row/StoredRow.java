@@ -119,6 +119,31 @@ public final class StoredRow {
     return tombstone == null && cells.length == 0;
   }
 
+  /**
+   * The part of this row that writes originated in one region made: the tombstone if that
+   * region wrote it, and the cells it wrote. What a link ships for that region.
+   */
+  public StoredRow originatedIn(int regionId) {
+    Stamp t = tombstone != null && tombstone.origin() == regionId ? tombstone : null;
+    int n = 0;
+    for (Cell c : cells) {
+      if (c.stamp().origin() == regionId) {
+        n++;
+      }
+    }
+    if (t == tombstone && n == cells.length) {
+      return this;
+    }
+    Cell[] kept = new Cell[n];
+    int i = 0;
+    for (Cell c : cells) {
+      if (c.stamp().origin() == regionId) {
+        kept[i++] = c;
+      }
+    }
+    return new StoredRow(t, kept);
+  }
+
   /** The highest stamp the row holds (tombstone or cell), or {@link Stamp#ZERO} if none. */
   public Stamp maxStamp() {
     Stamp max = tombstone == null ? Stamp.ZERO : tombstone;

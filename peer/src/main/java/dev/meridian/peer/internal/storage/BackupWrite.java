@@ -15,7 +15,7 @@ import java.util.Map;
  * in the same synchronous backup operation as for any map write. Not thread-safe; one instance
  * serves one backup operation.
  */
-final class BackupWrite implements EntryProcessor<byte[], byte[], WriteResult>,
+final class BackupWrite<R> implements EntryProcessor<byte[], byte[], R>,
     IdentifiedDataSerializable {
 
   private byte[] stored;
@@ -28,13 +28,13 @@ final class BackupWrite implements EntryProcessor<byte[], byte[], WriteResult>,
   }
 
   @Override
-  public WriteResult process(Map.Entry<byte[], byte[]> entry) {
+  public R process(Map.Entry<byte[], byte[]> entry) {
     entry.setValue(stored);
     return null;
   }
 
   @Override
-  public EntryProcessor<byte[], byte[], WriteResult> getBackupProcessor() {
+  public EntryProcessor<byte[], byte[], R> getBackupProcessor() {
     return null;
   }
 

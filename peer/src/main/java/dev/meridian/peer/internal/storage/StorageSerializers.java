@@ -18,6 +18,9 @@ public final class StorageSerializers implements DataSerializableFactory {
   static final int WRITE_PROCESSOR = 1;
   static final int BACKUP_WRITE = 2;
   static final int WRITE_RESULT = 3;
+  static final int APPLY_PROCESSOR = 4;
+  static final int JOURNAL_FILTER = 5;
+  static final int JOURNAL_PROJECTION = 6;
 
   @Override
   public IdentifiedDataSerializable create(int classId) {
@@ -25,6 +28,9 @@ public final class StorageSerializers implements DataSerializableFactory {
       case WRITE_PROCESSOR -> new WriteProcessor();
       case BACKUP_WRITE -> new BackupWrite();
       case WRITE_RESULT -> new WriteResult();
+      case APPLY_PROCESSOR -> new ApplyProcessor();
+      case JOURNAL_FILTER -> new JournalFilter();
+      case JOURNAL_PROJECTION -> new JournalProjection();
       default -> null;
     };
   }

@@ -41,7 +41,7 @@ final class TableStore {
 
   /** Submits one checked row write to its partition owner. */
   CompletionStage<RowOutcome> write(TableSchema schema, WriteKind kind, CheckedWrite write) {
-    WriteProcessor processor = new WriteProcessor(kind, schema.resolution(), write);
+    WriteProcessor processor = new WriteProcessor(schema.tableId(), kind, schema.resolution(), write);
     return onCaller(map(schema.tableId()).submitToKey(write.key(), processor), WriteResult::outcome);
   }
 

@@ -7,6 +7,7 @@ import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import dev.meridian.peer.internal.clock.HybridClock;
+import dev.meridian.peer.internal.replication.ChangeNotifier;
 import dev.meridian.peer.internal.row.Cell;
 import dev.meridian.peer.internal.row.RowFormat;
 import dev.meridian.peer.internal.row.RowMerge;
@@ -50,18 +51,21 @@ final class WriteProcessor implements EntryProcessor<byte[], byte[], WriteResult
   private static final WriteKind[] KINDS = WriteKind.values();
   private static final ConflictResolution[] RESOLUTIONS = ConflictResolution.values();
 
+  private long tableId;
   private WriteKind kind;
   private ConflictResolution resolution;
   private int[] columns;
   private byte[][] values;
 
   private transient HybridClock clock;
+  private transient ChangeNotifier changes;
   private transient byte[] stored;
 
   /** For deserialization. */
   WriteProcessor() {}
 
-  WriteProcessor(WriteKind kind, ConflictResolution resolution, CheckedWrite write) {
+  WriteProcessor(long tableId, WriteKind kind, ConflictResolution resolution, CheckedWrite write) {
+    this.tableId = tableId;
     this.kind = kind;
     this.resolution = resolution;
     this.columns = write.columns();
@@ -71,6 +75,7 @@ final class WriteProcessor implements EntryProcessor<byte[], byte[], WriteResult
   @Override
   public void setHazelcastInstance(HazelcastInstance instance) {
     clock = (HybridClock) instance.getUserContext().get(CLOCK_KEY);
+    changes = (ChangeNotifier) instance.getUserContext().get(ChangeNotifier.CONTEXT_KEY);
   }
 
   @Override
@@ -104,6 +109,9 @@ final class WriteProcessor implements EntryProcessor<byte[], byte[], WriteResult
     byte[] bytes = RowFormat.encode(merged);
     entry.setValue(bytes);
     stored = bytes;
+    if (changes != null) {
+      changes.changed(tableId, entry.getKey());
+    }
     return RowOutcome.applied(stamp);
   }
 
@@ -135,7 +143,7 @@ final class WriteProcessor implements EntryProcessor<byte[], byte[], WriteResult
   @Override
   public EntryProcessor<byte[], byte[], WriteResult> getBackupProcessor() {
     // Called after process(), possibly more than once; must not change state.
-    return stored == null ? null : new BackupWrite(stored);
+    return stored == null ? null : new BackupWrite<>(stored);
   }
 
   @Override
@@ -150,6 +158,7 @@ final class WriteProcessor implements EntryProcessor<byte[], byte[], WriteResult
 
   @Override
   public void writeData(ObjectDataOutput out) throws IOException {
+    out.writeLong(tableId);
     out.writeByte(kind.ordinal());
     out.writeByte(resolution.ordinal());
     out.writeInt(columns.length);
@@ -161,6 +170,7 @@ final class WriteProcessor implements EntryProcessor<byte[], byte[], WriteResult
 
   @Override
   public void readData(ObjectDataInput in) throws IOException {
+    tableId = in.readLong();
     int k = in.readByte();
     int r = in.readByte();
     if (k < 0 || k >= KINDS.length || r < 0 || r >= RESOLUTIONS.length) {

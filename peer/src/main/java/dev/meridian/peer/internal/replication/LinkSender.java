@@ -1,0 +1,507 @@
+package dev.meridian.peer.internal.replication;
+
+import dev.meridian.protocol.wire.ChangeRecord;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sending end of one link (this region to one target region) for the streams this peer
+ * owns: reads each stream's changes from where the target acknowledged them, ships them in
+ * batches, and stores the new position once the target has applied them.
+ *
+ * <h2>Per stream</h2>
+ * A stream first loads its acknowledged position from the {@link PositionStore}. None stored
+ * (a new stream, a new target, or a target that restarted empty and so has a new epoch) means
+ * the history the target needs is unknown, and so does a position the {@link ChangeSource}
+ * no longer holds: the stream is then <em>repaired</em> (anti-entropy of its partition through
+ * {@link LinkTransport#repair}) and continues from the journal's tail taken before the
+ * repair started. Changes written meanwhile are in the journal after that tail, and merge is
+ * idempotent, so nothing falls between the two.
+ *
+ * <h2>Batches</h2>
+ * One round reads every stream marked dirty (at most {@code batchSize} entries each), packs
+ * what it read into frames of at most {@code batchSize} records and sends them; up to
+ * {@code maxInFlight} frames are unacknowledged at once, so a long round trip does not hold
+ * back the next batch. Frames are acknowledged to the store strictly in send order (a later
+ * frame's acknowledgement waits for the earlier ones), so a stored position never covers a
+ * change that was not applied. A failed call drops the connection: every stream goes back to
+ * its acknowledged position and the link reconnects after {@code retryDelayMillis}. So at most
+ * the frames in flight are sent twice, and merge makes the repeat harmless.
+ *
+ * <h2>Threads</h2>
+ * All state is confined to {@code actor}, which must run tasks one at a time in submission order
+ * (a single thread in a peer, the simulator's event loop in tests); completions of the
+ * collaborators' stages hop back onto it. Public methods may be called from any thread.
+ */
+public final class LinkSender implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LinkSender.class);
+
+  /** Schedules a task on the actor after a delay. */
+  @FunctionalInterface
+  public interface Scheduler {
+    void schedule(Runnable task, long delayMillis);
+  }
+
+  /** Tuning of a link. */
+  public record Settings(int batchSize, int maxInFlight, int maxRepairs, long retryDelayMillis) {
+    /** Defaults tuned for low lag: small frames, many in flight. */
+    public static final Settings DEFAULTS = new Settings(512, 32, 4, 500);
+
+    public Settings {
+      if (batchSize < 1 || maxInFlight < 1 || maxRepairs < 1 || retryDelayMillis < 0) {
+        throw new IllegalArgumentException("bad link settings " + batchSize + "/" + maxInFlight
+            + "/" + maxRepairs + "/" + retryDelayMillis);
+      }
+    }
+  }
+
+  private static final class Stream {
+    final StreamId id;
+    boolean known;
+    boolean needsRepair;
+    boolean busy;
+    boolean dirty = true;
+    long acked;
+    long readFrom;
+
+    Stream(StreamId id) {
+      this.id = id;
+    }
+  }
+
+  private static final class Frame {
+    final List<Change> changes;
+    final Map<StreamId, Long> positions;
+    boolean done;
+    LinkTransport.Ack ack;
+
+    Frame(List<Change> changes, Map<StreamId, Long> positions) {
+      this.changes = changes;
+      this.positions = positions;
+    }
+  }
+
+  private final String target;
+  private final ChangeSource source;
+  private final PositionStore positions;
+  private final LinkTransport transport;
+  private final Settings settings;
+  private final Executor actor;
+  private final Scheduler scheduler;
+  private final LongSupplier nowMillis;
+  private final LinkStats stats;
+
+  private final Map<StreamId, Stream> streams = new LinkedHashMap<>();
+  private final Deque<Frame> inFlight = new ArrayDeque<>();
+  private List<Change> outgoing = new ArrayList<>();
+  private Map<StreamId, Long> outgoingPositions = new LinkedHashMap<>();
+  private int readsOutstanding;
+  private int repairsRunning;
+  private long generation;
+  private long epoch;
+  private boolean connected;
+  private boolean connecting;
+  private boolean paused;
+  private boolean closed;
+  private boolean pumpScheduled;
+  private boolean retryScheduled;
+
+  public LinkSender(String target, ChangeSource source, PositionStore positions,
+      LinkTransport transport, Settings settings, Executor actor, Scheduler scheduler,
+      LongSupplier nowMillis) {
+    this.target = target;
+    this.source = source;
+    this.positions = positions;
+    this.transport = transport;
+    this.settings = settings;
+    this.actor = actor;
+    this.scheduler = scheduler;
+    this.nowMillis = nowMillis;
+    this.stats = new LinkStats(nowMillis);
+  }
+
+  /** The target region. */
+  public String target() {
+    return target;
+  }
+
+  /** The link's figures. */
+  public LinkStats stats() {
+    return stats;
+  }
+
+  /** Says a stream has new entries (or may have): it is read in the next round. */
+  public void changed(StreamId stream) {
+    actor.execute(() -> {
+      streams.computeIfAbsent(stream, Stream::new).dirty = true;
+      wake();
+    });
+  }
+
+  /**
+   * Sets the streams this peer ships: new ones start (loading their position), others are
+   * forgotten (their partition moved to another peer of the region, which takes them over from
+   * the stored positions). Every kept stream is read once more, which also recovers from a
+   * lost {@link #changed} signal.
+   */
+  public void retain(Set<StreamId> owned) {
+    Set<StreamId> copy = new HashSet<>(owned);
+    actor.execute(() -> {
+      streams.keySet().removeIf(id -> !copy.contains(id));
+      for (StreamId id : copy) {
+        streams.computeIfAbsent(id, Stream::new).dirty = true;
+      }
+      wake();
+    });
+  }
+
+  /** Stops shipping and drops the connection until {@link #resume()}. */
+  public void pause() {
+    actor.execute(() -> {
+      paused = true;
+      dropConnection("paused");
+    });
+  }
+
+  /** Undoes {@link #pause()}. */
+  public void resume() {
+    actor.execute(() -> {
+      paused = false;
+      stats.state("connecting");
+      wake();
+    });
+  }
+
+  /** Runs a check on the actor once every earlier task has run (for tests and waits). */
+  public void whenIdle(Runnable task) {
+    actor.execute(task);
+  }
+
+  /**
+   * Whether the link is connected, every stream known and read up to what was last signalled,
+   * and nothing is in flight: the target holds every change this peer has been told of.
+   * Must be called on the actor (see {@link #whenIdle}).
+   */
+  public boolean caughtUp() {
+    if (!connected || paused || !inFlight.isEmpty() || readsOutstanding > 0
+        || repairsRunning > 0 || !outgoing.isEmpty()) {
+      return false;
+    }
+    for (Stream s : streams.values()) {
+      if (s.dirty || s.busy || !s.known || s.needsRepair) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public void close() {
+    actor.execute(() -> {
+      closed = true;
+      dropConnection("closed");
+    });
+  }
+
+  private void wake() {
+    if (!pumpScheduled && !closed) {
+      pumpScheduled = true;
+      actor.execute(this::pump);
+    }
+  }
+
+  private void pump() {
+    pumpScheduled = false;
+    if (closed || paused) {
+      return;
+    }
+    if (!connected) {
+      connect();
+      return;
+    }
+    int pending = 0;
+    for (Stream s : streams.values()) {
+      if (s.needsRepair || !s.known) {
+        pending++;
+      }
+      if (!s.dirty || s.busy) {
+        continue;
+      }
+      if (!s.known) {
+        load(s);
+      } else if (s.needsRepair) {
+        if (repairsRunning < settings.maxRepairs()) {
+          repair(s);
+        }
+      } else if (inFlight.size() < settings.maxInFlight()) {
+        read(s);
+      }
+    }
+    stats.repairsPending(pending);
+    flushIfReady();
+  }
+
+  private void connect() {
+    if (connecting || retryScheduled) {
+      return;
+    }
+    connecting = true;
+    long gen = generation;
+    on(transport.connect(), (newEpoch, error) -> {
+      connecting = false;
+      if (gen != generation || closed || paused) {
+        return;
+      }
+      if (error != null) {
+        LOG.debug("link to {} could not connect: {}", target, error.toString());
+        stats.state("down");
+        retryLater();
+        return;
+      }
+      if (newEpoch != epoch) {
+        // A new target incarnation: every position refers to the old one.
+        for (Stream s : streams.values()) {
+          s.known = false;
+          s.needsRepair = false;
+        }
+        epoch = newEpoch;
+      }
+      connected = true;
+      generation++;
+      stats.state("up");
+      for (Stream s : streams.values()) {
+        s.dirty = true;
+      }
+      wake();
+    });
+  }
+
+  private void load(Stream s) {
+    s.busy = true;
+    long gen = generation;
+    on(positions.load(target, epoch, s.id), (position, error) -> {
+      if (gen != generation) {
+        return;
+      }
+      s.busy = false;
+      if (error != null) {
+        fail("position load failed", error);
+        return;
+      }
+      s.known = true;
+      if (position == null) {
+        s.needsRepair = true;
+      } else {
+        s.acked = position;
+        s.readFrom = position;
+      }
+      wake();
+    });
+  }
+
+  private void repair(Stream s) {
+    s.busy = true;
+    s.dirty = false;
+    repairsRunning++;
+    long gen = generation;
+    long repairEpoch = epoch;
+    on(source.tail(s.id).thenCompose(tail -> transport.repair(repairEpoch, s.id)
+        .thenApply(rows -> new long[] {tail, rows})), (result, error) -> {
+          if (gen != generation) {
+            return;
+          }
+          repairsRunning--;
+          s.busy = false;
+          s.dirty = true;
+          if (error != null) {
+            fail("repair of " + s.id + " failed", error);
+            return;
+          }
+          s.needsRepair = false;
+          s.acked = Math.max(s.acked, result[0]);
+          s.readFrom = Math.max(s.readFrom, result[0]);
+          stats.repaired(result[1]);
+          positions.store(target, repairEpoch, s.id, result[0]);
+          wake();
+        });
+  }
+
+  private void read(Stream s) {
+    s.busy = true;
+    s.dirty = false;
+    readsOutstanding++;
+    long gen = generation;
+    on(source.read(s.id, s.readFrom, settings.batchSize()), (slice, error) -> {
+      if (gen != generation) {
+        return;
+      }
+      readsOutstanding--;
+      s.busy = false;
+      if (error != null) {
+        s.dirty = true;
+        if (unwrap(error) instanceof ChangeSource.HistoryGoneException) {
+          LOG.info("link to {}: history of stream {} from {} is gone; repairing", target, s.id,
+              s.readFrom);
+          s.needsRepair = true;
+        } else {
+          fail("reading stream " + s.id + " failed", error);
+          return;
+        }
+      } else {
+        s.readFrom = slice.next();
+        if (slice.readCount() >= settings.batchSize()) {
+          s.dirty = true;
+        }
+        outgoing.addAll(slice.changes());
+        outgoingPositions.put(s.id, slice.next());
+      }
+      wake();
+    });
+  }
+
+  private void flushIfReady() {
+    if (outgoingPositions.isEmpty()
+        || (readsOutstanding > 0 && outgoing.size() < settings.batchSize())) {
+      return;
+    }
+    List<Change> changes = outgoing;
+    Map<StreamId, Long> done = outgoingPositions;
+    outgoing = new ArrayList<>();
+    outgoingPositions = new LinkedHashMap<>();
+    // Frames of at most batchSize records; the positions ride on the last one.
+    for (int from = 0; from < changes.size() || from == 0; from += settings.batchSize()) {
+      int to = Math.min(changes.size(), from + settings.batchSize());
+      boolean last = to >= changes.size();
+      send(new Frame(changes.subList(from, to), last ? done : Map.of()));
+      if (last) {
+        break;
+      }
+    }
+    stats.unacknowledged(unacknowledged());
+  }
+
+  private void send(Frame frame) {
+    inFlight.addLast(frame);
+    if (frame.changes.isEmpty()) {
+      frame.done = true;
+      completeInOrder();
+      return;
+    }
+    List<ChangeRecord> records = new ArrayList<>(frame.changes.size());
+    for (Change c : frame.changes) {
+      records.add(c.record());
+    }
+    long gen = generation;
+    on(transport.send(epoch, records), (ack, error) -> {
+      if (gen != generation) {
+        return;
+      }
+      if (error != null) {
+        fail("batch to " + target + " failed", error);
+        return;
+      }
+      frame.ack = ack;
+      frame.done = true;
+      completeInOrder();
+      wake();
+    });
+  }
+
+  private void completeInOrder() {
+    while (!inFlight.isEmpty() && inFlight.peekFirst().done) {
+      Frame f = inFlight.removeFirst();
+      if (f.ack != null) {
+        for (Change c : f.changes) {
+          stats.recordLag(f.ack.appliedAtMillis() - c.commitMillis());
+        }
+        stats.applied(f.changes.size(), f.ack.appliedAtMillis(), f.ack.conflicts());
+        stats.skew(f.ack.skewEvents());
+      }
+      for (Map.Entry<StreamId, Long> e : f.positions.entrySet()) {
+        Stream s = streams.get(e.getKey());
+        if (s != null && e.getValue() > s.acked) {
+          s.acked = e.getValue();
+        }
+        positions.store(target, epoch, e.getKey(), e.getValue());
+      }
+    }
+    stats.unacknowledged(unacknowledged());
+  }
+
+  private long unacknowledged() {
+    long n = outgoing.size();
+    for (Frame f : inFlight) {
+      n += f.changes.size();
+    }
+    return n;
+  }
+
+  private void fail(String what, Throwable error) {
+    LOG.info("link to {}: {}: {}", target, what, unwrap(error).toString());
+    dropConnection("down");
+    retryLater();
+  }
+
+  private void dropConnection(String state) {
+    boolean wasConnected = connected || connecting;
+    connected = false;
+    connecting = false;
+    generation++;
+    inFlight.clear();
+    outgoing = new ArrayList<>();
+    outgoingPositions = new LinkedHashMap<>();
+    readsOutstanding = 0;
+    repairsRunning = 0;
+    for (Stream s : streams.values()) {
+      s.busy = false;
+      s.dirty = true;
+      s.readFrom = s.acked;
+    }
+    stats.state(state);
+    stats.unacknowledged(0);
+    if (wasConnected) {
+      transport.disconnect();
+    }
+  }
+
+  private void retryLater() {
+    if (retryScheduled || closed) {
+      return;
+    }
+    retryScheduled = true;
+    scheduler.schedule(() -> {
+      retryScheduled = false;
+      wake();
+    }, settings.retryDelayMillis());
+  }
+
+  /** Continues a collaborator's stage on the actor. */
+  private <T> void on(CompletionStage<T> stage, java.util.function.BiConsumer<T, Throwable> then) {
+    stage.whenComplete((value, error) -> actor.execute(() -> then.accept(value, error)));
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  /** For diagnostics. */
+  @Override
+  public String toString() {
+    return "link to " + target + " (" + streams.size() + " streams)";
+  }
+}

@@ -1,0 +1,31 @@
+package dev.meridian.peer.internal.replication;
+
+import dev.meridian.protocol.wire.ChangeRecord;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A link's channel to its target region: Netty to a peer of the target in production,
+ * simulated queues in the replication simulation. Every call may fail (in the stage); the
+ * sender then reconnects. Thread-safe.
+ */
+public interface LinkTransport {
+
+  /** What the target answered to a batch. */
+  record Ack(long appliedAtMillis, int conflicts, int skewEvents) {}
+
+  /** Opens the link (handshake and catalog exchange); completes with the target's epoch. */
+  CompletionStage<Long> connect();
+
+  /** Ships a batch to a target of the given epoch; completes once it is applied there. */
+  CompletionStage<Ack> send(long epoch, List<ChangeRecord> records);
+
+  /**
+   * Brings the target's copy of one stream's partition up to date with this region's by
+   * anti-entropy; completes with the number of rows shipped.
+   */
+  CompletionStage<Long> repair(long epoch, StreamId stream);
+
+  /** Drops the connection; later calls reconnect through {@link #connect()}. */
+  void disconnect();
+}

@@ -1,0 +1,120 @@
+package dev.meridian.peer.internal.storage;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceAware;
+import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import dev.meridian.peer.internal.clock.HybridClock;
+import dev.meridian.peer.internal.row.Cell;
+import dev.meridian.peer.internal.row.RowFormat;
+import dev.meridian.peer.internal.row.RowMerge;
+import dev.meridian.peer.internal.row.StoredRow;
+import dev.meridian.protocol.types.ConflictResolution;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * Merges a row fragment received from another region (a change record, or a row shipped by
+ * repair) into the stored row on the partition owner, with the same {@link RowMerge} as local
+ * writes. The owner's clock advances past the fragment's stamps. Nothing is stored (no journal
+ * entry, no backup) when the merge changes nothing, so a duplicate costs one read.
+ *
+ * <p>The result is a bit set: {@link #CONFLICT} when the fragment lost something to a higher
+ * stamp already held (a concurrent write this region resolved), {@link #SKEW} when its highest
+ * stamp was beyond the maximum clock offset. Not thread-safe; one instance per row.
+ */
+public final class ApplyProcessor implements EntryProcessor<byte[], byte[], Integer>,
+    HazelcastInstanceAware, IdentifiedDataSerializable {
+
+  /** Result bit: the fragment lost a cell or its tombstone to a newer stamp. */
+  public static final int CONFLICT = 1;
+  /** Result bit: the fragment's stamp was beyond the maximum clock offset. */
+  public static final int SKEW = 2;
+
+  private static final ConflictResolution[] RESOLUTIONS = ConflictResolution.values();
+
+  private ConflictResolution resolution;
+  private byte[] fragment;
+  private transient HybridClock clock;
+  private transient byte[] stored;
+
+  /** For deserialization. */
+  ApplyProcessor() {}
+
+  public ApplyProcessor(ConflictResolution resolution, byte[] fragment) {
+    this.resolution = resolution;
+    this.fragment = fragment;
+  }
+
+  @Override
+  public void setHazelcastInstance(HazelcastInstance instance) {
+    clock = (HybridClock) instance.getUserContext().get(WriteProcessor.CLOCK_KEY);
+  }
+
+  @Override
+  public Integer process(Map.Entry<byte[], byte[]> entry) {
+    stored = null;
+    StoredRow incoming = RowFormat.decode(fragment);
+    byte[] old = entry.getValue();
+    StoredRow row = old == null ? StoredRow.EMPTY : RowFormat.decode(old);
+    StoredRow merged = RowMerge.merge(row, incoming, resolution);
+    int result = lost(incoming, merged) ? CONFLICT : 0;
+    if (clock != null && !incoming.isEmpty() && clock.observe(incoming.maxStamp().hlc())) {
+      result |= SKEW;
+    }
+    byte[] bytes = RowFormat.encode(merged);
+    if (old == null || !Arrays.equals(old, bytes)) {
+      entry.setValue(bytes);
+      stored = bytes;
+    }
+    return result;
+  }
+
+  /** Whether some part of the fragment is not in the merged row (a newer stamp beat it). */
+  static boolean lost(StoredRow incoming, StoredRow merged) {
+    if (incoming.tombstone() != null && !incoming.tombstone().equals(merged.tombstone())) {
+      return true;
+    }
+    for (Cell c : incoming.cells()) {
+      Cell kept = merged.cell(c.column());
+      if (kept == null || !kept.stamp().equals(c.stamp())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public EntryProcessor<byte[], byte[], Integer> getBackupProcessor() {
+    return stored == null ? null : new BackupWrite<>(stored);
+  }
+
+  @Override
+  public int getFactoryId() {
+    return StorageSerializers.FACTORY_ID;
+  }
+
+  @Override
+  public int getClassId() {
+    return StorageSerializers.APPLY_PROCESSOR;
+  }
+
+  @Override
+  public void writeData(ObjectDataOutput out) throws IOException {
+    out.writeByte(resolution.ordinal());
+    out.writeByteArray(fragment);
+  }
+
+  @Override
+  public void readData(ObjectDataInput in) throws IOException {
+    int r = in.readByte();
+    if (r < 0 || r >= RESOLUTIONS.length) {
+      throw new IOException("bad apply processor resolution " + r);
+    }
+    resolution = RESOLUTIONS[r];
+    fragment = in.readByteArray();
+  }
+}
