@@ -3,7 +3,10 @@ package dev.meridian.peer.api;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import dev.meridian.peer.internal.clock.HybridClock;
+import dev.meridian.peer.internal.replication.ChangeNotifier;
+import dev.meridian.peer.internal.replication.Replicator;
 import dev.meridian.peer.internal.storage.MemberConfig;
+import dev.meridian.peer.internal.storage.RegionReplica;
 import dev.meridian.peer.internal.storage.StorageRequestHandler;
 import dev.meridian.protocol.error.MeridianException;
 import dev.meridian.protocol.error.SqlState;
@@ -34,15 +37,17 @@ public final class PeerNode implements AutoCloseable {
   private final HazelcastInstance hazelcast;
   private final ExecutorService blocking;
   private final StorageRequestHandler handler;
+  private final Replicator replicator;
   private final AtomicInteger closed = new AtomicInteger();
 
   private PeerNode(PeerConfig config, HybridClock clock, HazelcastInstance hazelcast,
-      ExecutorService blocking, StorageRequestHandler handler) {
+      ExecutorService blocking, StorageRequestHandler handler, Replicator replicator) {
     this.config = config;
     this.clock = clock;
     this.hazelcast = hazelcast;
     this.blocking = blocking;
     this.handler = handler;
+    this.replicator = replicator;
   }
 
   /**
@@ -65,9 +70,10 @@ public final class PeerNode implements AutoCloseable {
     PeerConfig effective = withConcretePort(config);
     HybridClock clock =
         new HybridClock(Stamp.regionId(effective.region()), effective.maxClockOffsetMs());
+    ChangeNotifier changes = new ChangeNotifier();
     HazelcastInstance hazelcast;
     try {
-      com.hazelcast.config.Config hzConfig = MemberConfig.build(effective, clock);
+      com.hazelcast.config.Config hzConfig = MemberConfig.build(effective, clock, changes);
       memberAttributes.forEach(hzConfig.getMemberAttributeConfig()::setAttribute);
       hazelcast = Hazelcast.newHazelcastInstance(hzConfig);
     } catch (RuntimeException e) {
@@ -79,7 +85,11 @@ public final class PeerNode implements AutoCloseable {
     try {
       StorageRequestHandler handler = StorageRequestHandler.start(effective.region(),
           effective.name(), clock, hazelcast, blocking);
-      return new PeerNode(effective, clock, hazelcast, blocking, handler);
+      changes.partitionCount(hazelcast.getPartitionService().getPartitions().size());
+      Replicator replicator =
+          Replicator.start(effective, hazelcast, handler.replica(), clock, changes);
+      handler.replicationHandler(replicator);
+      return new PeerNode(effective, clock, hazelcast, blocking, handler, replicator);
     } catch (RuntimeException e) {
       blocking.shutdownNow();
       hazelcast.shutdown();
@@ -127,12 +137,23 @@ public final class PeerNode implements AutoCloseable {
     return new InetSocketAddress(config.hazelcastHost(), config.hazelcastPort());
   }
 
+  /** Replication's view of the region's storage (internal: for the test kit and tests). */
+  public RegionReplica replica() {
+    return handler.replica();
+  }
+
+  /** Replication on this peer (internal: for the test kit, the launcher and tests). */
+  public Replicator replicator() {
+    return replicator;
+  }
+
   /** Leaves the peer group gracefully; idempotent. */
   @Override
   public void close() {
     if (closed.getAndIncrement() != 0) {
       return;
     }
+    replicator.close();
     try {
       handler.close();
     } catch (RuntimeException e) {

@@ -151,17 +151,16 @@ public final class LinkSender implements AutoCloseable {
   }
 
   /**
-   * Sets the streams this peer ships: new ones start (loading their position), others are
-   * forgotten (their partition moved to another peer of the region, which takes them over from
-   * the stored positions). Every kept stream is read once more, which also recovers from a
-   * lost {@link #changed} signal.
+   * Sets the streams this peer ships: new ones start (loading their position, then reading),
+   * others are forgotten (their partition moved to another peer of the region, which takes
+   * them over from the stored positions).
    */
   public void retain(Set<StreamId> owned) {
     Set<StreamId> copy = new HashSet<>(owned);
     actor.execute(() -> {
       streams.keySet().removeIf(id -> !copy.contains(id));
       for (StreamId id : copy) {
-        streams.computeIfAbsent(id, Stream::new).dirty = true;
+        streams.computeIfAbsent(id, Stream::new);
       }
       wake();
     });
@@ -205,6 +204,20 @@ public final class LinkSender implements AutoCloseable {
       }
     }
     return true;
+  }
+
+  /**
+   * The acknowledged position of every stream whose position is known. Must be called on the
+   * actor (see {@link #whenIdle}).
+   */
+  public Map<StreamId, Long> ackedPositions() {
+    Map<StreamId, Long> out = new LinkedHashMap<>();
+    for (Stream s : streams.values()) {
+      if (s.known && !s.needsRepair) {
+        out.put(s.id, s.acked);
+      }
+    }
+    return out;
   }
 
   @Override

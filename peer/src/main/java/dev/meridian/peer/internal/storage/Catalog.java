@@ -18,6 +18,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -44,13 +45,20 @@ final class Catalog {
 
   /** The name of the catalog map. */
   static final String MAP_NAME = "meridian.catalog";
+  /** The name of the map of dropped table incarnations (id to drop time), kept for replication. */
+  static final String DROPPED_MAP_NAME = "meridian.catalog-dropped";
 
   private static final byte ENTRY_VERSION = 1;
 
   /** The result of a create: whether this call created the table, and the stored definition. */
   record Created(boolean created, TableSchema schema) {}
 
+  /** Tables and dropped incarnations, as exchanged between regions. */
+  record State(List<TableSchema> tables, List<Long> dropped) {}
+
   private final IMap<String, byte[]> map;
+  private final IMap<Long, Long> droppedMap;
+  private final List<Runnable> changeHooks = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final TableStore store;
   private final Executor blocking;
   private final ConcurrentMap<Long, TableSchema> byId = new ConcurrentHashMap<>();
@@ -60,6 +68,7 @@ final class Catalog {
 
   Catalog(HazelcastInstance hazelcast, TableStore store, Executor blocking) {
     this.map = hazelcast.getMap(MAP_NAME);
+    this.droppedMap = hazelcast.getMap(DROPPED_MAP_NAME);
     this.store = store;
     this.blocking = blocking;
   }
@@ -107,6 +116,7 @@ final class Catalog {
       byte[] existing = map.putIfAbsent(stored.name(), encode(stored));
       if (existing == null) {
         remember(stored);
+        changed();
         return new Created(true, stored);
       }
       if (ifNotExists) {
@@ -134,10 +144,78 @@ final class Catalog {
         throw new MeridianException(SqlState.UNDEFINED_TABLE, "table " + name + " does not exist");
       }
       TableSchema schema = decode(old);
+      droppedMap.set(schema.tableId(), System.currentTimeMillis());
       forget(schema.tableId());
       store.destroy(schema.tableId());
+      changed();
       return true;
     }, blocking);
+  }
+
+  /** Runs a hook after each create or drop made through this peer (to push it to other regions). */
+  void onChange(Runnable hook) {
+    changeHooks.add(hook);
+  }
+
+  private void changed() {
+    changeHooks.forEach(Runnable::run);
+  }
+
+  /** Whether a table incarnation was dropped in this region (or adopted as dropped). */
+  boolean isDropped(long tableId) {
+    return dropped.contains(tableId) || droppedMap.containsKey(tableId);
+  }
+
+  /** The tables and the dropped incarnations (blocking). */
+  State state() {
+    return new State(reload(), new ArrayList<>(droppedMap.keySet()));
+  }
+
+  /**
+   * Adopts another region's catalog (blocking): drops the incarnations it dropped, creates the
+   * tables this region lacks, and where both have a table of one name with different ids (two
+   * regions created it concurrently) keeps the larger id, as the other region does too, so
+   * both converge on one incarnation. The losing incarnation is dropped with its rows.
+   */
+  void adopt(List<TableSchema> tables, List<Long> droppedIds) {
+    boolean any = false;
+    for (long id : droppedIds) {
+      if (droppedMap.containsKey(id)) {
+        continue;
+      }
+      droppedMap.set(id, System.currentTimeMillis());
+      for (Map.Entry<String, byte[]> e : map.entrySet()) {
+        if (decode(e.getValue()).tableId() == id && map.remove(e.getKey(), e.getValue())) {
+          forget(id);
+          store.destroy(id);
+          any = true;
+        }
+      }
+      forget(id);
+    }
+    for (TableSchema t : tables) {
+      if (isDropped(t.tableId())) {
+        continue;
+      }
+      byte[] existing = map.putIfAbsent(t.name(), encode(t));
+      if (existing == null) {
+        remember(t);
+        any = true;
+        continue;
+      }
+      TableSchema ours = decode(existing);
+      if (ours.tableId() != t.tableId() && t.tableId() > ours.tableId()
+          && map.replace(t.name(), existing, encode(t))) {
+        droppedMap.set(ours.tableId(), System.currentTimeMillis());
+        forget(ours.tableId());
+        store.destroy(ours.tableId());
+        remember(t);
+        any = true;
+      }
+    }
+    if (any) {
+      reload();
+    }
   }
 
   private List<TableSchema> reload() {

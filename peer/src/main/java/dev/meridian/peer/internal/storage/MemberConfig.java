@@ -1,12 +1,15 @@
 package dev.meridian.peer.internal.storage;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.config.EventJournalConfig;
 import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.NetworkConfig;
 import dev.meridian.peer.api.PeerConfig;
 import dev.meridian.peer.internal.clock.HybridClock;
+import dev.meridian.peer.internal.replication.ChangeNotifier;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -28,7 +31,7 @@ public final class MemberConfig {
    * @param config the peer's configuration; its {@code hazelcastPort} must be concrete (not 0)
    * @param clock the peer's clock, shared with the write processors that run on this member
    */
-  public static Config build(PeerConfig config, HybridClock clock) {
+  public static Config build(PeerConfig config, HybridClock clock, ChangeNotifier changes) {
     if (config.hazelcastPort() == 0) {
       throw new IllegalArgumentException("pick a concrete Hazelcast port before building");
     }
@@ -63,13 +66,21 @@ public final class MemberConfig {
     config.hazelcastProperties().forEach(c::setProperty);
 
     c.addMapConfig(storedMap(Catalog.MAP_NAME, config.backupCount()));
-    c.addMapConfig(storedMap(TableStore.MAP_PATTERN, config.backupCount()));
+    // Rows' maps keep a change journal per partition (backed up like the rows) for the links.
+    c.addMapConfig(storedMap(TableStore.MAP_PATTERN, config.backupCount())
+        .setEventJournalConfig(new EventJournalConfig().setEnabled(true)
+            .setCapacity(config.journalCapacity()).setTimeToLiveSeconds(0)));
+    for (String name : List.of(Catalog.DROPPED_MAP_NAME, RegionReplica.REGION_MAP_NAME,
+        "meridian.link-positions", "meridian.link-stats")) {
+      c.addMapConfig(storedMap(name, config.backupCount()).setInMemoryFormat(InMemoryFormat.OBJECT));
+    }
 
     c.getSerializationConfig()
         .addDataSerializableFactory(StorageSerializers.FACTORY_ID, new StorageSerializers());
 
     ConcurrentMap<String, Object> context = new ConcurrentHashMap<>();
     context.put(WriteProcessor.CLOCK_KEY, clock);
+    context.put(ChangeNotifier.CONTEXT_KEY, changes);
     c.setUserContext(context);
     return c;
   }

@@ -31,6 +31,8 @@ public final class StorageRequestHandler implements RequestHandler {
   private final HybridClock clock;
   private final TableStore store;
   private final Catalog catalog;
+  private final RegionReplica replica;
+  private volatile RequestHandler replication;
 
   private StorageRequestHandler(String region, String peerName, HybridClock clock,
       HazelcastInstance hazelcast, Executor blocking) {
@@ -39,6 +41,17 @@ public final class StorageRequestHandler implements RequestHandler {
     this.clock = clock;
     this.store = new TableStore(hazelcast);
     this.catalog = new Catalog(hazelcast, store, blocking);
+    this.replica = new RegionReplica(hazelcast, catalog, store);
+  }
+
+  /** Replication's view of this region's storage. */
+  public RegionReplica replica() {
+    return replica;
+  }
+
+  /** Sets the handler of requests between regions (links, digests, system tables, repair). */
+  public void replicationHandler(RequestHandler handler) {
+    this.replication = handler;
   }
 
   /**
@@ -97,7 +110,12 @@ public final class StorageRequestHandler implements RequestHandler {
       }
       return withTable(w.tableId(), schema -> write(schema, w));
     }
-    return done(protocolError("unknown request " + request));
+    RequestHandler links = replication;
+    if (links != null) {
+      return links.handle(request);
+    }
+    return done(new Response.Error(SqlState.FEATURE_NOT_SUPPORTED,
+        "this peer does not serve " + request.getClass().getSimpleName() + " requests"));
   }
 
   private CompletionStage<Response> withTable(long tableId,

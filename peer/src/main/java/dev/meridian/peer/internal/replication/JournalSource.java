@@ -1,0 +1,99 @@
+package dev.meridian.peer.internal.replication;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.internal.journal.EventJournalReader;
+import com.hazelcast.map.EventJournalMapEvent;
+import com.hazelcast.ringbuffer.ReadResultSet;
+import com.hazelcast.ringbuffer.StaleSequenceException;
+import dev.meridian.peer.internal.storage.JournalFilter;
+import dev.meridian.peer.internal.storage.JournalProjection;
+import dev.meridian.protocol.wire.ChangeRecord;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The region's change streams over Hazelcast's map event journal, one journal per table map
+ * ({@code t.<id>}), one ring per partition, kept on the partition owner and its backups like
+ * the rows. Why the journal rather than an outbox map of our own: it is written in the same
+ * partition operation as the row (no second write that could fail separately), it is ordered
+ * per partition, and it is bounded, which is exactly the "history gone, repair" case the link
+ * must handle anyway. The public route to it is Jet's {@code Sources.mapJournal}; a Jet job per
+ * link would be heavy, so this reads it through {@link EventJournalReader}, the internal
+ * interface Jet itself uses, which Hazelcast's map proxy implements.
+ *
+ * <p>Reads pass {@link JournalFilter} and {@link JournalProjection} to the partition owner, so
+ * only this region's own changes cross the wire. Thread-safe.
+ */
+public final class JournalSource implements ChangeSource {
+  private final HazelcastInstance hazelcast;
+  private final JournalFilter filter;
+  private final JournalProjection projection;
+
+  public JournalSource(HazelcastInstance hazelcast, int regionId) {
+    this.hazelcast = hazelcast;
+    this.filter = new JournalFilter(regionId);
+    this.projection = new JournalProjection(regionId);
+  }
+
+  @SuppressWarnings("unchecked")
+  private EventJournalReader<EventJournalMapEvent<byte[], byte[]>> journal(long tableId) {
+    return (EventJournalReader<EventJournalMapEvent<byte[], byte[]>>)
+        (Object) hazelcast.getMap("t." + tableId);
+  }
+
+  @Override
+  public CompletionStage<Slice> read(StreamId stream, long from, int max) {
+    CompletableFuture<Slice> out = new CompletableFuture<>();
+    CompletionStage<ReadResultSet<byte[]>> read;
+    try {
+      read = journal(stream.tableId()).readFromEventJournal(from, 0, max, stream.partition(),
+          filter, projection);
+    } catch (RuntimeException e) {
+      out.completeExceptionally(translate(e, stream, from));
+      return out;
+    }
+    read.whenCompleteAsync((result, error) -> {
+      if (error != null) {
+        out.completeExceptionally(translate(error, stream, from));
+        return;
+      }
+      try {
+        List<Change> changes = new ArrayList<>(result.size());
+        for (byte[] bytes : result) {
+          JournalProjection.Projected p = JournalProjection.decode(bytes);
+          changes.add(new Change(new ChangeRecord(stream.tableId(), p.key(), p.row()),
+              p.commitMillis()));
+        }
+        out.complete(new Slice(changes, result.getNextSequenceToReadFrom(), result.readCount()));
+      } catch (RuntimeException e) {
+        out.completeExceptionally(e);
+      }
+    }, Runnable::run);
+    return out;
+  }
+
+  @Override
+  public CompletionStage<Long> tail(StreamId stream) {
+    return journal(stream.tableId()).subscribeToEventJournal(stream.partition())
+        .thenApplyAsync(state -> state.getNewestSequence() + 1, Runnable::run);
+  }
+
+  private static Throwable translate(Throwable error, StreamId stream, long from) {
+    Throwable t = error;
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    if (t instanceof StaleSequenceException) {
+      return new HistoryGoneException("journal of " + stream + " starts after " + from);
+    }
+    if (t instanceof IllegalArgumentException && String.valueOf(t.getMessage()).contains("sequence")) {
+      // A position beyond the newest entry: the journal was lost with the region's peers.
+      return new HistoryGoneException("journal of " + stream + " ends before " + from + ": "
+          + t.getMessage());
+    }
+    return t;
+  }
+}

@@ -1,0 +1,154 @@
+package dev.meridian.peer.internal.replication;
+
+import dev.meridian.peer.internal.storage.ApplyProcessor;
+import dev.meridian.peer.internal.storage.RegionReplica;
+import dev.meridian.peer.internal.row.RowFormat;
+import dev.meridian.protocol.error.SqlState;
+import dev.meridian.protocol.types.TableSchema;
+import dev.meridian.protocol.wire.ChangeRecord;
+import dev.meridian.protocol.wire.Request;
+import dev.meridian.protocol.wire.Response;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executor;
+import java.util.function.LongSupplier;
+
+/**
+ * The receiving end of every link into this region, on one peer: answers hellos with the
+ * region's epoch, exchanges catalogs, merges change records into the replica (each on its
+ * partition owner, all of a batch in parallel; the answer waits for every one and its backup)
+ * and serves the digests anti-entropy asks for. Keeps per-origin figures of what it applied.
+ * Thread-safe.
+ */
+final class LinkReceiver {
+  private final String region;
+  private final RegionReplica replica;
+  private final Executor blocking;
+  private final LongSupplier nowMillis;
+  private final ConcurrentMap<String, LinkStats> inbound = new ConcurrentHashMap<>();
+
+  LinkReceiver(String region, RegionReplica replica, Executor blocking, LongSupplier nowMillis) {
+    this.region = region;
+    this.replica = replica;
+    this.blocking = blocking;
+    this.nowMillis = nowMillis;
+  }
+
+  /** Per origin region: the lag and counters of what this peer applied from it. */
+  Map<String, LinkStats> inbound() {
+    return inbound;
+  }
+
+  /** Answers a request between regions, or returns null when it is not one of this class's. */
+  CompletionStage<Response> handle(Request request) {
+    if (request instanceof Request.LinkHello) {
+      return done(new Response.LinkWelcome(region, replica.epoch()));
+    } else if (request instanceof Request.SyncCatalog c) {
+      return CompletableFuture.supplyAsync(() -> {
+        replica.adoptCatalog(c.tables(), c.dropped());
+        List<Long> dropped = new ArrayList<>();
+        List<TableSchema> tables = replica.tablesAndDropped(dropped);
+        return new Response.CatalogState(tables, dropped);
+      }, blocking);
+    } else if (request instanceof Request.Replicate r) {
+      return replicate(r);
+    } else if (request instanceof Request.GetDigests d) {
+      return CompletableFuture.supplyAsync(() -> {
+        List<long[]> digests = new ArrayList<>();
+        for (int p : d.partitions()) {
+          checkPartition(p);
+          digests.add(AntiEntropy.digest(replica.scan(d.tableId(), p)));
+        }
+        return new Response.Digests(digests);
+      }, blocking);
+    } else if (request instanceof Request.GetRowHashes h) {
+      return CompletableFuture.supplyAsync(() -> {
+        checkPartition(h.partition());
+        Map<Long, Long> hashes =
+            AntiEntropy.rowHashes(replica.scan(h.tableId(), h.partition()), h.buckets());
+        long[] keys = new long[hashes.size()];
+        long[] rows = new long[hashes.size()];
+        int i = 0;
+        for (Map.Entry<Long, Long> e : hashes.entrySet()) {
+          keys[i] = e.getKey();
+          rows[i++] = e.getValue();
+        }
+        return new Response.RowHashes(keys, rows);
+      }, blocking);
+    }
+    return null;
+  }
+
+  private void checkPartition(int p) {
+    if (p < 0 || p >= replica.partitionCount()) {
+      throw new IllegalArgumentException("no partition " + p);
+    }
+  }
+
+  private CompletionStage<Response> replicate(Request.Replicate r) {
+    if (r.targetEpoch() != replica.epoch()) {
+      return done(new Response.Error(SqlState.CONNECTION_FAILURE, "region " + region
+          + " has storage epoch " + replica.epoch() + ", not " + r.targetEpoch()
+          + " (it restarted empty): reconnect and repair"));
+    }
+    // Check every fragment before applying any, so a malformed batch changes nothing.
+    long[] commitMillis = new long[r.records().size()];
+    Map<Long, CompletionStage<TableSchema>> tables = new HashMap<>();
+    for (int i = 0; i < commitMillis.length; i++) {
+      ChangeRecord c = r.records().get(i);
+      commitMillis[i] = RowFormat.decode(c.row()).maxStamp().millis();
+      tables.computeIfAbsent(c.tableId(), replica::table);
+    }
+    CompletableFuture<?>[] lookups = tables.values().stream()
+        .map(CompletionStage::toCompletableFuture).toArray(CompletableFuture<?>[]::new);
+    return CompletableFuture.allOf(lookups).thenCompose(v -> {
+      List<CompletableFuture<Integer>> applied = new ArrayList<>(r.records().size());
+      for (ChangeRecord c : r.records()) {
+        TableSchema schema = tables.get(c.tableId()).toCompletableFuture().join();
+        if (schema == null) {
+          if (replica.isDropped(c.tableId())) {
+            continue;
+          }
+          return done(new Response.Error(SqlState.UNDEFINED_TABLE, "table id "
+              + Long.toHexString(c.tableId()) + " is not in " + region
+              + "'s catalog yet: exchange catalogs and resend"));
+        }
+        applied.add(replica.apply(c.tableId(), schema.resolution(), c.key(), c.row())
+            .toCompletableFuture());
+      }
+      return CompletableFuture.allOf(applied.toArray(new CompletableFuture<?>[0]))
+          .thenApply(x -> {
+            int conflicts = 0;
+            int skew = 0;
+            for (CompletableFuture<Integer> f : applied) {
+              int bits = f.join();
+              conflicts += (bits & ApplyProcessor.CONFLICT) != 0 ? 1 : 0;
+              skew += (bits & ApplyProcessor.SKEW) != 0 ? 1 : 0;
+            }
+            long now = nowMillis.getAsLong();
+            record(r.origin(), commitMillis, now, conflicts, skew);
+            return new Response.Replicated(now, conflicts, skew);
+          });
+    });
+  }
+
+  private void record(String origin, long[] commitMillis, long now, int conflicts, int skew) {
+    LinkStats stats = inbound.computeIfAbsent(origin, o -> new LinkStats(nowMillis));
+    stats.state("up");
+    for (long millis : commitMillis) {
+      stats.recordLag(now - millis);
+    }
+    stats.applied(commitMillis.length, now, conflicts);
+    stats.skew(skew);
+  }
+
+  private static CompletionStage<Response> done(Response r) {
+    return CompletableFuture.completedFuture(r);
+  }
+}

@@ -1,0 +1,537 @@
+package dev.meridian.peer.internal.replication;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import com.hazelcast.partition.Partition;
+import dev.meridian.peer.api.PeerConfig;
+import dev.meridian.peer.api.RequestHandler;
+import dev.meridian.peer.internal.clock.HybridClock;
+import dev.meridian.peer.internal.storage.RegionReplica;
+import dev.meridian.protocol.error.MeridianException;
+import dev.meridian.protocol.error.SqlState;
+import dev.meridian.protocol.types.SystemTables;
+import dev.meridian.protocol.types.TableSchema;
+import dev.meridian.protocol.wire.Request;
+import dev.meridian.protocol.wire.Response;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.management.ObjectName;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Replication on one peer: a {@link LinkSender} per other region for the streams whose
+ * partitions this peer owns, the {@link LinkReceiver} for links into the region, the system
+ * tables, the links' MBeans and the operator's controls (pause, resume, latency, repair).
+ *
+ * <p>Every two seconds a sweep hands each sender the streams this peer now owns (tables times
+ * its primary partitions) and measures backlogs; every second this peer's link figures are
+ * published to the region map {@value #STATS_MAP}, so any peer of the region can show all
+ * of them. All senders of the peer share one actor thread. Thread-safe.
+ */
+public final class Replicator implements RequestHandler, AutoCloseable {
+  /** The region map of published link figures, per peer and link. */
+  public static final String STATS_MAP = "meridian.link-stats";
+
+  private static final Logger LOG = LoggerFactory.getLogger(Replicator.class);
+  private static final long SWEEP_MS = 2_000;
+  private static final long PUBLISH_MS = 1_000;
+  private static final long STALE_STATS_MS = 10_000;
+
+  private final PeerConfig config;
+  private final HazelcastInstance hazelcast;
+  private final RegionReplica replica;
+  private final HybridClock clock;
+  private final ChangeNotifier notifier;
+  private final ScheduledExecutorService actor;
+  private final ExecutorService blocking;
+  private final JournalSource source;
+  private final LinkReceiver receiver;
+  private final Map<String, LinkSender> senders = new LinkedHashMap<>();
+  private final Map<String, NettyLinkTransport> transports = new LinkedHashMap<>();
+  private final Map<String, Long> backlogs = new java.util.concurrent.ConcurrentHashMap<>();
+  private final IMap<String, long[]> published;
+  private final List<ObjectName> mbeans = new ArrayList<>();
+  private final java.util.function.Consumer<StreamId> onChange;
+  private volatile boolean closed;
+
+  private Replicator(PeerConfig config, HazelcastInstance hazelcast, RegionReplica replica,
+      HybridClock clock, ChangeNotifier notifier) {
+    this.config = config;
+    this.hazelcast = hazelcast;
+    this.replica = replica;
+    this.clock = clock;
+    this.notifier = notifier;
+    this.actor = Executors.newSingleThreadScheduledExecutor(threads("link-" + config.name()));
+    this.blocking = Executors.newFixedThreadPool(4, threads("link-io-" + config.name()));
+    this.source = new JournalSource(hazelcast, clock.regionId());
+    this.receiver = new LinkReceiver(config.region(), replica, blocking, System::currentTimeMillis);
+    this.published = hazelcast.getMap(STATS_MAP);
+    this.onChange = stream -> senders.values().forEach(s -> s.changed(stream));
+  }
+
+  /** Starts the links to every configured region. */
+  public static Replicator start(PeerConfig config, HazelcastInstance hazelcast,
+      RegionReplica replica, HybridClock clock, ChangeNotifier notifier) {
+    Replicator r = new Replicator(config, hazelcast, replica, clock, notifier);
+    r.begin();
+    return r;
+  }
+
+  private void begin() {
+    HazelcastPositions positions = new HazelcastPositions(hazelcast);
+    LinkSender.Settings settings = new LinkSender.Settings(config.linkBatchSize(),
+        config.linkMaxInFlight(), LinkSender.Settings.DEFAULTS.maxRepairs(),
+        LinkSender.Settings.DEFAULTS.retryDelayMillis());
+    for (Map.Entry<String, List<String>> e : config.remoteRegions().entrySet()) {
+      String target = e.getKey();
+      List<InetSocketAddress> peers = new ArrayList<>();
+      for (String address : e.getValue()) {
+        int colon = address.lastIndexOf(':');
+        String host = address.substring(0, colon).replace("[", "").replace("]", "");
+        peers.add(new InetSocketAddress(host, Integer.parseInt(address.substring(colon + 1))));
+      }
+      NettyLinkTransport transport = new NettyLinkTransport(config.region(), target,
+          peers, config.wanLatencyMs().getOrDefault(target, 0L),
+          config.maxFrameBytes(), config.linkBatchSize(), replica, blocking);
+      LinkSender sender = new LinkSender(target, source, positions, transport, settings,
+          actor, (task, delay) -> actor.schedule(task, delay, TimeUnit.MILLISECONDS),
+          System::currentTimeMillis);
+      transports.put(target, transport);
+      senders.put(target, sender);
+      registerMBean(target, sender, transport);
+    }
+    if (senders.isEmpty()) {
+      return;
+    }
+    notifier.subscribe(onChange);
+    replica.onCatalogChange(() -> {
+      transports.values().forEach(NettyLinkTransport::syncCatalogSoon);
+      blocking.execute(this::sweep);
+    });
+    actor.scheduleWithFixedDelay(() -> blocking.execute(this::sweep), 0, SWEEP_MS,
+        TimeUnit.MILLISECONDS);
+    actor.scheduleWithFixedDelay(() -> blocking.execute(this::publish), PUBLISH_MS, PUBLISH_MS,
+        TimeUnit.MILLISECONDS);
+  }
+
+  /** The regions this peer ships to. */
+  public Set<String> targets() {
+    return senders.keySet();
+  }
+
+  /** Stops shipping to a region until {@link #resume}; 22023 for an unknown region. */
+  public void pause(String target) {
+    sender(target).pause();
+  }
+
+  /** Resumes shipping to a region. */
+  public void resume(String target) {
+    sender(target).resume();
+  }
+
+  /** Sets the injected one-way latency towards a region, in milliseconds. */
+  public void latency(String target, long millis) {
+    sender(target);
+    transports.get(target).latencyMillis(millis);
+  }
+
+  /**
+   * Whether every link of this peer has shipped everything it was told of and nothing is in
+   * flight or awaiting repair.
+   */
+  public CompletionStage<Boolean> caughtUp() {
+    List<CompletableFuture<Boolean>> checks = new ArrayList<>();
+    for (LinkSender s : senders.values()) {
+      CompletableFuture<Boolean> f = new CompletableFuture<>();
+      s.whenIdle(() -> f.complete(s.caughtUp()));
+      checks.add(f);
+    }
+    return CompletableFuture.allOf(checks.toArray(new CompletableFuture<?>[0]))
+        .thenApply(v -> checks.stream().allMatch(CompletableFuture::join));
+  }
+
+  /** Sweeps now: hands the senders the streams this peer owns. For tests and after changes. */
+  public void sweepNow() {
+    sweep();
+  }
+
+  private LinkSender sender(String target) {
+    LinkSender s = senders.get(target);
+    if (s == null) {
+      throw new MeridianException(SqlState.INVALID_PARAMETER_VALUE, "region " + config.region()
+          + " has no link to '" + target + "'; its links go to " + senders.keySet());
+    }
+    return s;
+  }
+
+  private void sweep() {
+    if (closed) {
+      return;
+    }
+    try {
+      Set<StreamId> owned = new HashSet<>();
+      List<Integer> partitions = ownedPartitions();
+      for (TableSchema t : replica.tables()) {
+        for (int p : partitions) {
+          owned.add(new StreamId(t.tableId(), p));
+        }
+      }
+      for (LinkSender s : senders.values()) {
+        s.retain(owned);
+      }
+      measureBacklogs();
+    } catch (RuntimeException e) {
+      if (!closed) {
+        LOG.debug("replication sweep failed: {}", e.toString());
+      }
+    }
+  }
+
+  private List<Integer> ownedPartitions() {
+    List<Integer> out = new ArrayList<>();
+    for (Partition p : hazelcast.getPartitionService().getPartitions()) {
+      if (p.getOwner() != null && p.getOwner().localMember()) {
+        out.add(p.getPartitionId());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Backlog per link: journal entries after the acknowledged position, summed over this peer's
+   * streams. An upper bound on records to ship: entries made by applying other regions'
+   * records are counted though they are never shipped.
+   */
+  private void measureBacklogs() {
+    for (LinkSender s : senders.values()) {
+      CompletableFuture<Map<StreamId, Long>> acked = new CompletableFuture<>();
+      s.whenIdle(() -> acked.complete(s.ackedPositions()));
+      Map<StreamId, Long> positions = acked.join();
+      List<CompletableFuture<Long>> parts = new ArrayList<>();
+      for (Map.Entry<StreamId, Long> e : positions.entrySet()) {
+        long at = e.getValue();
+        parts.add(source.tail(e.getKey()).toCompletableFuture()
+            .thenApply(tail -> Math.max(0, tail - at)).exceptionally(t -> 0L));
+      }
+      long sum = 0;
+      for (CompletableFuture<Long> f : parts) {
+        sum += f.join();
+      }
+      backlogs.put(s.target(), sum);
+    }
+  }
+
+  @Override
+  public CompletionStage<Response> handle(Request request) {
+    if (request instanceof Request.ReadSystemTable t) {
+      return CompletableFuture.supplyAsync(() -> systemTable(t.name()), blocking);
+    }
+    if (request instanceof Request.Repair r) {
+      return CompletableFuture.supplyAsync(() -> repairNow(r.targetRegion()), blocking);
+    }
+    CompletionStage<Response> answer = receiver.handle(request);
+    if (answer != null) {
+      return answer;
+    }
+    return CompletableFuture.completedFuture(new Response.Error(SqlState.PROTOCOL_VIOLATION,
+        "unknown request " + request.getClass().getSimpleName()));
+  }
+
+  /**
+   * Runs anti-entropy now from this region to one region (or all when {@code target} is
+   * empty), over every partition of every table (blocking; the peer asked does the whole
+   * region's share).
+   */
+  private Response repairNow(String target) {
+    List<String> targets = target == null || target.isEmpty()
+        ? new ArrayList<>(senders.keySet()) : List.of(target);
+    long compared = 0;
+    long shipped = 0;
+    for (String t : targets) {
+      sender(t);
+      NettyLinkTransport transport = transports.get(t);
+      long epoch = transport.connect().toCompletableFuture().join();
+      LinkStats stats = senders.get(t).stats();
+      for (TableSchema table : replica.tables()) {
+        for (int p = 0; p < replica.partitionCount(); p++) {
+          AntiEntropy.Result r = transport.repairStream(epoch, new StreamId(table.tableId(), p))
+              .toCompletableFuture().join();
+          compared += r.compared();
+          shipped += r.shipped();
+          stats.repaired(r.shipped());
+        }
+      }
+      transport.disconnect();
+    }
+    return new Response.RepairDone(compared, shipped);
+  }
+
+  // ---- figures ----
+
+  private static final String[] STATES = {"connecting", "up", "down", "paused", "closed"};
+
+  private static long stateCode(String state) {
+    for (int i = 0; i < STATES.length; i++) {
+      if (STATES[i].equals(state)) {
+        return i;
+      }
+    }
+    return 0;
+  }
+
+  private static long[] encode(LinkStats.Snapshot s, long backlog, long now) {
+    return new long[] {now, stateCode(s.state()), (long) (s.lagP50Ms() * 1000),
+        (long) (s.lagP99Ms() * 1000), (long) (s.lagMaxMs() * 1000), s.lagSamples(), backlog,
+        s.recordsSent(), s.lastApplyMillis(), s.conflicts(), s.skewEvents(), s.repairs(),
+        s.rowsRepaired(), s.repairsPending()};
+  }
+
+  private Map<String, long[]> localFigures(long now) {
+    Map<String, long[]> out = new LinkedHashMap<>();
+    for (LinkSender s : senders.values()) {
+      LinkStats.Snapshot snap = s.stats().snapshot();
+      long backlog = snap.unacknowledged() + backlogs.getOrDefault(s.target(), 0L);
+      out.put(config.name() + "|out|" + config.region() + "|" + s.target(),
+          encode(snap, backlog, now));
+    }
+    for (Map.Entry<String, LinkStats> e : receiver.inbound().entrySet()) {
+      out.put(config.name() + "|in|" + e.getKey() + "|" + config.region(),
+          encode(e.getValue().snapshot(), -1, now));
+    }
+    return out;
+  }
+
+  private void publish() {
+    if (closed) {
+      return;
+    }
+    try {
+      published.putAll(localFigures(System.currentTimeMillis()));
+    } catch (RuntimeException e) {
+      LOG.debug("publishing link figures failed: {}", e.toString());
+    }
+  }
+
+  private Response systemTable(String name) {
+    TableSchema table = SystemTables.byName(name);
+    if (table == SystemTables.REGIONS) {
+      return new Response.Rows(regionRows());
+    }
+    if (table == SystemTables.REPLICATION_LINKS) {
+      return new Response.Rows(linkRows());
+    }
+    return new Response.Error(SqlState.UNDEFINED_TABLE,
+        "no system table MERIDIAN." + name + "; there are " + SystemTables.all().stream()
+            .map(TableSchema::name).toList());
+  }
+
+  private List<Object[]> regionRows() {
+    List<Object[]> rows = new ArrayList<>();
+    rows.add(new Object[] {config.region(), "local", "serving",
+        hazelcast.getCluster().getMembers().size(), replica.epoch(), clock.skewEvents()});
+    for (Map.Entry<String, List<String>> e : config.remoteRegions().entrySet()) {
+      LinkSender s = senders.get(e.getKey());
+      rows.add(new Object[] {e.getKey(), "remote", s == null ? null : s.stats().state(),
+          e.getValue().size(), null, null});
+    }
+    return rows;
+  }
+
+  private List<Object[]> linkRows() {
+    long now = System.currentTimeMillis();
+    Map<String, long[]> all = new TreeMap<>();
+    try {
+      for (Map.Entry<String, long[]> e : published.entrySet()) {
+        if (now - e.getValue()[0] <= STALE_STATS_MS) {
+          all.put(e.getKey(), e.getValue());
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.debug("reading published link figures failed: {}", e.toString());
+    }
+    all.putAll(localFigures(now));
+    // Merge the peers' figures per link: counts add up, lags take the worst peer.
+    Map<String, long[]> merged = new TreeMap<>();
+    Map<String, Set<Long>> states = new TreeMap<>();
+    for (Map.Entry<String, long[]> e : all.entrySet()) {
+      String[] k = e.getKey().split("\\|");
+      String link = k[1] + "|" + k[2] + "|" + k[3];
+      long[] v = e.getValue();
+      states.computeIfAbsent(link, x -> new HashSet<>()).add(v[1]);
+      long[] m = merged.get(link);
+      if (m == null) {
+        merged.put(link, v.clone());
+        continue;
+      }
+      for (int i = 2; i <= 4; i++) {
+        m[i] = Math.max(m[i], v[i]);
+      }
+      m[5] += v[5];
+      m[6] = m[6] < 0 || v[6] < 0 ? -1 : m[6] + v[6];
+      m[7] += v[7];
+      m[8] = Math.max(m[8], v[8]);
+      for (int i = 9; i < m.length; i++) {
+        m[i] += v[i];
+      }
+    }
+    List<Object[]> rows = new ArrayList<>();
+    for (Map.Entry<String, long[]> e : merged.entrySet()) {
+      String[] k = e.getKey().split("\\|");
+      long[] v = e.getValue();
+      Set<Long> s = states.get(e.getKey());
+      String state = s.size() == 1 ? STATES[(int) (long) s.iterator().next()] : "mixed";
+      boolean out = k[0].equals("out");
+      rows.add(new Object[] {k[1], k[2], out ? "sender" : "receiver", state,
+          v[2] / 1000.0, v[3] / 1000.0, v[4] / 1000.0, v[5], v[6] < 0 ? null : v[6], v[7],
+          v[8] == 0 ? null : LocalDateTime.ofInstant(Instant.ofEpochMilli(v[8]), ZoneOffset.UTC),
+          v[9], v[10], v[11], v[12], v[13]});
+    }
+    return rows;
+  }
+
+  // ---- JMX ----
+
+  private void registerMBean(String target, LinkSender sender, NettyLinkTransport transport) {
+    try {
+      ObjectName name = new ObjectName("dev.meridian:type=ReplicationLink,peer="
+          + ObjectName.quote(config.name()) + ",from=" + config.region() + ",to=" + target);
+      ManagementFactory.getPlatformMBeanServer().registerMBean(
+          new LinkBean(config.region(), target, sender, transport), name);
+      mbeans.add(name);
+    } catch (javax.management.JMException e) {
+      LOG.warn("cannot register the MBean of the link to {}: {}", target, e.toString());
+    }
+  }
+
+  private final class LinkBean implements ReplicationLinkMXBean {
+    private final String from;
+    private final String to;
+    private final LinkSender sender;
+    private final NettyLinkTransport transport;
+
+    LinkBean(String from, String to, LinkSender sender, NettyLinkTransport transport) {
+      this.from = from;
+      this.to = to;
+      this.sender = sender;
+      this.transport = transport;
+    }
+
+    private LinkStats.Snapshot snap() {
+      return sender.stats().snapshot();
+    }
+
+    @Override
+    public String getFromRegion() {
+      return from;
+    }
+
+    @Override
+    public String getToRegion() {
+      return to;
+    }
+
+    @Override
+    public String getState() {
+      return snap().state();
+    }
+
+    @Override
+    public double getLagP50Ms() {
+      return snap().lagP50Ms();
+    }
+
+    @Override
+    public double getLagP99Ms() {
+      return snap().lagP99Ms();
+    }
+
+    @Override
+    public double getLagMaxMs() {
+      return snap().lagMaxMs();
+    }
+
+    @Override
+    public long getBacklog() {
+      return snap().unacknowledged() + backlogs.getOrDefault(to, 0L);
+    }
+
+    @Override
+    public long getRecordsShipped() {
+      return snap().recordsSent();
+    }
+
+    @Override
+    public long getLastApplyMillis() {
+      return snap().lastApplyMillis();
+    }
+
+    @Override
+    public long getConflictsResolved() {
+      return snap().conflicts();
+    }
+
+    @Override
+    public long getSkewEvents() {
+      return snap().skewEvents();
+    }
+
+    @Override
+    public long getRepairs() {
+      return snap().repairs();
+    }
+
+    @Override
+    public long getRowsRepaired() {
+      return snap().rowsRepaired();
+    }
+
+    @Override
+    public long getInjectedLatencyMs() {
+      return transport.latencyMillis();
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    notifier.unsubscribe(onChange);
+    senders.values().forEach(LinkSender::close);
+    transports.values().forEach(NettyLinkTransport::disconnect);
+    for (ObjectName name : mbeans) {
+      try {
+        ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
+      } catch (javax.management.JMException e) {
+        // already gone
+      }
+    }
+    actor.shutdown();
+    blocking.shutdownNow();
+  }
+
+  private static java.util.concurrent.ThreadFactory threads(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, "meridian-" + prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

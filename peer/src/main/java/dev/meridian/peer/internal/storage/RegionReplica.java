@@ -1,0 +1,112 @@
+package dev.meridian.peer.internal.storage;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import com.hazelcast.map.impl.proxy.MapProxyImpl;
+import dev.meridian.peer.internal.replication.AntiEntropy;
+import dev.meridian.protocol.types.ConflictResolution;
+import dev.meridian.protocol.types.TableSchema;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * What replication needs of the region's storage: applying fragments from other regions,
+ * scanning a partition for anti-entropy, exchanging the catalog, and the region's storage
+ * epoch. Thread-safe; methods documented as blocking must not run on Netty or partition threads.
+ */
+public final class RegionReplica {
+  /** The map holding region-wide facts (the storage epoch). */
+  static final String REGION_MAP_NAME = "meridian.region";
+
+  private final HazelcastInstance hazelcast;
+  private final Catalog catalog;
+  private final TableStore store;
+  private final long epoch;
+
+  RegionReplica(HazelcastInstance hazelcast, Catalog catalog, TableStore store) {
+    this.hazelcast = hazelcast;
+    this.catalog = catalog;
+    this.store = store;
+    this.epoch = loadEpoch(hazelcast);
+  }
+
+  /**
+   * The region's storage epoch: a random id drawn by the first peer of a region whose storage
+   * is new (the map lives as long as one peer of the region does), so a region restarted empty
+   * shows other regions a new epoch and they repair it from scratch.
+   */
+  private static long loadEpoch(HazelcastInstance hazelcast) {
+    IMap<String, Long> region = hazelcast.getMap(REGION_MAP_NAME);
+    long fresh;
+    do {
+      fresh = new SecureRandom().nextLong();
+    } while (fresh == 0);
+    Long existing = region.putIfAbsent("epoch", fresh);
+    return existing == null ? fresh : existing;
+  }
+
+  /** The region's storage epoch. */
+  public long epoch() {
+    return epoch;
+  }
+
+  /** The definition of a table incarnation, or null when unknown here. */
+  public CompletionStage<TableSchema> table(long tableId) {
+    return catalog.byId(tableId);
+  }
+
+  /** Whether a table incarnation was dropped (its records are then ignored). */
+  public boolean isDropped(long tableId) {
+    return catalog.isDropped(tableId);
+  }
+
+  /** Merges a fragment into a row on its owner; completes with {@link ApplyProcessor}'s bits. */
+  public CompletionStage<Integer> apply(long tableId, ConflictResolution resolution, byte[] key,
+      byte[] fragment) {
+    return store.map(tableId).submitToKey(key, new ApplyProcessor(resolution, fragment));
+  }
+
+  /** Every row of one partition of a table (blocking; fetched from the owner in pages). */
+  public List<AntiEntropy.Row> scan(long tableId, int partition) {
+    IMap<byte[], byte[]> map = store.map(tableId);
+    List<AntiEntropy.Row> rows = new ArrayList<>();
+    Iterator<Map.Entry<byte[], byte[]>> it =
+        ((MapProxyImpl<byte[], byte[]>) map).iterator(1000, partition, true);
+    while (it.hasNext()) {
+      Map.Entry<byte[], byte[]> e = it.next();
+      rows.add(new AntiEntropy.Row(e.getKey(), e.getValue()));
+    }
+    return rows;
+  }
+
+  /** The number of partitions of the region's maps. */
+  public int partitionCount() {
+    return hazelcast.getPartitionService().getPartitions().size();
+  }
+
+  /** The tables (blocking). */
+  public List<TableSchema> tables() {
+    return catalog.state().tables();
+  }
+
+  /** The tables and dropped incarnations (blocking). */
+  public List<TableSchema> tablesAndDropped(List<Long> droppedOut) {
+    Catalog.State s = catalog.state();
+    droppedOut.addAll(s.dropped());
+    return s.tables();
+  }
+
+  /** Adopts another region's catalog (blocking; see {@code Catalog.adopt}). */
+  public void adoptCatalog(List<TableSchema> tables, List<Long> dropped) {
+    catalog.adopt(tables, dropped);
+  }
+
+  /** Runs a hook after each table created or dropped through this peer. */
+  public void onCatalogChange(Runnable hook) {
+    catalog.onChange(hook);
+  }
+}

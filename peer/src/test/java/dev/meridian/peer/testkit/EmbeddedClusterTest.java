@@ -1,0 +1,85 @@
+package dev.meridian.peer.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Three regions in one JVM: writes in each reach the others; a partition heals to one answer. */
+class EmbeddedClusterTest {
+  private static final List<String> REGIONS = List.of("us-east-1", "eu-west-1", "ap-southeast-1");
+  private static EmbeddedCluster cluster;
+
+  @BeforeAll
+  static void start() {
+    cluster = EmbeddedCluster.start("kit-" + System.nanoTime(), REGIONS,
+        EmbeddedCluster.Options.defaults().wanLatencyMs(5));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  private static String city(Connection c, long id) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT city FROM players WHERE id = ?")) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    }
+  }
+
+  @Test
+  void writesInEveryRegionConvergeAndPartitionsHealToOneAnswer() throws Exception {
+    try (Connection us = DriverManager.getConnection(cluster.jdbcUrl("us-east-1"));
+        Connection eu = DriverManager.getConnection(cluster.jdbcUrl("eu-west-1"));
+        Connection ap = DriverManager.getConnection(cluster.jdbcUrl("ap-southeast-1"))) {
+      try (Statement s = us.createStatement()) {
+        s.execute("CREATE TABLE players (id BIGINT PRIMARY KEY, city VARCHAR(40), score INT)");
+      }
+      assertTrue(cluster.awaitConverged(Duration.ofSeconds(30)), "catalog converged");
+      Connection[] all = {us, eu, ap};
+      for (int i = 0; i < 300; i++) {
+        try (PreparedStatement ps = all[i % 3].prepareStatement(
+            "UPSERT INTO players (id, city, score) VALUES (?, ?, ?)")) {
+          ps.setLong(1, i);
+          ps.setString(2, "city-" + i);
+          ps.setInt(3, i);
+          ps.executeUpdate();
+        }
+      }
+      assertTrue(cluster.awaitConverged(Duration.ofSeconds(30)), "rows converged");
+      for (Connection c : all) {
+        assertEquals("city-7", city(c, 7));
+        assertEquals("city-299", city(c, 299));
+      }
+
+      cluster.partition("us-east-1", "eu-west-1");
+      try (Statement s = us.createStatement()) {
+        s.executeUpdate("UPDATE players SET city = 'Boston' WHERE id = 1");
+      }
+      Thread.sleep(20);
+      try (Statement s = eu.createStatement()) {
+        s.executeUpdate("UPDATE players SET city = 'Dublin' WHERE id = 1");
+      }
+      cluster.heal("us-east-1", "eu-west-1");
+      assertTrue(cluster.awaitConverged(Duration.ofSeconds(30)), "healed");
+      for (Connection c : all) {
+        assertEquals("Dublin", city(c, 1));
+      }
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package dev.meridian.protocol.types;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The system tables in schema {@code MERIDIAN}, readable by SQL from any connection: their
+ * columns here, their rows computed by the serving peer ({@code ReadSystemTable}). Each has a
+ * fixed negative table id that no user table gets. Immutable and thread-safe.
+ *
+ * <ul>
+ *   <li>{@code MERIDIAN.REGIONS}: one row per region this region knows (itself and every
+ *       region it replicates with).
+ *   <li>{@code MERIDIAN.REPLICATION_LINKS}: one row per link that starts or ends in the serving
+ *       region: outbound links as their senders here see them (lag from acknowledgements,
+ *       backlog), inbound ones as this region's receivers measure them (backlog unknown: null).
+ * </ul>
+ */
+public final class SystemTables {
+  private SystemTables() {}
+
+  /** The schema holding the system tables. */
+  public static final String SCHEMA = "MERIDIAN";
+
+  /** {@code MERIDIAN.REGIONS}. */
+  public static final TableSchema REGIONS = table(-1, "REGIONS",
+      "REGION", varchar(), "ROLE", varchar(), "STATE", varchar(), "PEERS", integer(),
+      "EPOCH", bigint(), "CLOCK_SKEW_EVENTS", bigint());
+
+  /** {@code MERIDIAN.REPLICATION_LINKS}. */
+  public static final TableSchema REPLICATION_LINKS = table(-2, "REPLICATION_LINKS",
+      "FROM_REGION", varchar(), "TO_REGION", varchar(), "MEASURED_AT", varchar(),
+      "STATE", varchar(), "LAG_P50_MS", dbl(), "LAG_P99_MS", dbl(), "LAG_MAX_MS", dbl(),
+      "LAG_SAMPLES", bigint(), "BACKLOG", bigint(), "RECORDS", bigint(),
+      "LAST_APPLY", ColumnType.of(TypeKind.TIMESTAMP), "CONFLICTS_RESOLVED", bigint(),
+      "SKEW_EVENTS", bigint(), "REPAIRS", bigint(), "ROWS_REPAIRED", bigint(),
+      "STREAMS_TO_REPAIR", bigint());
+
+  private static final Map<String, TableSchema> BY_NAME = Map.of(
+      REGIONS.name(), REGIONS, REPLICATION_LINKS.name(), REPLICATION_LINKS);
+
+  /** Every system table, by name. */
+  public static List<TableSchema> all() {
+    return List.of(REGIONS, REPLICATION_LINKS);
+  }
+
+  /** The system table of a name (any case, without the schema), or null. */
+  public static TableSchema byName(String name) {
+    return name == null ? null : BY_NAME.get(name.toUpperCase(Locale.ROOT));
+  }
+
+  private static ColumnType varchar() {
+    return ColumnType.of(TypeKind.VARCHAR, 256);
+  }
+
+  private static ColumnType integer() {
+    return ColumnType.of(TypeKind.INTEGER);
+  }
+
+  private static ColumnType bigint() {
+    return ColumnType.of(TypeKind.BIGINT);
+  }
+
+  private static ColumnType dbl() {
+    return ColumnType.of(TypeKind.DOUBLE);
+  }
+
+  private static TableSchema table(long id, String name, Object... nameTypePairs) {
+    List<ColumnDef> columns = new ArrayList<>();
+    for (int i = 0; i < nameTypePairs.length; i += 2) {
+      columns.add(new ColumnDef((String) nameTypePairs[i], (ColumnType) nameTypePairs[i + 1],
+          i > 2));
+    }
+    return new TableSchema(id, name, columns, List.of(0, 1).subList(0, id == -1 ? 1 : 2),
+        ConflictResolution.CELL);
+  }
+}
