@@ -95,7 +95,7 @@ class PeerConfigTest {
           links: 3
         """, "peer.yaml"));
     assertEquals(1, e.problems().size(), e.getMessage());
-    assertTrue(e.problems().get(0).contains("unknown key 'replication'"), e.getMessage());
+    assertTrue(e.problems().get(0).contains("unknown key 'replication.links'"), e.getMessage());
   }
 
   @Test
@@ -190,8 +190,54 @@ class PeerConfigTest {
 
   @Test
   void everyOptionIsListedOnce() {
-    assertEquals(10, PeerOption.values().length);
+    assertEquals(15, PeerOption.values().length);
     assertEquals(null, PeerOption.REGION.defaultValue());
     assertEquals("7400", PeerOption.CLIENT_PORT.defaultValue());
+  }
+
+  @Test
+  void replicationSectionSetsLinksAndTheirKnobs() {
+    PeerConfig c = PeerConfig.parse("""
+        region: us-east-1
+        replication:
+          regions:
+            eu-west-1: [10.1.0.5:7400, 10.1.0.6:7400]
+            ap-southeast-1: 10.2.0.5:7400
+          batchSize: 100
+          maxInFlight: 4
+          journalCapacity: 5000
+          wanLatencyMs: {eu-west-1: 40}
+        """, "peer.yaml");
+    assertEquals(Map.of("eu-west-1", List.of("10.1.0.5:7400", "10.1.0.6:7400"),
+        "ap-southeast-1", List.of("10.2.0.5:7400")), c.remoteRegions());
+    assertEquals(100, c.linkBatchSize());
+    assertEquals(4, c.linkMaxInFlight());
+    assertEquals(5000, c.journalCapacity());
+    assertEquals(Map.of("eu-west-1", 40L), c.wanLatencyMs());
+    assertEquals(c, c.toBuilder().build());
+  }
+
+  @Test
+  void badReplicationSettingsAreAllListed() {
+    ConfigException e = assertThrows(ConfigException.class, () -> PeerConfig.parse("""
+        region: us-east-1
+        replication:
+          regions:
+            us-east-1: [10.1.0.5:7400]
+            eu-west-1: []
+            ap-southeast-1: [nohost]
+          batchSize: 0
+          maxInFlight: 5000
+          journalCapacity: 10
+          wanLatencyMs: {sa-east-1: 40}
+        """, "peer.yaml"));
+    String all = String.join("\n", e.problems());
+    assertTrue(all.contains("lists this peer's own region us-east-1"), all);
+    assertTrue(all.contains("replication.regions.eu-west-1 lists no peers"), all);
+    assertTrue(all.contains("replication.regions.ap-southeast-1[0]"), all);
+    assertTrue(all.contains("replication.batchSize 0 is out of range"), all);
+    assertTrue(all.contains("replication.maxInFlight 5000 is out of range"), all);
+    assertTrue(all.contains("replication.journalCapacity 10 is out of range"), all);
+    assertTrue(all.contains("names sa-east-1, which is not in replication.regions"), all);
   }
 }

@@ -84,6 +84,9 @@ public final class StorageRequestHandler implements RequestHandler {
   }
 
   private CompletionStage<Response> dispatch(Request request) {
+    if (request == null) {
+      return done(protocolError("an empty request"));
+    }
     if (request instanceof Request.Ping) {
       return done(new Response.Pong(region, peerName, clock.now()));
     } else if (request instanceof Request.GetCatalog) {
