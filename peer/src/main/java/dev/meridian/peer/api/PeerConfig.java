@@ -48,6 +48,8 @@ public final class PeerConfig {
   public static final int DEFAULT_LINK_BATCH_SIZE = 512;
   /** Default most unacknowledged replication frames per link. */
   public static final int DEFAULT_LINK_MAX_IN_FLIGHT = 32;
+  /** Default wait of a change signal for others before a link ships (ms). */
+  public static final long DEFAULT_LINK_LINGER_MS = 1;
   /** Default change-journal entries kept per table (all partitions together). */
   public static final int DEFAULT_JOURNAL_CAPACITY = 1_000_000;
 
@@ -67,6 +69,7 @@ public final class PeerConfig {
   private final Map<String, List<String>> remoteRegions;
   private final int linkBatchSize;
   private final int linkMaxInFlight;
+  private final long linkLingerMs;
   private final int journalCapacity;
   private final Map<String, Long> wanLatencyMs;
 
@@ -86,6 +89,7 @@ public final class PeerConfig {
     remoteRegions = java.util.Collections.unmodifiableMap(remotes);
     linkBatchSize = b.linkBatchSize;
     linkMaxInFlight = b.linkMaxInFlight;
+    linkLingerMs = b.linkLingerMs;
     journalCapacity = b.journalCapacity;
     wanLatencyMs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.wanLatencyMs));
   }
@@ -121,7 +125,8 @@ public final class PeerConfig {
         .hazelcastPort(hazelcastPort).members(members).hazelcastProperties(hazelcastProperties)
         .clientPort(clientPort).backupCount(backupCount).maxClockOffsetMs(maxClockOffsetMs)
         .maxFrameBytes(maxFrameBytes).remoteRegions(remoteRegions).linkBatchSize(linkBatchSize)
-        .linkMaxInFlight(linkMaxInFlight).journalCapacity(journalCapacity)
+        .linkMaxInFlight(linkMaxInFlight).linkLingerMs(linkLingerMs)
+        .journalCapacity(journalCapacity)
         .wanLatencyMs(wanLatencyMs);
     b.name = explicitName;
     return b;
@@ -197,6 +202,11 @@ public final class PeerConfig {
     return linkMaxInFlight;
   }
 
+  /** How long a change signal waits for others before a link ships, in milliseconds. */
+  public long linkLingerMs() {
+    return linkLingerMs;
+  }
+
   /** Change-journal entries kept per table, all partitions together. */
   public int journalCapacity() {
     return journalCapacity;
@@ -216,6 +226,7 @@ public final class PeerConfig {
         && backupCount == c.backupCount && maxClockOffsetMs == c.maxClockOffsetMs
         && maxFrameBytes == c.maxFrameBytes && remoteRegions.equals(c.remoteRegions)
         && linkBatchSize == c.linkBatchSize && linkMaxInFlight == c.linkMaxInFlight
+        && linkLingerMs == c.linkLingerMs
         && journalCapacity == c.journalCapacity && wanLatencyMs.equals(c.wanLatencyMs);
   }
 
@@ -223,7 +234,8 @@ public final class PeerConfig {
   public int hashCode() {
     return Objects.hash(region, explicitName, hazelcastHost, hazelcastPort, members,
         hazelcastProperties, clientPort, backupCount, maxClockOffsetMs, maxFrameBytes,
-        remoteRegions, linkBatchSize, linkMaxInFlight, journalCapacity, wanLatencyMs);
+        remoteRegions, linkBatchSize, linkMaxInFlight, linkLingerMs, journalCapacity,
+        wanLatencyMs);
   }
 
   @Override
@@ -233,7 +245,8 @@ public final class PeerConfig {
         + ", backupCount=" + backupCount + ", maxClockOffsetMs=" + maxClockOffsetMs
         + ", maxFrameBytes=" + maxFrameBytes + ", hazelcastProperties=" + hazelcastProperties
         + ", replication.regions=" + remoteRegions + ", replication.batchSize=" + linkBatchSize
-        + ", replication.maxInFlight=" + linkMaxInFlight + ", replication.journalCapacity="
+        + ", replication.maxInFlight=" + linkMaxInFlight + ", replication.lingerMs="
+        + linkLingerMs + ", replication.journalCapacity="
         + journalCapacity + ", replication.wanLatencyMs=" + wanLatencyMs + "}";
   }
 
@@ -252,6 +265,7 @@ public final class PeerConfig {
     private Map<String, List<String>> remoteRegions = new LinkedHashMap<>();
     private int linkBatchSize = DEFAULT_LINK_BATCH_SIZE;
     private int linkMaxInFlight = DEFAULT_LINK_MAX_IN_FLIGHT;
+    private long linkLingerMs = DEFAULT_LINK_LINGER_MS;
     private int journalCapacity = DEFAULT_JOURNAL_CAPACITY;
     private Map<String, Long> wanLatencyMs = new LinkedHashMap<>();
     private int backupCount = DEFAULT_BACKUP_COUNT;
@@ -335,6 +349,12 @@ public final class PeerConfig {
     /** Sets {@code replication.maxInFlight}. */
     public Builder linkMaxInFlight(int frames) {
       this.linkMaxInFlight = frames;
+      return this;
+    }
+
+    /** Sets {@code replication.lingerMs}. */
+    public Builder linkLingerMs(long millis) {
+      this.linkLingerMs = millis;
       return this;
     }
 
@@ -440,6 +460,10 @@ public final class PeerConfig {
       if (linkMaxInFlight < 1 || linkMaxInFlight > 1024) {
         problems.add("replication.maxInFlight " + linkMaxInFlight + " is out of range: set 1 to"
             + " 1024 (default " + DEFAULT_LINK_MAX_IN_FLIGHT + ")");
+      }
+      if (linkLingerMs < 0 || linkLingerMs > 1000) {
+        problems.add("replication.lingerMs " + linkLingerMs + " is out of range: set 0 to 1000"
+            + " milliseconds (default " + DEFAULT_LINK_LINGER_MS + ")");
       }
       if (journalCapacity < 1000 || journalCapacity > 100_000_000) {
         problems.add("replication.journalCapacity " + journalCapacity + " is out of range: set"

@@ -54,6 +54,7 @@ final class PeerConfigYaml {
     Map<String, List<String>> regions;
     Integer batchSize;
     Integer maxInFlight;
+    Long lingerMs;
     Integer journalCapacity;
     Map<String, Long> wanLatencyMs;
   }
@@ -119,6 +120,9 @@ final class PeerConfigYaml {
       }
       if (r.maxInFlight != null) {
         b.linkMaxInFlight(r.maxInFlight);
+      }
+      if (r.lingerMs != null) {
+        b.linkLingerMs(r.lingerMs);
       }
       if (r.journalCapacity != null) {
         b.journalCapacity(r.journalCapacity);

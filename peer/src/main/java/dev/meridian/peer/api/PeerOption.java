@@ -46,6 +46,9 @@ public enum PeerOption {
   REPLICATION_MAX_IN_FLIGHT("replication.maxInFlight",
       String.valueOf(PeerConfig.DEFAULT_LINK_MAX_IN_FLIGHT),
       "most unacknowledged replication frames per link (keeps a long round trip from adding lag)"),
+  /** Linger of links. */
+  REPLICATION_LINGER_MS("replication.lingerMs", String.valueOf(PeerConfig.DEFAULT_LINK_LINGER_MS),
+      "how long (ms) a local change waits for others before its link ships them together"),
   /** Journal size. */
   REPLICATION_JOURNAL_CAPACITY("replication.journalCapacity",
       String.valueOf(PeerConfig.DEFAULT_JOURNAL_CAPACITY),

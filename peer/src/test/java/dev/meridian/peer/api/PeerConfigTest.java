@@ -190,7 +190,7 @@ class PeerConfigTest {
 
   @Test
   void everyOptionIsListedOnce() {
-    assertEquals(15, PeerOption.values().length);
+    assertEquals(16, PeerOption.values().length);
     assertEquals(null, PeerOption.REGION.defaultValue());
     assertEquals("7400", PeerOption.CLIENT_PORT.defaultValue());
   }
@@ -205,6 +205,7 @@ class PeerConfigTest {
             ap-southeast-1: 10.2.0.5:7400
           batchSize: 100
           maxInFlight: 4
+          lingerMs: 3
           journalCapacity: 5000
           wanLatencyMs: {eu-west-1: 40}
         """, "peer.yaml");
@@ -212,6 +213,7 @@ class PeerConfigTest {
         "ap-southeast-1", List.of("10.2.0.5:7400")), c.remoteRegions());
     assertEquals(100, c.linkBatchSize());
     assertEquals(4, c.linkMaxInFlight());
+    assertEquals(3, c.linkLingerMs());
     assertEquals(5000, c.journalCapacity());
     assertEquals(Map.of("eu-west-1", 40L), c.wanLatencyMs());
     assertEquals(c, c.toBuilder().build());

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * idempotent, so nothing falls between the two.
  *
  * <h2>Batches</h2>
- * One round reads every stream marked dirty (at most {@code batchSize} entries each), packs
+ * A change signal waits {@code lingerMillis} for others; then one round reads every stream
+ * marked dirty (at most {@code batchSize} entries each, all reads at once), packs
  * what it read into frames of at most {@code batchSize} records and sends them; up to
  * {@code maxInFlight} frames are unacknowledged at once, so a long round trip does not hold
  * back the next batch. Frames are acknowledged to the store strictly in send order (a later
@@ -54,16 +55,33 @@ public final class LinkSender implements AutoCloseable {
     void schedule(Runnable task, long delayMillis);
   }
 
-  /** Tuning of a link. */
-  public record Settings(int batchSize, int maxInFlight, int maxRepairs, long retryDelayMillis) {
-    /** Defaults tuned for low lag: small frames, many in flight. */
-    public static final Settings DEFAULTS = new Settings(512, 32, 4, 500);
+  /**
+   * Tuning of a link.
+   *
+   * @param batchSize most records per frame, and most journal entries per stream read
+   * @param maxInFlight most unacknowledged frames
+   * @param maxRepairs most streams repaired at once
+   * @param retryDelayMillis wait before reconnecting after a failure
+   * @param lingerMillis how long a change signal waits for others before a round starts (the
+   *     time knob of batching: 0 starts at once, a millisecond or two turns many one-record
+   *     frames into few larger ones under load)
+   */
+  public record Settings(int batchSize, int maxInFlight, int maxRepairs, long retryDelayMillis,
+      long lingerMillis) {
+    /** Defaults tuned for low lag: small frames, many in flight, a short linger. */
+    public static final Settings DEFAULTS = new Settings(512, 32, 4, 500, 1);
 
     public Settings {
-      if (batchSize < 1 || maxInFlight < 1 || maxRepairs < 1 || retryDelayMillis < 0) {
+      if (batchSize < 1 || maxInFlight < 1 || maxRepairs < 1 || retryDelayMillis < 0
+          || lingerMillis < 0) {
         throw new IllegalArgumentException("bad link settings " + batchSize + "/" + maxInFlight
-            + "/" + maxRepairs + "/" + retryDelayMillis);
+            + "/" + maxRepairs + "/" + retryDelayMillis + "/" + lingerMillis);
       }
+    }
+
+    /** Settings without linger. */
+    public Settings(int batchSize, int maxInFlight, int maxRepairs, long retryDelayMillis) {
+      this(batchSize, maxInFlight, maxRepairs, retryDelayMillis, 0);
     }
   }
 
@@ -104,6 +122,9 @@ public final class LinkSender implements AutoCloseable {
   private final LinkStats stats;
 
   private final Map<StreamId, Stream> streams = new LinkedHashMap<>();
+  private final Set<StreamId> signalled = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final java.util.concurrent.atomic.AtomicBoolean signalPending =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private final Deque<Frame> inFlight = new ArrayDeque<>();
   private List<Change> outgoing = new ArrayList<>();
   private Map<StreamId, Long> outgoingPositions = new LinkedHashMap<>();
@@ -142,12 +163,30 @@ public final class LinkSender implements AutoCloseable {
     return stats;
   }
 
-  /** Says a stream has new entries (or may have): it is read in the next round. */
+  /**
+   * Says a stream has new entries (or may have): it is read in the next round, which starts
+   * after the linger. Cheap and non-blocking (called on partition threads for every local
+   * write): signals gather in a set and one task drains them.
+   */
   public void changed(StreamId stream) {
-    actor.execute(() -> {
-      streams.computeIfAbsent(stream, Stream::new).dirty = true;
-      wake();
-    });
+    signalled.add(stream);
+    if (signalPending.compareAndSet(false, true)) {
+      if (settings.lingerMillis() > 0) {
+        scheduler.schedule(this::drainSignals, settings.lingerMillis());
+      } else {
+        actor.execute(this::drainSignals);
+      }
+    }
+  }
+
+  private void drainSignals() {
+    signalPending.set(false);
+    for (java.util.Iterator<StreamId> it = signalled.iterator(); it.hasNext(); ) {
+      StreamId id = it.next();
+      it.remove();
+      streams.computeIfAbsent(id, Stream::new).dirty = true;
+    }
+    wake();
   }
 
   /**
@@ -245,6 +284,9 @@ public final class LinkSender implements AutoCloseable {
       return;
     }
     int pending = 0;
+    // Reads go in rounds: a new round starts only when the last one's reads are all back and
+    // flushed, so a steady trickle of changes cannot keep a partly filled frame waiting.
+    boolean newRound = readsOutstanding == 0;
     for (Stream s : streams.values()) {
       if (s.needsRepair || !s.known) {
         pending++;
@@ -258,7 +300,7 @@ public final class LinkSender implements AutoCloseable {
         if (repairsRunning < settings.maxRepairs()) {
           repair(s);
         }
-      } else if (inFlight.size() < settings.maxInFlight()) {
+      } else if (newRound && inFlight.size() < settings.maxInFlight()) {
         read(s);
       }
     }
@@ -313,14 +355,30 @@ public final class LinkSender implements AutoCloseable {
         fail("position load failed", error);
         return;
       }
-      s.known = true;
-      if (position == null) {
-        s.needsRepair = true;
-      } else {
+      if (position != null) {
+        s.known = true;
         s.acked = position;
         s.readFrom = position;
+        wake();
+        return;
       }
-      wake();
+      // No position: if the journal still holds the stream from its very first entry, reading
+      // it all gives the target every change this region made; otherwise repair.
+      s.busy = true;
+      on(source.oldest(s.id), (oldest, failure) -> {
+        if (gen != generation) {
+          return;
+        }
+        s.busy = false;
+        s.known = true;
+        if (failure == null && oldest != null && oldest == 0) {
+          s.acked = 0;
+          s.readFrom = 0;
+        } else {
+          s.needsRepair = true;
+        }
+        wake();
+      });
     });
   }
 

@@ -43,6 +43,14 @@ public final class LinkStats {
       long lagSamples, long unacknowledged, long recordsSent, long lastApplyMillis,
       long conflicts, long skewEvents, long repairs, long rowsRepaired, long repairsPending) {}
 
+  /** Forgets the lag recorded so far (benchmarks measure after a warm-up). */
+  public synchronized void resetLag() {
+    for (int i = 0; i < SLOTS; i++) {
+      slots[i].reset();
+      slotSecond[i] = -1;
+    }
+  }
+
   /** Records one change's lag in milliseconds (clamped to 0 when clocks disagree). */
   public synchronized void recordLag(long lagMillis) {
     long second = nowMillis.getAsLong() / 1000;

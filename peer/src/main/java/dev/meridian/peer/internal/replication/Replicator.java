@@ -99,7 +99,7 @@ public final class Replicator implements RequestHandler, AutoCloseable {
     HazelcastPositions positions = new HazelcastPositions(hazelcast);
     LinkSender.Settings settings = new LinkSender.Settings(config.linkBatchSize(),
         config.linkMaxInFlight(), LinkSender.Settings.DEFAULTS.maxRepairs(),
-        LinkSender.Settings.DEFAULTS.retryDelayMillis());
+        LinkSender.Settings.DEFAULTS.retryDelayMillis(), config.linkLingerMs());
     for (Map.Entry<String, List<String>> e : config.remoteRegions().entrySet()) {
       String target = e.getKey();
       List<InetSocketAddress> peers = new ArrayList<>();
@@ -130,6 +130,11 @@ public final class Replicator implements RequestHandler, AutoCloseable {
         TimeUnit.MILLISECONDS);
     actor.scheduleWithFixedDelay(() -> blocking.execute(this::publish), PUBLISH_MS, PUBLISH_MS,
         TimeUnit.MILLISECONDS);
+  }
+
+  /** The figures of this peer's link to a region (internal: benchmarks and the demo). */
+  public LinkStats stats(String target) {
+    return sender(target).stats();
   }
 
   /** The regions this peer ships to. */
