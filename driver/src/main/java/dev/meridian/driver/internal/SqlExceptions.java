@@ -69,7 +69,7 @@ final class SqlExceptions {
     if (state == SqlState.TIMEOUT) {
       return new SQLTimeoutException(message, code, cause);
     }
-    if (state == SqlState.QUERY_CANCELED || sqlClass.equals("53")) {
+    if (state == SqlState.QUERY_CANCELED || sqlClass.equals("53") || sqlClass.equals("57")) {
       return new SQLTransientException(message, code, cause);
     }
     switch (sqlClass) {

@@ -184,6 +184,17 @@ public final class EmbeddedCluster implements AutoCloseable {
       for (String r : regions) {
         startRegion(r);
       }
+      for (String r : regions) {
+        if (!awaitServing(r, Duration.ofMinutes(2))) {
+          throw new MeridianException(SqlState.CONNECTION_UNABLE_TO_CONNECT, "region " + r
+              + " did not start serving within 2 minutes: " + backfillStatus(r));
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      close();
+      throw new MeridianException(SqlState.CONNECTION_UNABLE_TO_CONNECT,
+          "interrupted while the embedded regions started", e);
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -224,8 +235,9 @@ public final class EmbeddedCluster implements AutoCloseable {
   }
 
   /**
-   * Starts a stopped region's peers, empty (blocking). Other regions see its new storage epoch
-   * and backfill it; {@link #awaitConverged} says when it has caught up.
+   * Starts a stopped region's peers, empty (blocking until the peers run). Other regions see its
+   * new storage epoch and backfill it; {@link #awaitServing} says when it serves, and
+   * {@link #awaitConverged} when it holds everything.
    */
   public synchronized void startRegion(String region) {
     checkRegion(region);
@@ -267,6 +279,41 @@ public final class EmbeddedCluster implements AutoCloseable {
       throw e;
     }
     peers.put(region, List.copyOf(started));
+  }
+
+  /**
+   * Waits until a region serves: a region started empty while others hold data is backfilled
+   * first, and refuses reads and writes with {@code 57P03} until then.
+   *
+   * @return false when it did not serve in time
+   */
+  public boolean awaitServing(String region, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (isServing(region)) {
+        return true;
+      }
+      Thread.sleep(50);
+    }
+    return isServing(region);
+  }
+
+  /** Whether every running peer of a region serves reads and writes. */
+  public boolean isServing(String region) {
+    List<Peer> list = peers(region);
+    return !list.isEmpty() && list.stream().allMatch(p -> p.node().replicator().serving());
+  }
+
+  /** How far a region's backfill is, from 0 to 1 (1 when it serves). */
+  public double backfillProgress(String region) {
+    return peers(region).stream().mapToDouble(p -> p.node().replicator().backfillProgress())
+        .min().orElse(0);
+  }
+
+  /** A line describing a region's backfill, for logs and progress displays. */
+  public String backfillStatus(String region) {
+    return peers(region).stream().map(p -> p.node().replicator().backfillStatus())
+        .filter(s -> !s.isEmpty()).findFirst().orElse("");
   }
 
   /** Stops every peer of a region; its data is gone. Other regions' links wait and retry. */

@@ -82,4 +82,41 @@ class EmbeddedClusterTest {
       }
     }
   }
+
+  @Test
+  void aRegionRestartedEmptyIsBackfilledBeforeItServes() throws Exception {
+    try (Connection us = DriverManager.getConnection(cluster.jdbcUrl("us-east-1"))) {
+      try (Statement s = us.createStatement()) {
+        s.execute("CREATE TABLE scores (id BIGINT PRIMARY KEY, score INT)");
+      }
+      assertTrue(cluster.awaitConverged(Duration.ofSeconds(30)), "catalog converged");
+      cluster.stopRegion("ap-southeast-1");
+      try (PreparedStatement ps = us.prepareStatement("UPSERT INTO scores VALUES (?, ?)")) {
+        for (int i = 0; i < 2000; i++) {
+          ps.setLong(1, i);
+          ps.setInt(2, i * 3);
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+      cluster.startRegion("ap-southeast-1");
+      assertTrue(cluster.awaitServing("ap-southeast-1", Duration.ofSeconds(60)),
+          cluster.backfillStatus("ap-southeast-1"));
+      try (Connection ap = DriverManager.getConnection(cluster.jdbcUrl("ap-southeast-1"));
+          PreparedStatement ps = ap.prepareStatement("SELECT score FROM scores WHERE id = ?")) {
+        for (int i = 0; i < 2000; i += 97) {
+          ps.setLong(1, i);
+          try (ResultSet rs = ps.executeQuery()) {
+            assertTrue(rs.next(), "row " + i + " backfilled");
+            assertEquals(i * 3, rs.getInt(1));
+          }
+        }
+      }
+      assertTrue(cluster.awaitConverged(Duration.ofSeconds(60)), "converged after backfill");
+      javax.management.MBeanServer jmx =
+          java.lang.management.ManagementFactory.getPlatformMBeanServer();
+      assertTrue(!jmx.queryNames(new javax.management.ObjectName(
+          "dev.meridian:type=ReplicationLink,from=us-east-1,to=ap-southeast-1,*"), null).isEmpty());
+    }
+  }
 }

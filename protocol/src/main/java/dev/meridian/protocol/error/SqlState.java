@@ -67,6 +67,11 @@ public enum SqlState {
   SERIALIZATION_FAILURE("40001"),
   /** {@code 53000}: the peer is out of a resource (memory, in-flight requests). */
   INSUFFICIENT_RESOURCES("53000"),
+  /**
+   * {@code 57P03}: the region is not serving yet (it restarted empty and is being backfilled by
+   * the other regions); retry later or use another region.
+   */
+  REGION_NOT_READY("57P03"),
   /** {@code 57014}: the statement was cancelled. */
   QUERY_CANCELED("57014"),
   /** {@code HYT00}: a timeout expired. */

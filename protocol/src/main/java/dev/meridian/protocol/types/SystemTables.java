@@ -12,7 +12,8 @@ import java.util.Map;
  *
  * <ul>
  *   <li>{@code MERIDIAN.REGIONS}: one row per region this region knows (itself and every
- *       region it replicates with).
+ *       region it replicates with); a region restarted empty is {@code backfilling} until
+ *       every reachable region has shipped it what it holds, then {@code serving}.
  *   <li>{@code MERIDIAN.REPLICATION_LINKS}: one row per link that starts or ends in the serving
  *       region: outbound links as their senders here see them (lag from acknowledgements,
  *       backlog), inbound ones as this region's receivers measure them (backlog unknown: null).
@@ -36,7 +37,7 @@ public final class SystemTables {
       "LAG_SAMPLES", bigint(), "BACKLOG", bigint(), "RECORDS", bigint(),
       "LAST_APPLY", ColumnType.of(TypeKind.TIMESTAMP), "CONFLICTS_RESOLVED", bigint(),
       "SKEW_EVENTS", bigint(), "REPAIRS", bigint(), "ROWS_REPAIRED", bigint(),
-      "STREAMS_TO_REPAIR", bigint());
+      "STREAMS_TO_REPAIR", bigint(), "TO_EPOCH", bigint());
 
   private static final Map<String, TableSchema> BY_NAME = Map.of(
       REGIONS.name(), REGIONS, REPLICATION_LINKS.name(), REPLICATION_LINKS);

@@ -201,6 +201,7 @@ public final class LinkSender implements AutoCloseable {
       for (StreamId id : copy) {
         streams.computeIfAbsent(id, Stream::new);
       }
+      // Also a heartbeat: the pump notices a connection that closed while the link was idle.
       wake();
     });
   }
@@ -283,6 +284,10 @@ public final class LinkSender implements AutoCloseable {
       connect();
       return;
     }
+    if (!transport.isConnected()) {
+      fail("connection lost", new IllegalStateException("the transport closed"));
+      return;
+    }
     int pending = 0;
     // Reads go in rounds: a new round starts only when the last one's reads are all back and
     // flushed, so a steady trickle of changes cannot keep a partly filled frame waiting.
@@ -332,6 +337,7 @@ public final class LinkSender implements AutoCloseable {
           s.needsRepair = false;
         }
         epoch = newEpoch;
+        stats.targetEpoch(newEpoch);
       }
       connected = true;
       generation++;

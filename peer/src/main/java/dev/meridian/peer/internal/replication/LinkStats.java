@@ -29,6 +29,7 @@ public final class LinkStats {
   private final AtomicLong unacknowledged = new AtomicLong();
   private final AtomicLong repairsPending = new AtomicLong();
   private volatile String state = "connecting";
+  private volatile long targetEpoch;
 
   public LinkStats(LongSupplier nowMillis) {
     this.nowMillis = nowMillis;
@@ -41,7 +42,8 @@ public final class LinkStats {
   /** A snapshot of the figures. */
   public record Snapshot(String state, double lagP50Ms, double lagP99Ms, double lagMaxMs,
       long lagSamples, long unacknowledged, long recordsSent, long lastApplyMillis,
-      long conflicts, long skewEvents, long repairs, long rowsRepaired, long repairsPending) {}
+      long conflicts, long skewEvents, long repairs, long rowsRepaired, long repairsPending,
+      long targetEpoch) {}
 
   /** Forgets the lag recorded so far (benchmarks measure after a warm-up). */
   public synchronized void resetLag() {
@@ -89,6 +91,10 @@ public final class LinkStats {
     state = s;
   }
 
+  void targetEpoch(long epoch) {
+    targetEpoch = epoch;
+  }
+
   /** The link's state: connecting, up, down, paused or closed. */
   public String state() {
     return state;
@@ -109,6 +115,7 @@ public final class LinkStats {
         any ? window.getValueAtPercentile(99) : 0,
         any ? window.getMaxValue() : 0,
         window.getTotalCount(), unacknowledged.get(), recordsSent.sum(), lastApplyMillis.get(),
-        conflicts.sum(), skewEvents.sum(), repairs.sum(), rowsRepaired.sum(), repairsPending.get());
+        conflicts.sum(), skewEvents.sum(), repairs.sum(), rowsRepaired.sum(), repairsPending.get(),
+        targetEpoch);
   }
 }

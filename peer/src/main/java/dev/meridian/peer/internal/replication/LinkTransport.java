@@ -26,6 +26,15 @@ public interface LinkTransport {
    */
   CompletionStage<Long> repair(long epoch, StreamId stream);
 
+  /**
+   * Whether the connection opened by {@link #connect()} still stands; an idle link checks it
+   * at every sweep, so it notices a target that restarted (and has a new epoch) without having
+   * to send anything first.
+   */
+  default boolean isConnected() {
+    return true;
+  }
+
   /** Drops the connection; later calls reconnect through {@link #connect()}. */
   void disconnect();
 }

@@ -167,6 +167,22 @@ public final class NettyLinkTransport implements LinkTransport {
   }
 
   @Override
+  public boolean isConnected() {
+    PeerChannel ch = channel;
+    return ch != null && ch.isOpen();
+  }
+
+  /** Sends any request over the open link (for the backfill monitor); fails when not connected. */
+  CompletionStage<Response> request(Request request) {
+    PeerChannel ch = channel;
+    if (ch == null || !ch.isOpen()) {
+      return CompletableFuture.failedFuture(new MeridianException(SqlState.CONNECTION_FAILURE,
+          "link to " + target + " is not connected"));
+    }
+    return ch.call(request);
+  }
+
+  @Override
   public void disconnect() {
     PeerChannel ch = channel;
     channel = null;

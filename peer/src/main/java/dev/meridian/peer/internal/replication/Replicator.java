@@ -54,6 +54,8 @@ public final class Replicator implements RequestHandler, AutoCloseable {
   private static final long SWEEP_MS = 2_000;
   private static final long PUBLISH_MS = 1_000;
   private static final long STALE_STATS_MS = 10_000;
+  private static final long BACKFILL_CHECK_MS = 250;
+  private static final String BACKFILLING_KEY = "backfilling";
 
   private final PeerConfig config;
   private final HazelcastInstance hazelcast;
@@ -71,6 +73,9 @@ public final class Replicator implements RequestHandler, AutoCloseable {
   private final List<ObjectName> mbeans = new ArrayList<>();
   private final java.util.function.Consumer<StreamId> onChange;
   private volatile boolean closed;
+  private volatile boolean serving = true;
+  private volatile String backfillStatus = "";
+  private final long startedAt = System.currentTimeMillis();
 
   private Replicator(PeerConfig config, HazelcastInstance hazelcast, RegionReplica replica,
       HybridClock clock, ChangeNotifier notifier) {
@@ -121,6 +126,17 @@ public final class Replicator implements RequestHandler, AutoCloseable {
     if (senders.isEmpty()) {
       return;
     }
+    IMap<String, Long> facts = replica.regionFacts();
+    if (replica.createdEpoch()) {
+      facts.set(BACKFILLING_KEY, startedAt);
+    }
+    serving = facts.get(BACKFILLING_KEY) == null;
+    if (!serving) {
+      LOG.info("{}: region {} starts empty: backfilling from {} before serving", config.name(),
+          config.region(), senders.keySet());
+      actor.scheduleWithFixedDelay(() -> blocking.execute(this::checkBackfill), 100,
+          BACKFILL_CHECK_MS, TimeUnit.MILLISECONDS);
+    }
     notifier.subscribe(onChange);
     replica.onCatalogChange(() -> {
       transports.values().forEach(NettyLinkTransport::syncCatalogSoon);
@@ -135,6 +151,128 @@ public final class Replicator implements RequestHandler, AutoCloseable {
   /** The figures of this peer's link to a region (internal: benchmarks and the demo). */
   public LinkStats stats(String target) {
     return sender(target).stats();
+  }
+
+  /**
+   * Why this region may not serve reads and writes yet, or null when it may: a region whose
+   * storage started empty while other regions exist serves once every region it can reach
+   * has shipped it everything (see {@link #checkBackfill}).
+   */
+  public String notServingReason() {
+    return serving ? null : "region " + config.region() + " started empty and is being"
+        + " backfilled by the other regions (" + backfillStatus + "); retry shortly or use"
+        + " another region";
+  }
+
+  /** Whether the region serves (false while it is being backfilled). */
+  public boolean serving() {
+    return serving;
+  }
+
+  /** A line saying how far the backfill is, e.g. for the launcher's progress bar. */
+  public String backfillStatus() {
+    return backfillStatus;
+  }
+
+  /** Backfill progress from 0 to 1 (1 when serving). */
+  public double backfillProgress() {
+    return serving ? 1.0 : backfillProgress;
+  }
+
+  private volatile double backfillProgress;
+
+  /**
+   * Asks each other region how far its links into this region are: backfill is done when each
+   * reachable region's senders are up, know this region's new epoch, have no stream left to
+   * repair and at most a window of entries to ship. A region that stays unreachable for the
+   * first {@value #UNREACHABLE_GRACE_MS} ms is not waited for (it ships when it comes back).
+   */
+  private void checkBackfill() {
+    if (serving || closed) {
+      return;
+    }
+    try {
+      if (replica.regionFacts().get(BACKFILLING_KEY) == null) {
+        markServing();
+        return;
+      }
+      List<String> waiting = new ArrayList<>();
+      double progress = 0;
+      int counted = 0;
+      for (Map.Entry<String, NettyLinkTransport> e : transports.entrySet()) {
+        String remote = e.getKey();
+        Response r;
+        try {
+          r = e.getValue().request(new Request.ReadSystemTable("REPLICATION_LINKS"))
+              .toCompletableFuture().get(2, TimeUnit.SECONDS);
+        } catch (Exception unreachable) {
+          if (System.currentTimeMillis() - startedAt < UNREACHABLE_GRACE_MS) {
+            waiting.add(remote + " (not reachable yet)");
+            counted++;
+          }
+          continue;
+        }
+        double p = linkProgress(r, remote);
+        counted++;
+        progress += p;
+        if (p < 1.0) {
+          waiting.add(remote + String.format(java.util.Locale.ROOT, " %.0f%%", p * 100));
+        }
+      }
+      backfillProgress = counted == 0 ? 1.0 : progress / counted;
+      backfillStatus = waiting.isEmpty() ? "done" : "waiting for " + String.join(", ", waiting);
+      if (waiting.isEmpty()) {
+        replica.regionFacts().remove(BACKFILLING_KEY);
+        markServing();
+      }
+    } catch (RuntimeException e) {
+      LOG.debug("backfill check failed: {}", e.toString());
+    }
+  }
+
+  private static final long UNREACHABLE_GRACE_MS = 15_000;
+
+  /** How far a remote region's links into this region are, from its link rows: 0 to 1. */
+  private double linkProgress(Response r, String remote) {
+    if (!(r instanceof Response.Rows rows)) {
+      return 0;
+    }
+    List<String> cols = SystemTables.REPLICATION_LINKS.columns().stream()
+        .map(c -> c.name()).toList();
+    int from = cols.indexOf("FROM_REGION");
+    int to = cols.indexOf("TO_REGION");
+    int measured = cols.indexOf("MEASURED_AT");
+    int state = cols.indexOf("STATE");
+    int backlog = cols.indexOf("BACKLOG");
+    int toRepair = cols.indexOf("STREAMS_TO_REPAIR");
+    int epoch = cols.indexOf("TO_EPOCH");
+    for (Object[] row : rows.rows()) {
+      if (remote.equals(row[from]) && config.region().equals(row[to])
+          && "sender".equals(row[measured])) {
+        if (!"up".equals(row[state]) || !Long.valueOf(replica.epoch()).equals(row[epoch])) {
+          return 0;
+        }
+        long left = (Long) row[toRepair];
+        long total = Math.max(1, replica.tables().size() * (long) replica.partitionCount());
+        double p = Math.max(0, 1.0 - (double) left / total);
+        Object b = row[backlog];
+        long window = (long) config.linkBatchSize() * config.linkMaxInFlight();
+        if (left == 0 && b instanceof Long n && n <= window) {
+          return 1.0;
+        }
+        return Math.min(p, 0.99);
+      }
+    }
+    return 0;
+  }
+
+  private void markServing() {
+    if (!serving) {
+      serving = true;
+      backfillStatus = "done";
+      LOG.info("{}: backfill of {} done after {} ms; serving", config.name(), config.region(),
+          System.currentTimeMillis() - startedAt);
+    }
   }
 
   /** The regions this peer ships to. */
@@ -306,7 +444,7 @@ public final class Replicator implements RequestHandler, AutoCloseable {
     return new long[] {now, stateCode(s.state()), (long) (s.lagP50Ms() * 1000),
         (long) (s.lagP99Ms() * 1000), (long) (s.lagMaxMs() * 1000), s.lagSamples(), backlog,
         s.recordsSent(), s.lastApplyMillis(), s.conflicts(), s.skewEvents(), s.repairs(),
-        s.rowsRepaired(), s.repairsPending()};
+        s.rowsRepaired(), s.repairsPending(), s.targetEpoch()};
   }
 
   private Map<String, long[]> localFigures(long now) {
@@ -350,7 +488,7 @@ public final class Replicator implements RequestHandler, AutoCloseable {
 
   private List<Object[]> regionRows() {
     List<Object[]> rows = new ArrayList<>();
-    rows.add(new Object[] {config.region(), "local", "serving",
+    rows.add(new Object[] {config.region(), "local", serving ? "serving" : "backfilling",
         hazelcast.getCluster().getMembers().size(), replica.epoch(), clock.skewEvents()});
     for (Map.Entry<String, List<String>> e : config.remoteRegions().entrySet()) {
       LinkSender s = senders.get(e.getKey());
@@ -393,9 +531,10 @@ public final class Replicator implements RequestHandler, AutoCloseable {
       m[6] = m[6] < 0 || v[6] < 0 ? -1 : m[6] + v[6];
       m[7] += v[7];
       m[8] = Math.max(m[8], v[8]);
-      for (int i = 9; i < m.length; i++) {
+      for (int i = 9; i <= 13; i++) {
         m[i] += v[i];
       }
+      m[14] = m[14] == v[14] ? m[14] : 0;
     }
     List<Object[]> rows = new ArrayList<>();
     for (Map.Entry<String, long[]> e : merged.entrySet()) {
@@ -407,7 +546,7 @@ public final class Replicator implements RequestHandler, AutoCloseable {
       rows.add(new Object[] {k[1], k[2], out ? "sender" : "receiver", state,
           v[2] / 1000.0, v[3] / 1000.0, v[4] / 1000.0, v[5], v[6] < 0 ? null : v[6], v[7],
           v[8] == 0 ? null : LocalDateTime.ofInstant(Instant.ofEpochMilli(v[8]), ZoneOffset.UTC),
-          v[9], v[10], v[11], v[12], v[13]});
+          v[9], v[10], v[11], v[12], v[13], v[14] == 0 ? null : v[14]});
     }
     return rows;
   }

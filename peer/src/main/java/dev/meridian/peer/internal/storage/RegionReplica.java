@@ -26,12 +26,15 @@ public final class RegionReplica {
   private final Catalog catalog;
   private final TableStore store;
   private final long epoch;
+  private final boolean createdEpoch;
 
   RegionReplica(HazelcastInstance hazelcast, Catalog catalog, TableStore store) {
     this.hazelcast = hazelcast;
     this.catalog = catalog;
     this.store = store;
-    this.epoch = loadEpoch(hazelcast);
+    long[] e = loadEpoch(hazelcast);
+    this.epoch = e[0];
+    this.createdEpoch = e[1] == 1;
   }
 
   /**
@@ -39,14 +42,24 @@ public final class RegionReplica {
    * is new (the map lives as long as one peer of the region does), so a region restarted empty
    * shows other regions a new epoch and they repair it from scratch.
    */
-  private static long loadEpoch(HazelcastInstance hazelcast) {
+  private static long[] loadEpoch(HazelcastInstance hazelcast) {
     IMap<String, Long> region = hazelcast.getMap(REGION_MAP_NAME);
     long fresh;
     do {
       fresh = new SecureRandom().nextLong();
     } while (fresh == 0);
     Long existing = region.putIfAbsent("epoch", fresh);
-    return existing == null ? fresh : existing;
+    return existing == null ? new long[] {fresh, 1} : new long[] {existing, 0};
+  }
+
+  /** Whether this peer drew the epoch: the region's storage is new (first start or empty). */
+  public boolean createdEpoch() {
+    return createdEpoch;
+  }
+
+  /** The region map of facts shared by the region's peers (epoch, backfill state). */
+  public IMap<String, Long> regionFacts() {
+    return hazelcast.getMap(REGION_MAP_NAME);
   }
 
   /** The region's storage epoch. */

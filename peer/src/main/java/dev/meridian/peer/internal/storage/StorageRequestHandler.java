@@ -33,6 +33,7 @@ public final class StorageRequestHandler implements RequestHandler {
   private final Catalog catalog;
   private final RegionReplica replica;
   private volatile RequestHandler replication;
+  private volatile java.util.function.Supplier<String> notServing = () -> null;
 
   private StorageRequestHandler(String region, String peerName, HybridClock clock,
       HazelcastInstance hazelcast, Executor blocking) {
@@ -47,6 +48,14 @@ public final class StorageRequestHandler implements RequestHandler {
   /** Replication's view of this region's storage. */
   public RegionReplica replica() {
     return replica;
+  }
+
+  /**
+   * Sets the check that says why the region may not serve reads and writes yet (null when it
+   * may): a region restarted empty is backfilled first.
+   */
+  public void servingGate(java.util.function.Supplier<String> gate) {
+    this.notServing = gate;
   }
 
   /** Sets the handler of requests between regions (links, digests, system tables, repair). */
@@ -102,6 +111,9 @@ public final class StorageRequestHandler implements RequestHandler {
         return done(protocolError("DROP TABLE without a name"));
       }
       return catalog.drop(d.name(), d.ifExists()).thenApply(Response.TableDropped::new);
+    } else if ((request instanceof Request.Get || request instanceof Request.Write)
+        && notServing.get() != null) {
+      return done(new Response.Error(SqlState.REGION_NOT_READY, notServing.get()));
     } else if (request instanceof Request.Get g) {
       if (g.keys() == null) {
         return done(protocolError("a Get without keys"));
