@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "meridian", mixinStandardHelpOptions = true, version = "Meridian 0.1.0-SNAPSHOT",
     description = "Active-active, multi-region tables behind a JDBC URL.",
-    subcommands = {PeerCommand.class, SqlCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {PeerCommand.class, SqlCommand.class, RepairCommand.class,
+        CommandLine.HelpCommand.class})
 public final class MeridianCommand implements Runnable {
 
   @CommandLine.Spec
@@ -17,7 +18,7 @@ public final class MeridianCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand: peer, sql");
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand: peer, sql, repair");
   }
 
   /** Runs the launcher and exits with the subcommand's code. */

@@ -62,6 +62,15 @@ final class PeerCommand implements Callable<Integer> {
       System.out.println("meridian peer " + peer.name() + ": partitions still moving after 5"
           + " minutes; serving anyway");
     }
+    // A region that started empty is backfilled by the others first; "ready" means serving.
+    dev.meridian.peer.internal.replication.Replicator replicator = peer.node().replicator();
+    while (!replicator.serving() && stopped.getCount() > 0) {
+      System.out.println("meridian peer " + peer.name() + ": backfilling "
+          + Progress.bar(Math.round(replicator.backfillProgress() * 100), 100, "% "
+          + replicator.backfillStatus()));
+      System.out.flush();
+      stopped.await(1, java.util.concurrent.TimeUnit.SECONDS);
+    }
     System.out.println("meridian peer " + peer.name() + " (region " + peer.region()
         + ") ready: driver protocol on " + hostPort(peer.clientAddress())
         + ", hazelcast on " + hostPort(peer.node().hazelcastAddress()));
