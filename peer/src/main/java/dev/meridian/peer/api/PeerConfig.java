@@ -50,6 +50,8 @@ public final class PeerConfig {
   public static final int DEFAULT_LINK_MAX_IN_FLIGHT = 32;
   /** Default wait of a change signal for others before a link ships (ms). */
   public static final long DEFAULT_LINK_LINGER_MS = 1;
+  /** Default time a delete's tombstone outlives the moment every region had it (ms). */
+  public static final long DEFAULT_TOMBSTONE_GRACE_MS = 600_000;
   /** Default change-journal entries kept per table (all partitions together). */
   public static final int DEFAULT_JOURNAL_CAPACITY = 1_000_000;
 
@@ -70,6 +72,7 @@ public final class PeerConfig {
   private final int linkBatchSize;
   private final int linkMaxInFlight;
   private final long linkLingerMs;
+  private final long tombstoneGraceMs;
   private final int journalCapacity;
   private final Map<String, Long> wanLatencyMs;
 
@@ -90,6 +93,7 @@ public final class PeerConfig {
     linkBatchSize = b.linkBatchSize;
     linkMaxInFlight = b.linkMaxInFlight;
     linkLingerMs = b.linkLingerMs;
+    tombstoneGraceMs = b.tombstoneGraceMs;
     journalCapacity = b.journalCapacity;
     wanLatencyMs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.wanLatencyMs));
   }
@@ -126,6 +130,7 @@ public final class PeerConfig {
         .clientPort(clientPort).backupCount(backupCount).maxClockOffsetMs(maxClockOffsetMs)
         .maxFrameBytes(maxFrameBytes).remoteRegions(remoteRegions).linkBatchSize(linkBatchSize)
         .linkMaxInFlight(linkMaxInFlight).linkLingerMs(linkLingerMs)
+        .tombstoneGraceMs(tombstoneGraceMs)
         .journalCapacity(journalCapacity)
         .wanLatencyMs(wanLatencyMs);
     b.name = explicitName;
@@ -207,6 +212,14 @@ public final class PeerConfig {
     return linkLingerMs;
   }
 
+  /**
+   * How long a delete's tombstone is kept after every region has had it, in milliseconds; then
+   * a row that is only a tombstone is purged.
+   */
+  public long tombstoneGraceMs() {
+    return tombstoneGraceMs;
+  }
+
   /** Change-journal entries kept per table, all partitions together. */
   public int journalCapacity() {
     return journalCapacity;
@@ -226,7 +239,7 @@ public final class PeerConfig {
         && backupCount == c.backupCount && maxClockOffsetMs == c.maxClockOffsetMs
         && maxFrameBytes == c.maxFrameBytes && remoteRegions.equals(c.remoteRegions)
         && linkBatchSize == c.linkBatchSize && linkMaxInFlight == c.linkMaxInFlight
-        && linkLingerMs == c.linkLingerMs
+        && linkLingerMs == c.linkLingerMs && tombstoneGraceMs == c.tombstoneGraceMs
         && journalCapacity == c.journalCapacity && wanLatencyMs.equals(c.wanLatencyMs);
   }
 
@@ -234,7 +247,8 @@ public final class PeerConfig {
   public int hashCode() {
     return Objects.hash(region, explicitName, hazelcastHost, hazelcastPort, members,
         hazelcastProperties, clientPort, backupCount, maxClockOffsetMs, maxFrameBytes,
-        remoteRegions, linkBatchSize, linkMaxInFlight, linkLingerMs, journalCapacity,
+        remoteRegions, linkBatchSize, linkMaxInFlight, linkLingerMs, tombstoneGraceMs,
+        journalCapacity,
         wanLatencyMs);
   }
 
@@ -246,7 +260,8 @@ public final class PeerConfig {
         + ", maxFrameBytes=" + maxFrameBytes + ", hazelcastProperties=" + hazelcastProperties
         + ", replication.regions=" + remoteRegions + ", replication.batchSize=" + linkBatchSize
         + ", replication.maxInFlight=" + linkMaxInFlight + ", replication.lingerMs="
-        + linkLingerMs + ", replication.journalCapacity="
+        + linkLingerMs + ", replication.tombstoneGraceMs=" + tombstoneGraceMs
+        + ", replication.journalCapacity="
         + journalCapacity + ", replication.wanLatencyMs=" + wanLatencyMs + "}";
   }
 
@@ -266,6 +281,7 @@ public final class PeerConfig {
     private int linkBatchSize = DEFAULT_LINK_BATCH_SIZE;
     private int linkMaxInFlight = DEFAULT_LINK_MAX_IN_FLIGHT;
     private long linkLingerMs = DEFAULT_LINK_LINGER_MS;
+    private long tombstoneGraceMs = DEFAULT_TOMBSTONE_GRACE_MS;
     private int journalCapacity = DEFAULT_JOURNAL_CAPACITY;
     private Map<String, Long> wanLatencyMs = new LinkedHashMap<>();
     private int backupCount = DEFAULT_BACKUP_COUNT;
@@ -355,6 +371,12 @@ public final class PeerConfig {
     /** Sets {@code replication.lingerMs}. */
     public Builder linkLingerMs(long millis) {
       this.linkLingerMs = millis;
+      return this;
+    }
+
+    /** Sets {@code replication.tombstoneGraceMs}. */
+    public Builder tombstoneGraceMs(long millis) {
+      this.tombstoneGraceMs = millis;
       return this;
     }
 
@@ -464,6 +486,10 @@ public final class PeerConfig {
       if (linkLingerMs < 0 || linkLingerMs > 1000) {
         problems.add("replication.lingerMs " + linkLingerMs + " is out of range: set 0 to 1000"
             + " milliseconds (default " + DEFAULT_LINK_LINGER_MS + ")");
+      }
+      if (tombstoneGraceMs < 0 || tombstoneGraceMs > 30L * 24 * 3_600_000) {
+        problems.add("replication.tombstoneGraceMs " + tombstoneGraceMs + " is out of range: set"
+            + " 0 to 30 days in milliseconds (default " + DEFAULT_TOMBSTONE_GRACE_MS + ")");
       }
       if (journalCapacity < 1000 || journalCapacity > 100_000_000) {
         problems.add("replication.journalCapacity " + journalCapacity + " is out of range: set"

@@ -55,6 +55,7 @@ final class PeerConfigYaml {
     Integer batchSize;
     Integer maxInFlight;
     Long lingerMs;
+    Long tombstoneGraceMs;
     Integer journalCapacity;
     Map<String, Long> wanLatencyMs;
   }
@@ -123,6 +124,9 @@ final class PeerConfigYaml {
       }
       if (r.lingerMs != null) {
         b.linkLingerMs(r.lingerMs);
+      }
+      if (r.tombstoneGraceMs != null) {
+        b.tombstoneGraceMs(r.tombstoneGraceMs);
       }
       if (r.journalCapacity != null) {
         b.journalCapacity(r.journalCapacity);

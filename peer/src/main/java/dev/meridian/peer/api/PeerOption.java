@@ -49,6 +49,10 @@ public enum PeerOption {
   /** Linger of links. */
   REPLICATION_LINGER_MS("replication.lingerMs", String.valueOf(PeerConfig.DEFAULT_LINK_LINGER_MS),
       "how long (ms) a local change waits for others before its link ships them together"),
+  /** Tombstone grace. */
+  REPLICATION_TOMBSTONE_GRACE_MS("replication.tombstoneGraceMs",
+      String.valueOf(PeerConfig.DEFAULT_TOMBSTONE_GRACE_MS),
+      "how long (ms) a deleted row's tombstone is kept after every region has had it"),
   /** Journal size. */
   REPLICATION_JOURNAL_CAPACITY("replication.journalCapacity",
       String.valueOf(PeerConfig.DEFAULT_JOURNAL_CAPACITY),

@@ -56,33 +56,39 @@ public final class EmbeddedCluster implements AutoCloseable {
 
   /** How to start a cluster. Immutable. */
   public record Options(int peersPerRegion, Map<String, Long> pairLatencyMs, long latencyMs,
-      int journalCapacity) {
+      int journalCapacity, long tombstoneGraceMs) {
 
     /** One peer per region, no injected latency, the default journal. */
     public static Options defaults() {
-      return new Options(1, Map.of(), 0, PeerConfig.DEFAULT_JOURNAL_CAPACITY);
+      return new Options(1, Map.of(), 0, PeerConfig.DEFAULT_JOURNAL_CAPACITY,
+          PeerConfig.DEFAULT_TOMBSTONE_GRACE_MS);
     }
 
     /** The same options with {@code n} peers per region (1 to 16). */
     public Options peersPerRegion(int n) {
-      return new Options(n, pairLatencyMs, latencyMs, journalCapacity);
+      return new Options(n, pairLatencyMs, latencyMs, journalCapacity, tombstoneGraceMs);
     }
 
     /** The same options with one-way latency {@code ms} on every link. */
     public Options wanLatencyMs(long ms) {
-      return new Options(peersPerRegion, pairLatencyMs, ms, journalCapacity);
+      return new Options(peersPerRegion, pairLatencyMs, ms, journalCapacity, tombstoneGraceMs);
     }
 
     /** The same options with one-way latency {@code ms} between two regions, both ways. */
     public Options wanLatencyMs(String a, String b, long ms) {
       Map<String, Long> m = new TreeMap<>(pairLatencyMs);
       m.put(pairKey(a, b), ms);
-      return new Options(peersPerRegion, m, latencyMs, journalCapacity);
+      return new Options(peersPerRegion, m, latencyMs, journalCapacity, tombstoneGraceMs);
     }
 
     /** The same options with a change journal of {@code entries} per table. */
     public Options journalCapacity(int entries) {
-      return new Options(peersPerRegion, pairLatencyMs, latencyMs, entries);
+      return new Options(peersPerRegion, pairLatencyMs, latencyMs, entries, tombstoneGraceMs);
+    }
+
+    /** The same options with deleted rows purged {@code ms} after every region had them. */
+    public Options tombstoneGraceMs(long ms) {
+      return new Options(peersPerRegion, pairLatencyMs, latencyMs, journalCapacity, ms);
     }
 
     long latency(String a, String b) {
@@ -268,6 +274,7 @@ public final class EmbeddedCluster implements AutoCloseable {
             .remoteRegions(remotes)
             .wanLatencyMs(latency)
             .journalCapacity(options.journalCapacity())
+            .tombstoneGraceMs(options.tombstoneGraceMs())
             .build()));
       }
       if (!awaitSafe(started.get(0))) {

@@ -28,7 +28,8 @@ public final class SystemTables {
   /** {@code MERIDIAN.REGIONS}. */
   public static final TableSchema REGIONS = table(-1, "REGIONS",
       "REGION", varchar(), "ROLE", varchar(), "STATE", varchar(), "PEERS", integer(),
-      "EPOCH", bigint(), "CLOCK_SKEW_EVENTS", bigint());
+      "EPOCH", bigint(), "CLOCK_SKEW_EVENTS", bigint(), "SHIPPED_THROUGH_MS", bigint(),
+      "TOMBSTONES_PURGED", bigint());
 
   /** {@code MERIDIAN.REPLICATION_LINKS}. */
   public static final TableSchema REPLICATION_LINKS = table(-2, "REPLICATION_LINKS",

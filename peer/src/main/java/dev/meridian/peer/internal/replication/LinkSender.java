@@ -138,6 +138,7 @@ public final class LinkSender implements AutoCloseable {
   private boolean closed;
   private boolean pumpScheduled;
   private boolean retryScheduled;
+  private volatile long shippedThrough;
 
   public LinkSender(String target, ChangeSource source, PositionStore positions,
       LinkTransport transport, Settings settings, Executor actor, Scheduler scheduler,
@@ -260,6 +261,15 @@ public final class LinkSender implements AutoCloseable {
     return out;
   }
 
+  /**
+   * A time before which every change this sender was told of has been applied by the target:
+   * the last moment it was caught up, less the linger and a second for signals still on their
+   * way; 0 until it first catches up. Tombstone purging waits for it. Any thread.
+   */
+  public long shippedThroughMillis() {
+    return shippedThrough;
+  }
+
   @Override
   public void close() {
     actor.execute(() -> {
@@ -311,6 +321,10 @@ public final class LinkSender implements AutoCloseable {
     }
     stats.repairsPending(pending);
     flushIfReady();
+    if (caughtUp()) {
+      shippedThrough = Math.max(shippedThrough,
+          nowMillis.getAsLong() - settings.lingerMillis() - 1000);
+    }
   }
 
   private void connect() {

@@ -146,6 +146,9 @@ public final class Replicator implements RequestHandler, AutoCloseable {
         TimeUnit.MILLISECONDS);
     actor.scheduleWithFixedDelay(() -> blocking.execute(this::publish), PUBLISH_MS, PUBLISH_MS,
         TimeUnit.MILLISECONDS);
+    long purgeEvery = Math.max(1_000, Math.min(60_000, config.tombstoneGraceMs() / 2));
+    actor.scheduleWithFixedDelay(() -> blocking.execute(this::purgeTombstones), purgeEvery,
+        purgeEvery, TimeUnit.MILLISECONDS);
   }
 
   /** The figures of this peer's link to a region (internal: benchmarks and the demo). */
@@ -440,11 +443,11 @@ public final class Replicator implements RequestHandler, AutoCloseable {
     return 0;
   }
 
-  private static long[] encode(LinkStats.Snapshot s, long backlog, long now) {
+  private static long[] encode(LinkStats.Snapshot s, long backlog, long now, long shipped) {
     return new long[] {now, stateCode(s.state()), (long) (s.lagP50Ms() * 1000),
         (long) (s.lagP99Ms() * 1000), (long) (s.lagMaxMs() * 1000), s.lagSamples(), backlog,
         s.recordsSent(), s.lastApplyMillis(), s.conflicts(), s.skewEvents(), s.repairs(),
-        s.rowsRepaired(), s.repairsPending(), s.targetEpoch()};
+        s.rowsRepaired(), s.repairsPending(), s.targetEpoch(), shipped};
   }
 
   private Map<String, long[]> localFigures(long now) {
@@ -453,11 +456,11 @@ public final class Replicator implements RequestHandler, AutoCloseable {
       LinkStats.Snapshot snap = s.stats().snapshot();
       long backlog = snap.unacknowledged() + backlogs.getOrDefault(s.target(), 0L);
       out.put(config.name() + "|out|" + config.region() + "|" + s.target(),
-          encode(snap, backlog, now));
+          encode(snap, backlog, now, s.shippedThroughMillis()));
     }
     for (Map.Entry<String, LinkStats> e : receiver.inbound().entrySet()) {
       out.put(config.name() + "|in|" + e.getKey() + "|" + config.region(),
-          encode(e.getValue().snapshot(), -1, now));
+          encode(e.getValue().snapshot(), -1, now, 0));
     }
     return out;
   }
@@ -488,12 +491,14 @@ public final class Replicator implements RequestHandler, AutoCloseable {
 
   private List<Object[]> regionRows() {
     List<Object[]> rows = new ArrayList<>();
+    long shipped = regionShippedThrough();
     rows.add(new Object[] {config.region(), "local", serving ? "serving" : "backfilling",
-        hazelcast.getCluster().getMembers().size(), replica.epoch(), clock.skewEvents()});
+        hazelcast.getCluster().getMembers().size(), replica.epoch(), clock.skewEvents(),
+        shipped == 0 ? null : shipped, purged.sum()});
     for (Map.Entry<String, List<String>> e : config.remoteRegions().entrySet()) {
       LinkSender s = senders.get(e.getKey());
       rows.add(new Object[] {e.getKey(), "remote", s == null ? null : s.stats().state(),
-          e.getValue().size(), null, null});
+          e.getValue().size(), null, null, null, null});
     }
     return rows;
   }
@@ -535,6 +540,7 @@ public final class Replicator implements RequestHandler, AutoCloseable {
         m[i] += v[i];
       }
       m[14] = m[14] == v[14] ? m[14] : 0;
+      m[15] = Math.min(m[15], v[15]);
     }
     List<Object[]> rows = new ArrayList<>();
     for (Map.Entry<String, long[]> e : merged.entrySet()) {
@@ -549,6 +555,83 @@ public final class Replicator implements RequestHandler, AutoCloseable {
           v[9], v[10], v[11], v[12], v[13], v[14] == 0 ? null : v[14]});
     }
     return rows;
+  }
+
+  // ---- tombstones ----
+
+  private final java.util.concurrent.atomic.LongAdder purged =
+      new java.util.concurrent.atomic.LongAdder();
+
+  /**
+   * The time before which every change made in this region has reached every other region:
+   * the least "shipped through" time over the senders of every peer of the region (published
+   * figures no older than {@value #STALE_STATS_MS} ms, and this peer's own); 0 when unknown.
+   */
+  private long regionShippedThrough() {
+    long min = Long.MAX_VALUE;
+    for (LinkSender s : senders.values()) {
+      min = Math.min(min, s.shippedThroughMillis());
+    }
+    long now = System.currentTimeMillis();
+    try {
+      for (Map.Entry<String, long[]> e : published.entrySet()) {
+        long[] v = e.getValue();
+        if (e.getKey().contains("|out|") && v.length > 15 && now - v[0] <= STALE_STATS_MS) {
+          min = Math.min(min, v[15]);
+        }
+      }
+    } catch (RuntimeException e) {
+      return 0;
+    }
+    return min == Long.MAX_VALUE ? 0 : min;
+  }
+
+  /**
+   * Purges deleted rows (a tombstone and no cells) of this peer's partitions once every region
+   * has had them (DESIGN.md, "Tombstones"): a tombstone stamped before every region's
+   * "shipped through" time, less the grace period, is known everywhere, and no write stamped
+   * below it can still be on its way, so removing the row can never bring old cells back. A
+   * region that cannot be asked holds the purge back.
+   */
+  private void purgeTombstones() {
+    if (closed || !serving) {
+      return;
+    }
+    try {
+      long horizon = regionShippedThrough();
+      int shippedCol = SystemTables.REGIONS.columns().stream().map(c -> c.name()).toList()
+          .indexOf("SHIPPED_THROUGH_MS");
+      for (NettyLinkTransport t : transports.values()) {
+        Response r = t.request(new Request.ReadSystemTable("REGIONS")).toCompletableFuture()
+            .get(5, TimeUnit.SECONDS);
+        long theirs = 0;
+        if (r instanceof Response.Rows rows && !rows.rows().isEmpty()
+            && rows.rows().get(0)[shippedCol] instanceof Long v) {
+          theirs = v;
+        }
+        horizon = Math.min(horizon, theirs);
+      }
+      if (horizon <= 0) {
+        return;
+      }
+      long cutoff = horizon - config.tombstoneGraceMs();
+      for (TableSchema table : replica.tables()) {
+        for (int p : ownedPartitions()) {
+          for (AntiEntropy.Row row : replica.scan(table.tableId(), p)) {
+            dev.meridian.peer.internal.row.StoredRow stored =
+                dev.meridian.peer.internal.row.RowFormat.decode(row.row());
+            if (stored.cellCount() == 0 && stored.tombstone() != null
+                && stored.tombstone().millis() < cutoff
+                && replica.purge(table.tableId(), row.key(), stored.tombstone().hlc(),
+                    stored.tombstone().origin()).toCompletableFuture().join()) {
+              purged.increment();
+            }
+          }
+        }
+      }
+    } catch (Exception e) {
+      LOG.debug("tombstone purge skipped: {}", e.toString());
+    }
   }
 
   // ---- JMX ----

@@ -83,6 +83,11 @@ public final class RegionReplica {
     return store.map(tableId).submitToKey(key, new ApplyProcessor(resolution, fragment));
   }
 
+  /** Removes a deleted row if its tombstone is still the given one; completes with whether. */
+  public CompletionStage<Boolean> purge(long tableId, byte[] key, long hlc, int origin) {
+    return store.map(tableId).submitToKey(key, new PurgeProcessor(hlc, origin));
+  }
+
   /** Every row of one partition of a table (blocking; fetched from the owner in pages). */
   public List<AntiEntropy.Row> scan(long tableId, int partition) {
     IMap<byte[], byte[]> map = store.map(tableId);

@@ -21,6 +21,7 @@ public final class StorageSerializers implements DataSerializableFactory {
   static final int APPLY_PROCESSOR = 4;
   static final int JOURNAL_FILTER = 5;
   static final int JOURNAL_PROJECTION = 6;
+  static final int PURGE_PROCESSOR = 7;
 
   @Override
   public IdentifiedDataSerializable create(int classId) {
@@ -31,6 +32,7 @@ public final class StorageSerializers implements DataSerializableFactory {
       case APPLY_PROCESSOR -> new ApplyProcessor();
       case JOURNAL_FILTER -> new JournalFilter();
       case JOURNAL_PROJECTION -> new JournalProjection();
+      case PURGE_PROCESSOR -> new PurgeProcessor();
       default -> null;
     };
   }
