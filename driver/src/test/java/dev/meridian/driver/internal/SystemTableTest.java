@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.meridian.protocol.wire.Request;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.ParameterMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -324,6 +325,91 @@ class SystemTableTest {
         new Object[] {"eu-west-1", "remote", "serving", (short) 2, 7L, 0L}));
     assertEquals(List.of("eu-west-1", "us-east-1"),
         regions("SELECT region FROM meridian.regions WHERE peers > 1 ORDER BY epoch"));
+  }
+
+  // ---- DatabaseMetaData ----
+
+  @Test
+  void getTablesListsTheSystemTablesInSchemaMeridian() throws SQLException {
+    c.createStatement().executeUpdate("CREATE TABLE kv (k BIGINT PRIMARY KEY, v VARCHAR(10))");
+    DatabaseMetaData md = c.getMetaData();
+    try (ResultSet rs = md.getTables(null, "MERIDIAN", "%", null)) {
+      assertTrue(rs.next());
+      assertNull(rs.getString("TABLE_CAT"));
+      assertEquals("MERIDIAN", rs.getString("TABLE_SCHEM"));
+      assertEquals("REGIONS", rs.getString("TABLE_NAME"));
+      assertEquals("SYSTEM TABLE", rs.getString("TABLE_TYPE"));
+      assertTrue(rs.next());
+      assertEquals("REPLICATION_LINKS", rs.getString("TABLE_NAME"));
+      assertFalse(rs.next());
+    }
+    try (ResultSet rs = md.getTables(null, null, "%", null)) {
+      List<String> rows = new ArrayList<>();
+      while (rs.next()) {
+        rows.add(rs.getString("TABLE_TYPE") + " " + rs.getString("TABLE_SCHEM") + "."
+            + rs.getString("TABLE_NAME"));
+      }
+      assertEquals(List.of("SYSTEM TABLE MERIDIAN.REGIONS",
+          "SYSTEM TABLE MERIDIAN.REPLICATION_LINKS", "TABLE null.KV"), rows,
+          "ordered by TABLE_TYPE, then schema and name");
+    }
+    assertEquals(List.of("KV"), column(md.getTables(null, "", "%", null), 3));
+    assertEquals(List.of("REGIONS", "REPLICATION_LINKS"),
+        column(md.getTables(null, "%", "%", new String[] {"SYSTEM TABLE"}), 3));
+    assertEquals(List.of(), column(md.getTables(null, "MERIDIAN", "%",
+        new String[] {"TABLE"}), 3));
+    assertEquals(List.of("REPLICATION_LINKS"),
+        column(md.getTables(null, "MER%", "REPLICATION\\_%", null), 3));
+    assertEquals(List.of(), column(md.getTables("x", "MERIDIAN", "%", null), 3));
+  }
+
+  @Test
+  void getColumnsAndKeysKnowSchemaMeridian() throws SQLException {
+    DatabaseMetaData md = c.getMetaData();
+    try (ResultSet rs = md.getColumns(null, "MERIDIAN", "REGIONS", "%")) {
+      List<String> names = new ArrayList<>();
+      while (rs.next()) {
+        assertEquals("MERIDIAN", rs.getString("TABLE_SCHEM"));
+        names.add(rs.getString("COLUMN_NAME"));
+        if (names.size() == 1) {
+          assertEquals(Types.VARCHAR, rs.getInt("DATA_TYPE"));
+          assertEquals(256, rs.getInt("COLUMN_SIZE"));
+          assertEquals(DatabaseMetaData.columnNoNulls, rs.getInt("NULLABLE"));
+          assertEquals("NO", rs.getString("IS_NULLABLE"));
+        }
+        if (names.size() == 4) {
+          assertEquals(Types.INTEGER, rs.getInt("DATA_TYPE"));
+          assertEquals(DatabaseMetaData.columnNullable, rs.getInt("NULLABLE"));
+        }
+      }
+      assertEquals(List.of("REGION", "ROLE", "STATE", "PEERS", "EPOCH", "CLOCK_SKEW_EVENTS"),
+          names);
+    }
+    try (ResultSet rs = md.getColumns(null, null, "REPLICATION_LINKS", "LA%")) {
+      List<String> types = new ArrayList<>();
+      while (rs.next()) {
+        types.add(rs.getString("COLUMN_NAME") + ":" + rs.getString("TYPE_NAME"));
+      }
+      assertEquals(List.of("LAG_P50_MS:DOUBLE", "LAG_P99_MS:DOUBLE", "LAG_MAX_MS:DOUBLE",
+          "LAG_SAMPLES:BIGINT", "LAST_APPLY:TIMESTAMP"), types);
+    }
+    assertEquals(List.of("FROM_REGION", "TO_REGION"),
+        column(md.getPrimaryKeys(null, "MERIDIAN", "REPLICATION_LINKS"), 4));
+  }
+
+  @Test
+  void getSchemasKnowsMeridian() throws SQLException {
+    DatabaseMetaData md = c.getMetaData();
+    try (ResultSet rs = md.getSchemas()) {
+      assertTrue(rs.next());
+      assertEquals("MERIDIAN", rs.getString("TABLE_SCHEM"));
+      assertNull(rs.getString("TABLE_CATALOG"));
+      assertFalse(rs.next());
+    }
+    assertEquals(List.of("MERIDIAN"), column(md.getSchemas(null, "MER%"), 1));
+    assertEquals(List.of(), column(md.getSchemas(null, "PUBLIC"), 1));
+    assertEquals(List.of(), column(md.getSchemas("nocatalog", null), 1));
+    assertTrue(md.supportsSchemasInDataManipulation());
   }
 
   // ---- the evaluator on its own ----
