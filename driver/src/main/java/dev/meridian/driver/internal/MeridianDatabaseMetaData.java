@@ -11,11 +11,14 @@ import java.util.List;
 
 /**
  * What a Meridian connection says about the database: product "Meridian", identifiers quoted
- * with {@code "}, unquoted identifiers stored upper-case, no transactions, no catalogs or
- * schemas, forward-only read-only results, batches. Tables, columns and keys come from the
- * peer's catalog, reloaded on each such call. SQL capabilities are answered for what the driver
- * runs today (point reads and key writes): no joins, GROUP BY or subqueries yet. Catalog
- * queries without a meaningful answer in Meridian fail with {@code 0A000} naming the method.
+ * with {@code "}, unquoted identifiers stored upper-case, no transactions, no catalogs,
+ * forward-only read-only results, batches. User tables have no schema; the read-only system
+ * tables are in schema {@code MERIDIAN}, of type {@code SYSTEM TABLE}, and are named with it in
+ * SQL. Tables, columns and keys come from the peer's catalog, reloaded on each such call, and
+ * from {@link dev.meridian.protocol.types.SystemTables}. SQL capabilities are answered for
+ * what the driver runs today (point reads, key writes, system-table queries): no joins,
+ * GROUP BY or subqueries yet. Catalog queries without a meaningful answer in Meridian fail
+ * with {@code 0A000} naming the method.
  *
  * <p>Usable only while its connection is open ({@code 08003} after). Thread-safe.
  */
@@ -105,13 +108,13 @@ final class MeridianDatabaseMetaData implements DatabaseMetaData {
   @Override
   public ResultSet getSchemas() throws SQLException {
     connection.checkOpen();
-    return MetadataTables.schemas(connection);
+    return MetadataTables.schemas(connection, null, null);
   }
 
   @Override
   public ResultSet getSchemas(String catalog, String schemaPattern) throws SQLException {
     connection.checkOpen();
-    return MetadataTables.schemas(connection);
+    return MetadataTables.schemas(connection, catalog, schemaPattern);
   }
 
   @Override
@@ -527,7 +530,7 @@ final class MeridianDatabaseMetaData implements DatabaseMetaData {
   @Override
   public boolean supportsSchemasInDataManipulation() throws SQLException {
     connection.checkOpen();
-    return false;
+    return true; // SELECT ... FROM MERIDIAN.REGIONS
   }
 
   @Override

@@ -8,8 +8,9 @@ import java.util.List;
 
 /**
  * The columns of a result: labels, names, tables and types, from {@link ResultColumn}s and
- * {@link TypeFacts}. Meridian has no catalogs or schemas, so their names are "". Immutable and
- * thread-safe; usable after its result set closed.
+ * {@link TypeFacts}. Meridian has no catalogs, so their names are ""; the schema name is
+ * {@code MERIDIAN} for columns of system tables and "" otherwise. Immutable and thread-safe;
+ * usable after its result set closed.
  */
 final class MeridianResultSetMetaData implements ResultSetMetaData {
   private final List<ResultColumn> columns;
@@ -85,8 +86,7 @@ final class MeridianResultSetMetaData implements ResultSetMetaData {
 
   @Override
   public String getSchemaName(int column) throws SQLException {
-    column(column);
-    return "";
+    return column(column).schema();
   }
 
   @Override
@@ -122,7 +122,7 @@ final class MeridianResultSetMetaData implements ResultSetMetaData {
 
   @Override
   public boolean isReadOnly(int column) throws SQLException {
-    return column(column).table().isEmpty();
+    return column(column).readOnly();
   }
 
   @Override

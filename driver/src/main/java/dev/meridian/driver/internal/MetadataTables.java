@@ -2,6 +2,7 @@ package dev.meridian.driver.internal;
 
 import dev.meridian.protocol.types.ColumnDef;
 import dev.meridian.protocol.types.ColumnType;
+import dev.meridian.protocol.types.SystemTables;
 import dev.meridian.protocol.types.TableSchema;
 import dev.meridian.protocol.types.TypeKind;
 import java.sql.DatabaseMetaData;
@@ -14,9 +15,11 @@ import java.util.regex.Pattern;
 /**
  * The result sets of {@link java.sql.DatabaseMetaData}'s catalog queries ({@code getTables},
  * {@code getColumns}, {@code getPrimaryKeys}, {@code getTypeInfo}, ...), built from table
- * definitions with the columns and order JDBC prescribes. Meridian has no catalogs or schemas:
- * those columns are NULL and only a null, "" or "%"-matching pattern finds tables. Stateless
- * and thread-safe.
+ * definitions with the columns and order JDBC prescribes. Meridian has no catalogs: that column
+ * is NULL and only a null, "" or "%"-matching catalog pattern finds tables. User tables have no
+ * schema either (NULL; found by a null, "" or "%"-matching schema pattern); the system tables
+ * ({@link SystemTables}) are in schema {@code MERIDIAN}, of type {@code SYSTEM TABLE}, and found
+ * by a null schema pattern or one matching {@code MERIDIAN}. Stateless and thread-safe.
  */
 final class MetadataTables {
   private static final ColumnType TEXT = ColumnType.of(TypeKind.VARCHAR, ColumnType.MAX_LENGTH);
@@ -24,8 +27,13 @@ final class MetadataTables {
   private static final ColumnType SHORT = ColumnType.of(TypeKind.SMALLINT);
   private static final ColumnType BOOL = ColumnType.of(TypeKind.BOOLEAN);
 
-  /** The table type every Meridian table has. */
+  /** The table type of user tables. */
   static final String TABLE_TYPE = "TABLE";
+  /** The table type of the system tables in schema {@code MERIDIAN}. */
+  static final String SYSTEM_TABLE_TYPE = "SYSTEM TABLE";
+
+  /** A table as the catalog queries list it: its schema (null for user tables) and type. */
+  private record Listed(String schema, TableSchema table, String type) {}
 
   private MetadataTables() {}
 
@@ -70,30 +78,55 @@ final class MetadataTables {
         || pattern(catalogOrSchema).matcher("").matches();
   }
 
-  private static List<TableSchema> tables(List<TableSchema> all, String catalog,
+  /** Whether a schema pattern matches schema {@code MERIDIAN}; null matches every schema. */
+  static boolean matchesSystemSchema(String schemaPattern) {
+    return schemaPattern == null || pattern(schemaPattern).matcher(SystemTables.SCHEMA).matches();
+  }
+
+  /**
+   * The user tables and system tables that the patterns match, user tables first, each group by
+   * name.
+   */
+  private static List<Listed> tables(List<TableSchema> all, String catalog,
       String schemaPattern, String tablePattern) {
-    List<TableSchema> out = new ArrayList<>();
-    if (!matchesNoSchema(catalog) || !matchesNoSchema(schemaPattern)) {
+    List<Listed> out = new ArrayList<>();
+    if (!matchesNoSchema(catalog)) {
       return out;
     }
     Pattern p = pattern(tablePattern);
-    for (TableSchema t : all) {
-      if (p.matcher(t.name()).matches()) {
-        out.add(t);
+    if (matchesNoSchema(schemaPattern)) {
+      for (TableSchema t : sorted(all)) {
+        if (p.matcher(t.name()).matches()) {
+          out.add(new Listed(null, t, TABLE_TYPE));
+        }
       }
     }
+    if (matchesSystemSchema(schemaPattern)) {
+      for (TableSchema t : sorted(SystemTables.all())) {
+        if (p.matcher(t.name()).matches()) {
+          out.add(new Listed(SystemTables.SCHEMA, t, SYSTEM_TABLE_TYPE));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static List<TableSchema> sorted(List<TableSchema> tables) {
+    List<TableSchema> out = new ArrayList<>(tables);
     out.sort(Comparator.comparing(TableSchema::name));
     return out;
   }
 
+  /** Ordered by TABLE_TYPE, then schema and name, as JDBC prescribes. */
   static MeridianResultSet tables(MeridianConnection c, List<TableSchema> all, String catalog,
       String schemaPattern, String tablePattern, String[] types) {
     List<Object[]> rows = new ArrayList<>();
-    boolean wanted = types == null || List.of(types).contains(TABLE_TYPE);
-    if (wanted) {
-      for (TableSchema t : tables(all, catalog, schemaPattern, tablePattern)) {
-        rows.add(new Object[] {null, null, t.name(), TABLE_TYPE, "", null, null, null, null,
-            null});
+    List<Listed> listed = tables(all, catalog, schemaPattern, tablePattern);
+    listed.sort(Comparator.comparing(Listed::type)); // stable: schema and name order stays
+    for (Listed l : listed) {
+      if (types == null || List.of(types).contains(l.type())) {
+        rows.add(new Object[] {null, l.schema(), l.table().name(), l.type(), "", null, null,
+            null, null, null});
       }
     }
     return result(c, columns("TABLE_CAT", TEXT, "TABLE_SCHEM", TEXT, "TABLE_NAME", TEXT,
@@ -105,7 +138,8 @@ final class MetadataTables {
       String schemaPattern, String tablePattern, String columnPattern) {
     List<Object[]> rows = new ArrayList<>();
     Pattern cp = pattern(columnPattern);
-    for (TableSchema t : tables(all, catalog, schemaPattern, tablePattern)) {
+    for (Listed l : tables(all, catalog, schemaPattern, tablePattern)) {
+      TableSchema t = l.table();
       for (int i = 0; i < t.columnCount(); i++) {
         ColumnDef d = t.column(i);
         if (!cp.matcher(d.name()).matches()) {
@@ -113,7 +147,7 @@ final class MetadataTables {
         }
         ColumnType type = d.type();
         TypeKind k = type.kind();
-        rows.add(new Object[] {null, null, t.name(), d.name(), type.jdbcType(), k.name(),
+        rows.add(new Object[] {null, l.schema(), t.name(), d.name(), type.jdbcType(), k.name(),
             TypeFacts.precision(type), null,
             TypeFacts.numeric(k) ? TypeFacts.scale(type) : null,
             TypeFacts.numeric(k) ? 10 : null,
@@ -148,13 +182,14 @@ final class MetadataTables {
   static MeridianResultSet primaryKeys(MeridianConnection c, List<TableSchema> all,
       String catalog, String schema, String table) {
     List<Object[]> rows = new ArrayList<>();
-    for (TableSchema t : tables(all, catalog, schema, null)) {
+    for (Listed l : tables(all, catalog, schema, null)) {
+      TableSchema t = l.table();
       if (!t.name().equals(table)) {
         continue;
       }
       List<Object[]> key = new ArrayList<>();
       for (int k = 0; k < t.keyColumns().size(); k++) {
-        key.add(new Object[] {null, null, t.name(), t.column(t.keyColumns().get(k)).name(),
+        key.add(new Object[] {null, l.schema(), t.name(), t.column(t.keyColumns().get(k)).name(),
             (short) (k + 1), "PRIMARY"});
       }
       key.sort(Comparator.comparing(r -> (String) r[3]));
@@ -168,12 +203,13 @@ final class MetadataTables {
   static MeridianResultSet indexInfo(MeridianConnection c, List<TableSchema> all,
       String catalog, String schema, String table) {
     List<Object[]> rows = new ArrayList<>();
-    for (TableSchema t : tables(all, catalog, schema, null)) {
+    for (Listed l : tables(all, catalog, schema, null)) {
+      TableSchema t = l.table();
       if (!t.name().equals(table)) {
         continue;
       }
       for (int k = 0; k < t.keyColumns().size(); k++) {
-        rows.add(new Object[] {null, null, t.name(), false, null, "PRIMARY",
+        rows.add(new Object[] {null, l.schema(), t.name(), false, null, "PRIMARY",
             DatabaseMetaData.tableIndexOther, (short) (k + 1),
             t.column(t.keyColumns().get(k)).name(), null, null, null, null});
       }
@@ -193,8 +229,13 @@ final class MetadataTables {
         "FK_NAME", TEXT, "PK_NAME", TEXT, "DEFERRABILITY", SHORT), new ArrayList<>());
   }
 
-  static MeridianResultSet schemas(MeridianConnection c) {
-    return result(c, columns("TABLE_SCHEM", TEXT, "TABLE_CATALOG", TEXT), new ArrayList<>());
+  /** The one named schema, {@code MERIDIAN}, when the patterns match it (null matches all). */
+  static MeridianResultSet schemas(MeridianConnection c, String catalog, String schemaPattern) {
+    List<Object[]> rows = new ArrayList<>();
+    if (matchesNoSchema(catalog) && matchesSystemSchema(schemaPattern)) {
+      rows.add(new Object[] {SystemTables.SCHEMA, null});
+    }
+    return result(c, columns("TABLE_SCHEM", TEXT, "TABLE_CATALOG", TEXT), rows);
   }
 
   static MeridianResultSet catalogs(MeridianConnection c) {
@@ -203,6 +244,7 @@ final class MetadataTables {
 
   static MeridianResultSet tableTypes(MeridianConnection c) {
     List<Object[]> rows = new ArrayList<>();
+    rows.add(new Object[] {SYSTEM_TABLE_TYPE});
     rows.add(new Object[] {TABLE_TYPE});
     return result(c, columns("TABLE_TYPE", TEXT), rows);
   }

@@ -3,6 +3,7 @@ package dev.meridian.driver.internal;
 import dev.meridian.protocol.error.MeridianException;
 import dev.meridian.protocol.error.SqlState;
 import dev.meridian.protocol.types.ColumnDef;
+import dev.meridian.protocol.types.SystemTables;
 import dev.meridian.protocol.types.TableSchema;
 import dev.meridian.protocol.wire.Request;
 import dev.meridian.protocol.wire.Response;
@@ -19,7 +20,9 @@ import java.util.Set;
 
 /**
  * Plans statements and runs their plans over a connection's {@link ServingChannel}: point
- * reads become {@link Request.Get}, writes {@link PipelinedWrite}s, DDL its own requests.
+ * reads become {@link Request.Get}, queries of system tables {@link Request.ReadSystemTable}
+ * (filtered, sorted and projected here by {@link SystemTableQuery}), writes
+ * {@link PipelinedWrite}s, DDL its own requests.
  *
  * <p>The catalog is reloaded and the statement planned again once when the planner names an
  * unknown table or a peer answers a read or write with {@code 42P01} (the table was dropped or
@@ -69,7 +72,8 @@ final class PlanExecutor {
 
   /** Whether a plan produces rows. */
   static boolean isQuery(Plan plan) {
-    return plan instanceof Plan.PointSelect || plan instanceof Plan.Constant;
+    return plan instanceof Plan.PointSelect || plan instanceof Plan.Constant
+        || plan instanceof Plan.SystemQuery;
   }
 
   /** Whether a plan changes data or definitions. */
@@ -118,6 +122,9 @@ final class PlanExecutor {
     }
     if (plan instanceof Plan.Constant c) {
       return constant(c, parameters, limits);
+    }
+    if (plan instanceof Plan.SystemQuery q) {
+      return systemQuery(q, parameters, limits, execution);
     }
     if (plan instanceof Plan.Write w) {
       List<RowWrite> rows = bind(w, parameters, 0);
@@ -253,6 +260,25 @@ final class PlanExecutor {
     return StatementResult.query(columns, out);
   }
 
+  /**
+   * Reads a whole system table from the serving peer and answers the query from its rows. Not
+   * retried on {@code 42P01}: the system tables are not in the catalog, so reloading it cannot
+   * help.
+   */
+  private StatementResult systemQuery(Plan.SystemQuery q, Object[] parameters, Limits limits,
+      Execution execution) {
+    Response r = channel.call(new Request.ReadSystemTable(q.table().name()), execution, true);
+    List<Object[]> rows = ServingChannel.expect(r, Response.Rows.class,
+        "a read of system table " + q.table().name()).rows();
+    List<Object[]> out = SystemTableQuery.run(q, rows, parameters, limits.maxRows());
+    for (Object[] row : out) {
+      for (int i = 0; i < row.length; i++) {
+        row[i] = truncate(row[i], limits.maxFieldSize());
+      }
+    }
+    return StatementResult.query(resultColumns(q), out);
+  }
+
   /** Resolves operands, naming the parameter whose value does not fit. */
   static Object[] resolveAll(List<Operand> operands, Object[] parameters) {
     Object[] out = new Object[operands.size()];
@@ -308,6 +334,16 @@ final class PlanExecutor {
         ColumnDef def = p.table().column(p.projection()[i]);
         columns.add(new ResultColumn(p.labels().get(i), def.name(), p.table().name(), def.type(),
             def.nullable() ? ResultSetMetaData.columnNullable : ResultSetMetaData.columnNoNulls));
+      }
+      return columns;
+    }
+    if (plan instanceof Plan.SystemQuery q) {
+      List<ResultColumn> columns = new ArrayList<>();
+      for (int i = 0; i < q.projection().length; i++) {
+        ColumnDef def = q.table().column(q.projection()[i]);
+        columns.add(new ResultColumn(q.labels().get(i), def.name(), q.table().name(), def.type(),
+            def.nullable() ? ResultSetMetaData.columnNullable : ResultSetMetaData.columnNoNulls,
+            SystemTables.SCHEMA));
       }
       return columns;
     }

@@ -366,12 +366,18 @@ class ConnectionTest {
       last = types.getInt("DATA_TYPE");
     }
     assertEquals(13, n);
-    assertFalse(md.getSchemas().next());
+    ResultSet schemas = md.getSchemas();
+    assertTrue(schemas.next());
+    assertEquals("MERIDIAN", schemas.getString("TABLE_SCHEM"));
+    assertFalse(schemas.next(), "user tables have no schema; MERIDIAN holds the system tables");
     assertFalse(md.getCatalogs().next());
     assertFalse(md.getImportedKeys(null, null, "KV").next());
     ResultSet tt = md.getTableTypes();
     assertTrue(tt.next());
+    assertEquals("SYSTEM TABLE", tt.getString(1));
+    assertTrue(tt.next());
     assertEquals("TABLE", tt.getString(1));
+    assertFalse(tt.next());
     assertTrue(md.getIndexInfo(null, null, "KV", true, false).next());
     SQLFeatureNotSupportedException e = assertThrows(SQLFeatureNotSupportedException.class,
         () -> md.getProcedures(null, null, null));

@@ -27,6 +27,8 @@ final class FakePeer {
   private long hlc = 1;
   /** Optional hook: an outcome for a row instead of applying it, or null to apply it. */
   volatile Function<RowWrite, RowOutcome> rowHook;
+  /** The rows each system table answers with, by name (upper case); others are 42P01. */
+  private final Map<String, List<Object[]>> systemRows = new LinkedHashMap<>();
 
   List<Request> received() {
     synchronized (received) {
@@ -63,6 +65,15 @@ final class FakePeer {
   synchronized Object[] row(String table, Object... key) {
     Object[] r = rows.get(tables.get(table).tableId()).get(new KeyBox(key));
     return r == null ? null : r.clone();
+  }
+
+  /** Makes {@code ReadSystemTable(name)} answer with these rows (copied). */
+  synchronized void systemRows(String name, List<Object[]> rows) {
+    List<Object[]> copy = new ArrayList<>();
+    for (Object[] r : rows) {
+      copy.add(r.clone());
+    }
+    systemRows.put(name, copy);
   }
 
   synchronized int size(String table) {
@@ -127,6 +138,18 @@ final class FakePeer {
         outcomes.add(apply(t, data, w.kind(), row));
       }
       return new Response.Written(outcomes);
+    }
+    if (request instanceof Request.ReadSystemTable t) {
+      List<Object[]> canned = systemRows.get(t.name());
+      if (canned == null) {
+        return new Response.Error(SqlState.UNDEFINED_TABLE, "no system table MERIDIAN."
+            + t.name());
+      }
+      List<Object[]> out = new ArrayList<>();
+      for (Object[] r : canned) {
+        out.add(r.clone());
+      }
+      return new Response.Rows(out);
     }
     return new Response.Error(SqlState.FEATURE_NOT_SUPPORTED, "unknown request " + request);
   }

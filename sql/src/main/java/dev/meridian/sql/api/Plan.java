@@ -52,6 +52,79 @@ public sealed interface Plan {
       List<ColumnType> parameterTypes) implements Plan {}
 
   /**
+   * {@code SELECT} from a system table in schema {@code MERIDIAN}
+   * ({@link dev.meridian.protocol.types.SystemTables}). The serving peer computes the whole
+   * table, which holds a few rows per region; the executor then keeps the rows that pass every
+   * comparison of {@code filter}, sorts them by {@code order} (stable: rows equal on every sort
+   * key keep the peer's order), keeps the first {@code limit} and projects each onto
+   * {@code projection} ({@code table}'s column indexes, labelled by {@code labels}).
+   *
+   * @param limit how many rows to return at most, or -1 for all
+   */
+  record SystemQuery(TableSchema table, int[] projection, List<String> labels,
+      List<Comparison> filter, List<SortKey> order, long limit,
+      List<ColumnType> parameterTypes) implements Plan {}
+
+  /**
+   * One condition of a {@link SystemQuery}'s filter: {@code column op value}. The value is
+   * coerced to the column's type, so both sides compare as values of that type; like SQL, a
+   * comparison involving NULL holds for no row.
+   *
+   * @param column the index of the compared column in the table
+   */
+  record Comparison(int column, Op op, Operand value) {
+
+    /** A comparison operator. */
+    public enum Op {
+      EQ("="), NE("<>"), LT("<"), LE("<="), GT(">"), GE(">=");
+
+      private final String sql;
+
+      Op(String sql) {
+        this.sql = sql;
+      }
+
+      /** The operator as SQL writes it. */
+      public String sql() {
+        return sql;
+      }
+
+      /** The operator with its operands swapped: {@code 1 < a} is {@code a > 1}. */
+      public Op flipped() {
+        return switch (this) {
+          case LT -> GT;
+          case LE -> GE;
+          case GT -> LT;
+          case GE -> LE;
+          default -> this;
+        };
+      }
+
+      /** Whether the operator holds for a {@code compareTo} result of left against right. */
+      public boolean holds(int comparison) {
+        return switch (this) {
+          case EQ -> comparison == 0;
+          case NE -> comparison != 0;
+          case LT -> comparison < 0;
+          case LE -> comparison <= 0;
+          case GT -> comparison > 0;
+          case GE -> comparison >= 0;
+        };
+      }
+    }
+  }
+
+  /**
+   * One key of a {@link SystemQuery}'s order.
+   *
+   * @param column the index of the column in the table (not in the projection)
+   * @param descending whether larger values come first
+   * @param nullsFirst whether NULLs come before every value (the default: only when descending,
+   *     as NULL sorts above every value)
+   */
+  record SortKey(int column, boolean descending, boolean nullsFirst) {}
+
+  /**
    * One row of a {@link Write}: key operands in key order, and the written columns with their
    * operands.
    */

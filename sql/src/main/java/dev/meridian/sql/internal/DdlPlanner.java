@@ -44,7 +44,7 @@ final class DdlPlanner {
       throw SourceText.error(SqlState.FEATURE_NOT_SUPPORTED,
           "CREATE OR REPLACE TABLE is not supported", create);
     }
-    String name = TableRef.tableName(create.name());
+    String name = TableRef.tableName(create.name(), "CREATE TABLE");
     List<SqlColumnDeclaration> declarations = new ArrayList<>();
     Map<String, Integer> columnIndex = new HashMap<>();
     SqlNode keyDeclaration = null;
@@ -84,7 +84,7 @@ final class DdlPlanner {
   }
 
   Plan.DropTable drop(SqlDropTable drop, Catalog catalog) {
-    String name = TableRef.tableName(drop.name());
+    String name = TableRef.tableName(drop.name(), "DROP TABLE");
     if (!drop.ifExists && catalog.table(name) == null) {
       throw SourceText.error(SqlState.UNDEFINED_TABLE, "table " + name + " does not exist",
           drop.name());

@@ -18,8 +18,9 @@ import org.apache.calcite.sql.SqlSelect;
 
 /**
  * Plans the two SELECTs supported so far: point reads by full key
- * ({@link Plan.PointSelect}) and constants without FROM ({@link Plan.Constant}). Every other
- * query is {@code 0A000} naming what made it general. Not thread-safe; one per statement.
+ * ({@link Plan.PointSelect}) and constants without FROM ({@link Plan.Constant}); a query that
+ * reads a system table goes to {@link SystemQueryPlanner}. Every other query is {@code 0A000}
+ * naming what made it general. Not thread-safe; one per statement.
  */
 final class SelectPlanner {
   private final Catalog catalog;
@@ -43,6 +44,9 @@ final class SelectPlanner {
     if (select.getFrom() == null) {
       checkClauses(select, true);
       return constant(select);
+    }
+    if (SystemQueryPlanner.mentions(select.getFrom())) {
+      return new SystemQueryPlanner(text).plan(select, null);
     }
     TableRef ref = from(select.getFrom());
     checkClauses(select, false);
@@ -74,7 +78,7 @@ final class SelectPlanner {
       alias = ((SqlIdentifier) parts.get(1)).getSimple();
     }
     if (table instanceof SqlIdentifier id) {
-      return new TableRef(TableRef.existing(catalog, id), alias);
+      return new TableRef(TableRef.existing(catalog, id, "SELECT"), alias);
     }
     String what = switch (table.getKind()) {
       case JOIN -> "JOIN";

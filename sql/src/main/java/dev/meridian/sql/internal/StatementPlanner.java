@@ -41,8 +41,14 @@ public final class StatementPlanner {
         return new WritePlanner(catalog, text).delete((SqlDelete) statement);
       case SELECT:
         return new SelectPlanner(catalog, text).plan((SqlSelect) statement);
-      case ORDER_BY:
-        throw SelectPlanner.general(orderByName((SqlOrderBy) statement), statement);
+      case ORDER_BY: {
+        SqlOrderBy orderBy = (SqlOrderBy) statement;
+        if (orderBy.query instanceof SqlSelect select
+            && SystemQueryPlanner.mentions(select.getFrom())) {
+          return new SystemQueryPlanner(text).plan(select, orderBy);
+        }
+        throw SelectPlanner.general(orderByName(orderBy), statement);
+      }
       case UNION:
       case INTERSECT:
       case EXCEPT:

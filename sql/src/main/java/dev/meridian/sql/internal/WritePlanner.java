@@ -45,10 +45,10 @@ final class WritePlanner {
   }
 
   Plan.Write insert(SqlInsert insert) {
-    TableRef ref = TableRef.target(catalog, insert.getTargetTable(), null, text);
-    TableSchema table = ref.schema();
     WriteKind kind = insert.isUpsert() ? WriteKind.UPSERT : WriteKind.INSERT;
     String verb = kind.name();
+    TableRef ref = TableRef.target(catalog, insert.getTargetTable(), null, text, verb);
+    TableSchema table = ref.schema();
     int[] targets = targets(ref, insert.getTargetColumnList());
     SqlNode listed = insert.getTargetColumnList() != null ? insert.getTargetColumnList()
         : insert.getTargetTable();
@@ -82,7 +82,8 @@ final class WritePlanner {
   }
 
   Plan.Write update(SqlUpdate update) {
-    TableRef ref = TableRef.target(catalog, update.getTargetTable(), update.getAlias(), text);
+    TableRef ref = TableRef.target(catalog, update.getTargetTable(), update.getAlias(), text,
+        "UPDATE");
     TableSchema table = ref.schema();
     SqlNodeList columns = update.getTargetColumnList();
     SqlNodeList sources = update.getSourceExpressionList();
@@ -108,7 +109,8 @@ final class WritePlanner {
   }
 
   Plan.Write delete(SqlDelete delete) {
-    TableRef ref = TableRef.target(catalog, delete.getTargetTable(), delete.getAlias(), text);
+    TableRef ref = TableRef.target(catalog, delete.getTargetTable(), delete.getAlias(), text,
+        "DELETE");
     List<Operand> key = singleKey(ref, delete.getCondition(), "DELETE", delete);
     Plan.RowTemplate row = new Plan.RowTemplate(key, new int[0], List.of());
     return new Plan.Write(ref.schema(), WriteKind.DELETE, List.of(row),
