@@ -61,6 +61,7 @@ class SqlExceptionsTest {
     m.put(SqlState.SERIALIZATION_FAILURE, SQLTransactionRollbackException.class);
     m.put(SqlState.INSUFFICIENT_RESOURCES, SQLTransientException.class);
     m.put(SqlState.QUERY_CANCELED, SQLTransientException.class);
+    m.put(SqlState.REGION_NOT_READY, SQLTransientException.class);
     m.put(SqlState.TIMEOUT, SQLTimeoutException.class);
     m.put(SqlState.INTERNAL_ERROR, SQLException.class);
     return m;

@@ -42,9 +42,9 @@ class SystemTableTest {
   void setUp() throws SQLException {
     f = new Fixture();
     f.peer.systemRows("REGIONS", List.of(
-        new Object[] {"us-east-1", "local", "serving", 3, 42L, 1L},
-        new Object[] {"eu-west-1", "remote", "streaming", 2, null, null},
-        new Object[] {"ap-southeast-1", "remote", null, 1, null, null}));
+        new Object[] {"us-east-1", "local", "serving", 3, 42L, 1L, 9L, 0L},
+        new Object[] {"eu-west-1", "remote", "streaming", 2, null, null, null, null},
+        new Object[] {"ap-southeast-1", "remote", null, 1, null, null, null, null}));
     f.peer.systemRows("REPLICATION_LINKS", List.of(
         link("us-east-1", "eu-west-1", "sender", "streaming", 95.5, 5L, APPLIED),
         link("us-east-1", "ap-southeast-1", "sender", "streaming", 210.25, 12L, APPLIED),
@@ -63,7 +63,7 @@ class SystemTableTest {
   private static Object[] link(String from, String to, String measuredAt, String state,
       double p99, Long backlog, LocalDateTime lastApply) {
     return new Object[] {from, to, measuredAt, state, p99 / 2, p99, p99 * 1.5, 100L, backlog,
-        1000L, lastApply, 2L, 0L, 0L, 0L, 0L};
+        1000L, lastApply, 2L, 0L, 0L, 0L, 0L, 77L};
   }
 
   private static List<String> column(ResultSet rs, int column) throws SQLException {
@@ -309,9 +309,9 @@ class SystemTableTest {
         () -> regions("SELECT * FROM meridian.regions"));
     assertEquals("08P01", e.getSQLState());
     assertTrue(e.getMessage().contains("row of 2 columns for system table MERIDIAN.REGIONS,"
-        + " which has 6"), e.getMessage());
+        + " which has 8"), e.getMessage());
     f.peer.systemRows("REGIONS", List.<Object[]>of(
-        new Object[] {"us-east-1", "local", "serving", "three", 1L, 1L}));
+        new Object[] {"us-east-1", "local", "serving", "three", 1L, 1L, 1L, 1L}));
     e = assertThrows(SQLNonTransientConnectionException.class,
         () -> regions("SELECT * FROM meridian.regions"));
     assertTrue(e.getMessage().contains("column PEERS of system table MERIDIAN.REGIONS"),
@@ -321,8 +321,8 @@ class SystemTableTest {
   @Test
   void valuesOfAnotherJavaTypeAreCoercedToTheColumnType() throws SQLException {
     f.peer.systemRows("REGIONS", List.of(
-        new Object[] {"us-east-1", "local", "serving", 3L, 42, 1},
-        new Object[] {"eu-west-1", "remote", "serving", (short) 2, 7L, 0L}));
+        new Object[] {"us-east-1", "local", "serving", 3L, 42, 1, 5, 6},
+        new Object[] {"eu-west-1", "remote", "serving", (short) 2, 7L, 0L, null, null}));
     assertEquals(List.of("eu-west-1", "us-east-1"),
         regions("SELECT region FROM meridian.regions WHERE peers > 1 ORDER BY epoch"));
   }
@@ -382,8 +382,8 @@ class SystemTableTest {
           assertEquals(DatabaseMetaData.columnNullable, rs.getInt("NULLABLE"));
         }
       }
-      assertEquals(List.of("REGION", "ROLE", "STATE", "PEERS", "EPOCH", "CLOCK_SKEW_EVENTS"),
-          names);
+      assertEquals(List.of("REGION", "ROLE", "STATE", "PEERS", "EPOCH", "CLOCK_SKEW_EVENTS",
+          "SHIPPED_THROUGH_MS", "TOMBSTONES_PURGED"), names);
     }
     try (ResultSet rs = md.getColumns(null, null, "REPLICATION_LINKS", "LA%")) {
       List<String> types = new ArrayList<>();

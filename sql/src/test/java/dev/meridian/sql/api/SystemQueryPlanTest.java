@@ -56,9 +56,9 @@ class SystemQueryPlanTest {
   void starOfEveryColumnWhateverTheCaseOfUnquotedNames(String sql) {
     Plan.SystemQuery plan = query(sql);
     assertSame(REGIONS, plan.table());
-    assertArrayEquals(new int[] {0, 1, 2, 3, 4, 5}, plan.projection());
-    assertEquals(List.of("REGION", "ROLE", "STATE", "PEERS", "EPOCH", "CLOCK_SKEW_EVENTS"),
-        plan.labels());
+    assertArrayEquals(new int[] {0, 1, 2, 3, 4, 5, 6, 7}, plan.projection());
+    assertEquals(List.of("REGION", "ROLE", "STATE", "PEERS", "EPOCH", "CLOCK_SKEW_EVENTS",
+        "SHIPPED_THROUGH_MS", "TOMBSTONES_PURGED"), plan.labels());
     assertEquals(List.of(), plan.filter());
     assertEquals(List.of(), plan.order());
     assertEquals(-1, plan.limit());
