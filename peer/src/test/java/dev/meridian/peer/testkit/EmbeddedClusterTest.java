@@ -80,6 +80,26 @@ class EmbeddedClusterTest {
       for (Connection c : all) {
         assertEquals("Dublin", city(c, 1));
       }
+      // The links' figures, by SQL from any connection.
+      Thread.sleep(1_500);
+      java.util.Map<String, Long> records = new java.util.TreeMap<>();
+      try (Statement s = eu.createStatement(); ResultSet rs = s.executeQuery(
+          "SELECT from_region, to_region, state, records FROM meridian.replication_links"
+              + " WHERE measured_at = 'sender' ORDER BY to_region")) {
+        while (rs.next()) {
+          assertEquals("eu-west-1", rs.getString(1));
+          assertEquals("up", rs.getString(3));
+          records.put(rs.getString(2), rs.getLong(4));
+        }
+      }
+      assertEquals(java.util.Set.of("ap-southeast-1", "us-east-1"), records.keySet());
+      assertTrue(records.get("us-east-1") >= 100, records.toString());
+      try (Statement s = ap.createStatement(); ResultSet rs = s.executeQuery(
+          "SELECT region, state FROM meridian.regions WHERE role = 'local'")) {
+        assertTrue(rs.next());
+        assertEquals("ap-southeast-1", rs.getString(1));
+        assertEquals("serving", rs.getString(2));
+      }
     }
   }
 
