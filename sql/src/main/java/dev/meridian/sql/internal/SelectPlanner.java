@@ -89,24 +89,33 @@ final class SelectPlanner {
     throw general(what, table);
   }
 
-  private void checkClauses(SqlSelect select, boolean constant) {
+  /**
+   * Rejects DISTINCT, GROUP BY, HAVING, WINDOW and QUALIFY with the error {@code why} makes
+   * for the construct and its place.
+   */
+  static void rejectGrouping(SqlSelect select,
+      java.util.function.BiFunction<String, SqlNode, MeridianException> why) {
     if (select.isDistinct()) {
-      throw general("SELECT DISTINCT", select);
+      throw why.apply("SELECT DISTINCT", select);
     }
     SqlNodeList group = select.getGroup();
     if (group != null && !group.isEmpty()) {
-      throw general("GROUP BY", group);
+      throw why.apply("GROUP BY", group);
     }
     if (select.getHaving() != null) {
-      throw general("HAVING", select.getHaving());
+      throw why.apply("HAVING", select.getHaving());
     }
     SqlNodeList windows = select.getWindowList();
     if (windows != null && !windows.isEmpty()) {
-      throw general("WINDOW", windows);
+      throw why.apply("WINDOW", windows);
     }
     if (select.getQualify() != null) {
-      throw general("QUALIFY", select.getQualify());
+      throw why.apply("QUALIFY", select.getQualify());
     }
+  }
+
+  private void checkClauses(SqlSelect select, boolean constant) {
+    rejectGrouping(select, SelectPlanner::general);
     SqlNodeList order = select.getOrderList();
     if (order != null && !order.isEmpty()) {
       throw general("ORDER BY", order);

@@ -153,23 +153,7 @@ final class SystemQueryPlanner {
   }
 
   private void checkClauses(SqlSelect select) {
-    if (select.isDistinct()) {
-      throw unsupported("SELECT DISTINCT", select);
-    }
-    SqlNodeList group = select.getGroup();
-    if (group != null && !group.isEmpty()) {
-      throw unsupported("GROUP BY", group);
-    }
-    if (select.getHaving() != null) {
-      throw unsupported("HAVING", select.getHaving());
-    }
-    SqlNodeList windows = select.getWindowList();
-    if (windows != null && !windows.isEmpty()) {
-      throw unsupported("WINDOW", windows);
-    }
-    if (select.getQualify() != null) {
-      throw unsupported("QUALIFY", select.getQualify());
-    }
+    SelectPlanner.rejectGrouping(select, SystemQueryPlanner::unsupported);
   }
 
   private void project(TableRef ref, SqlNode item, List<Integer> projection,
