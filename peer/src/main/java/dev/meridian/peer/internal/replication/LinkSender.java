@@ -25,9 +25,13 @@ import org.slf4j.LoggerFactory;
  * A stream first loads its acknowledged position from the {@link PositionStore}. None stored
  * (a new stream, a new target, or a target that restarted empty and so has a new epoch) means
  * the history the target needs is unknown, and so does a position the {@link ChangeSource}
- * no longer holds: the stream is then <em>repaired</em> (anti-entropy of its partition through
- * {@link LinkTransport#repair}) and continues from the journal's tail taken before the
- * repair started. Changes written meanwhile are in the journal after that tail, and merge is
+ * no longer holds. For a new stream or target whose journal still holds the stream from its
+ * first entry, reading it all from there gives the target every change this region made. A
+ * target this link knew under another epoch restarted empty and lost rows of every origin,
+ * its own included, which no journal ships (each ships its own region's writes only), so
+ * such a stream, and one whose history is gone, is <em>repaired</em> (anti-entropy of its
+ * partition through {@link LinkTransport#repair}) and continues from the journal's tail taken
+ * before the repair started. Changes written meanwhile are in the journal after that tail, and merge is
  * idempotent, so nothing falls between the two.
  *
  * <h2>Batches</h2>
@@ -132,6 +136,7 @@ public final class LinkSender implements AutoCloseable {
   private int repairsRunning;
   private long generation;
   private long epoch;
+  private boolean targetRestarted;
   private boolean connected;
   private boolean connecting;
   private boolean paused;
@@ -345,7 +350,11 @@ public final class LinkSender implements AutoCloseable {
         return;
       }
       if (newEpoch != epoch) {
-        // A new target incarnation: every position refers to the old one.
+        // A new target incarnation: every position refers to the old one. A target this link
+        // knew under another epoch restarted empty and lost what every region wrote, its own
+        // writes included; no journal holds those (each ships only its region's own), so its
+        // streams must be repaired, not read from the journal's start.
+        targetRestarted = epoch != 0;
         for (Stream s : streams.values()) {
           s.known = false;
           s.needsRepair = false;
@@ -383,7 +392,14 @@ public final class LinkSender implements AutoCloseable {
         return;
       }
       // No position: if the journal still holds the stream from its very first entry, reading
-      // it all gives the target every change this region made; otherwise repair.
+      // it all gives the target every change this region made; otherwise, or when the target
+      // restarted empty (see connect), repair.
+      if (targetRestarted) {
+        s.known = true;
+        s.needsRepair = true;
+        wake();
+        return;
+      }
       s.busy = true;
       on(source.oldest(s.id), (oldest, failure) -> {
         if (gen != generation) {
