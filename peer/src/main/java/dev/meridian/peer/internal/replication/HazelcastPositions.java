@@ -25,6 +25,11 @@ public final class HazelcastPositions implements PositionStore {
   }
 
   @Override
+  public CompletionStage<Long> swapEpoch(String target, long epoch) {
+    return map.putAsync(target + "|epoch", epoch);
+  }
+
+  @Override
   public CompletionStage<Long> load(String target, long epoch, StreamId stream) {
     return map.getAsync(key(target, epoch, stream));
   }

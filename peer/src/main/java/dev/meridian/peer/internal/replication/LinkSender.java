@@ -349,27 +349,42 @@ public final class LinkSender implements AutoCloseable {
         retryLater();
         return;
       }
-      if (newEpoch != epoch) {
-        // A new target incarnation: every position refers to the old one. A target this link
-        // knew under another epoch restarted empty and lost what every region wrote, its own
-        // writes included; no journal holds those (each ships only its region's own), so its
-        // streams must be repaired, not read from the journal's start.
-        targetRestarted = epoch != 0;
+      if (newEpoch == epoch) {
+        up();
+        return;
+      }
+      // A new target incarnation: every position refers to the old one. A target this region
+      // knew under another epoch restarted empty and lost what every region wrote, its own
+      // writes included; no journal holds those (each ships only its region's own), so its
+      // streams must be repaired, not read from the journal's start. The region remembers the
+      // epoch it last saw, so a sender that was not running when the target restarted knows too.
+      connecting = true;
+      on(positions.swapEpoch(target, newEpoch), (previous, failure) -> {
+        connecting = false;
+        if (gen != generation || closed || paused) {
+          return;
+        }
+        targetRestarted = (epoch != 0 && epoch != newEpoch)
+            || (previous != null && previous != newEpoch);
         for (Stream s : streams.values()) {
           s.known = false;
           s.needsRepair = false;
         }
         epoch = newEpoch;
         stats.targetEpoch(newEpoch);
-      }
-      connected = true;
-      generation++;
-      stats.state("up");
-      for (Stream s : streams.values()) {
-        s.dirty = true;
-      }
-      wake();
+        up();
+      });
     });
+  }
+
+  private void up() {
+    connected = true;
+    generation++;
+    stats.state("up");
+    for (Stream s : streams.values()) {
+      s.dirty = true;
+    }
+    wake();
   }
 
   private void load(Stream s) {

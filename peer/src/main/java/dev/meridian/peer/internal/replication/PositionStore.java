@@ -13,6 +13,16 @@ public interface PositionStore {
   /** The acknowledged position, or null when none is stored. */
   CompletionStage<Long> load(String target, long epoch, StreamId stream);
 
-  /** Stores a position; it only ever moves forward (a lower value is ignored). */
+  /** Stores a position. */
   CompletionStage<Void> store(String target, long epoch, StreamId stream, long position);
+
+  /**
+   * Records the target's epoch as the latest this region has seen and completes with the one
+   * recorded before (null when none): a different one means the target restarted empty, which
+   * every sender of the region must know even if it was not running at the time. The default
+   * remembers nothing.
+   */
+  default CompletionStage<Long> swapEpoch(String target, long epoch) {
+    return java.util.concurrent.CompletableFuture.completedFuture(null);
+  }
 }
