@@ -201,8 +201,24 @@ public final class LinkSender implements AutoCloseable {
       for (StreamId id : copy) {
         streams.computeIfAbsent(id, Stream::new);
       }
-      // Also a heartbeat: the pump notices a connection that closed while the link was idle.
+      // Also a heartbeat: the pump notices a connection that closed while the link was idle,
+      // and an idle link pings its target, which notices what no close reports: a connection
+      // left half open by a target that died behind a cut link and restarted under a new epoch.
       wake();
+      if (connected && !paused && inFlight.isEmpty() && readsOutstanding == 0
+          && outgoing.isEmpty()) {
+        ping();
+      }
+    });
+  }
+
+  /** An empty batch: fails (and so reconnects) when the target is gone or has a new epoch. */
+  private void ping() {
+    long gen = generation;
+    on(transport.send(epoch, List.of()), (ack, error) -> {
+      if (gen == generation && error != null) {
+        fail("heartbeat to " + target + " failed", error);
+      }
     });
   }
 
@@ -368,23 +384,13 @@ public final class LinkSender implements AutoCloseable {
         wake();
         return;
       }
-      // No position: if the journal still holds the stream from its very first entry, reading
-      // it all gives the target every change this region made; otherwise repair.
-      s.busy = true;
-      on(source.oldest(s.id), (oldest, failure) -> {
-        if (gen != generation) {
-          return;
-        }
-        s.busy = false;
-        s.known = true;
-        if (failure == null && oldest != null && oldest == 0) {
-          s.acked = 0;
-          s.readFrom = 0;
-        } else {
-          s.needsRepair = true;
-        }
-        wake();
-      });
+      // No position: repair, even when the journal still holds the stream from its first entry.
+      // Reading that history ships only what this region's writes made, but a target that
+      // restarted empty also needs back its own writes (and those of regions that restarted
+      // empty before) that survive only here; anti-entropy ships whole rows.
+      s.known = true;
+      s.needsRepair = true;
+      wake();
     });
   }
 
