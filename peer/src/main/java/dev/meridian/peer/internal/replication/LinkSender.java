@@ -207,8 +207,24 @@ public final class LinkSender implements AutoCloseable {
       for (StreamId id : copy) {
         streams.computeIfAbsent(id, Stream::new);
       }
-      // Also a heartbeat: the pump notices a connection that closed while the link was idle.
+      // Also a heartbeat: the pump notices a connection that closed while the link was idle,
+      // and an idle link pings its target, which notices what no close reports: a connection
+      // left half open by a target that died behind a cut link and restarted under a new epoch.
       wake();
+      if (connected && !paused && inFlight.isEmpty() && readsOutstanding == 0
+          && outgoing.isEmpty()) {
+        ping();
+      }
+    });
+  }
+
+  /** An empty batch: fails (and so reconnects) when the target is gone or has a new epoch. */
+  private void ping() {
+    long gen = generation;
+    on(transport.send(epoch, List.of()), (ack, error) -> {
+      if (gen == generation && error != null) {
+        fail("heartbeat to " + target + " failed", error);
+      }
     });
   }
 
@@ -357,15 +373,16 @@ public final class LinkSender implements AutoCloseable {
       // knew under another epoch restarted empty and lost what every region wrote, its own
       // writes included; no journal holds those (each ships only its region's own), so its
       // streams must be repaired, not read from the journal's start. The region remembers the
-      // epoch it last saw, so a sender that was not running when the target restarted knows too.
+      // first epoch it saw of each target, so every sender, also one that was not running when
+      // the target restarted, knows the target has restarted since.
       connecting = true;
-      on(positions.swapEpoch(target, newEpoch), (previous, failure) -> {
+      on(positions.firstEpoch(target, newEpoch), (first, failure) -> {
         connecting = false;
         if (gen != generation || closed || paused) {
           return;
         }
         targetRestarted = (epoch != 0 && epoch != newEpoch)
-            || (previous != null && previous != newEpoch);
+            || (first != null && first != newEpoch);
         for (Stream s : streams.values()) {
           s.known = false;
           s.needsRepair = false;

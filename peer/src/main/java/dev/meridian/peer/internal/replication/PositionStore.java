@@ -17,12 +17,12 @@ public interface PositionStore {
   CompletionStage<Void> store(String target, long epoch, StreamId stream, long position);
 
   /**
-   * Records the target's epoch as the latest this region has seen and completes with the one
-   * recorded before (null when none): a different one means the target restarted empty, which
-   * every sender of the region must know even if it was not running at the time. The default
-   * remembers nothing.
+   * The first epoch this region saw of the target, recording {@code epoch} as such when there
+   * is none yet (completes with null then). Another epoch than the first means the target
+   * restarted empty at least once, which every sender of the region must know, also one that
+   * was not running at the time. The default remembers nothing.
    */
-  default CompletionStage<Long> swapEpoch(String target, long epoch) {
+  default CompletionStage<Long> firstEpoch(String target, long epoch) {
     return java.util.concurrent.CompletableFuture.completedFuture(null);
   }
 }

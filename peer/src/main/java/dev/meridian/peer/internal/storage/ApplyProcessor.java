@@ -7,6 +7,7 @@ import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import dev.meridian.peer.internal.clock.HybridClock;
+import dev.meridian.peer.internal.replication.ChangeNotifier;
 import dev.meridian.peer.internal.row.Cell;
 import dev.meridian.peer.internal.row.RowFormat;
 import dev.meridian.peer.internal.row.RowMerge;
@@ -36,15 +37,18 @@ public final class ApplyProcessor implements EntryProcessor<byte[], byte[], Inte
 
   private static final ConflictResolution[] RESOLUTIONS = ConflictResolution.values();
 
+  private long tableId;
   private ConflictResolution resolution;
   private byte[] fragment;
   private transient HybridClock clock;
+  private transient ChangeNotifier changes;
   private transient byte[] stored;
 
   /** For deserialization. */
   ApplyProcessor() {}
 
-  public ApplyProcessor(ConflictResolution resolution, byte[] fragment) {
+  public ApplyProcessor(long tableId, ConflictResolution resolution, byte[] fragment) {
+    this.tableId = tableId;
     this.resolution = resolution;
     this.fragment = fragment;
   }
@@ -52,6 +56,7 @@ public final class ApplyProcessor implements EntryProcessor<byte[], byte[], Inte
   @Override
   public void setHazelcastInstance(HazelcastInstance instance) {
     clock = (HybridClock) instance.getUserContext().get(WriteProcessor.CLOCK_KEY);
+    changes = (ChangeNotifier) instance.getUserContext().get(ChangeNotifier.CONTEXT_KEY);
   }
 
   @Override
@@ -69,6 +74,12 @@ public final class ApplyProcessor implements EntryProcessor<byte[], byte[], Inte
     if (old == null || !Arrays.equals(old, bytes)) {
       entry.setValue(bytes);
       stored = bytes;
+      // Only after this region lost its data and gets its own writes back does an apply change
+      // what its own writes made; those must go on to the regions that lack them.
+      if (changes != null && clock != null
+          && !merged.originatedIn(clock.regionId()).equals(row.originatedIn(clock.regionId()))) {
+        changes.changed(tableId, entry.getKey());
+      }
     }
     return result;
   }
@@ -104,12 +115,14 @@ public final class ApplyProcessor implements EntryProcessor<byte[], byte[], Inte
 
   @Override
   public void writeData(ObjectDataOutput out) throws IOException {
+    out.writeLong(tableId);
     out.writeByte(resolution.ordinal());
     out.writeByteArray(fragment);
   }
 
   @Override
   public void readData(ObjectDataInput in) throws IOException {
+    tableId = in.readLong();
     int r = in.readByte();
     if (r < 0 || r >= RESOLUTIONS.length) {
       throw new IOException("bad apply processor resolution " + r);

@@ -80,7 +80,7 @@ public final class RegionReplica {
   /** Merges a fragment into a row on its owner; completes with {@link ApplyProcessor}'s bits. */
   public CompletionStage<Integer> apply(long tableId, ConflictResolution resolution, byte[] key,
       byte[] fragment) {
-    return store.map(tableId).submitToKey(key, new ApplyProcessor(resolution, fragment));
+    return store.map(tableId).submitToKey(key, new ApplyProcessor(tableId, resolution, fragment));
   }
 
   /** Removes a deleted row if its tombstone is still the given one; completes with whether. */

@@ -1,0 +1,365 @@
+package dev.meridian.peer.internal.replication;
+
+import dev.meridian.peer.internal.row.RowFormat;
+import dev.meridian.protocol.types.ConflictResolution;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+
+/**
+ * A deterministic simulation of active-active replication (FoundationDB's method): regions with
+ * peers and partitions, the real {@link LinkSender}, {@link AntiEntropy}, {@code RowMerge} and
+ * {@code HybridClock}, and simulated storage ({@link SimRegion}) and network
+ * ({@link SimNetwork}) on one {@link EventLoop}. Every choice (the shape of the run, the
+ * workload, delays and so delivery order, losses, duplicates, cut and healed links, peer crashes
+ * and restarts, regions restarted empty, clock skew within +/-2 s, link pauses) comes from one
+ * {@link Choices}, so a seed replays a run exactly.
+ *
+ * <p>A run writes at random while faults are injected, then heals everything (links healed and
+ * resumed, peers and regions restarted, no more losses) and runs until the system is quiet: every
+ * link caught up and nothing on the wire, with no row stored and no peer started for longer than
+ * a sweep. It then checks that every replica holds the same bytes, that they equal the
+ * {@link ReferenceModel}, and that no acknowledged write was lost unless a higher stamp
+ * overwrote it or its region lost every peer before any other region held it.
+ *
+ * <p>Modelling choices: storage belongs to the region, so it survives peer crashes, and a region
+ * whose every peer crashed keeps it too (a restart with persistence); losing it is the separate
+ * "wipe" fault, after which the region restarts empty under a new epoch. Peers sweep their links
+ * periodically ({@link LinkSender#retain}), as {@link ChangeNotifier} assumes. Not thread-safe;
+ * one instance per run.
+ */
+final class ReplicationSimulation {
+  /** Physical time of the start of a run, in every region's clock before its skew. */
+  static final long BASE_MILLIS = 1_700_000_000_000L;
+  static final int MAX_SKEW_MILLIS = 2_000;
+  /** Longer than twice the maximum skew, so a region restarted empty issues no old stamp. */
+  static final int WIPE_DOWNTIME_MILLIS = 5_000;
+  static final int COLUMNS = 4;
+  private static final int CHECK_MILLIS = 250;
+  private static final long SETTLE_MARGIN_MILLIS = 2_000;
+  private static final long SETTLE_DEADLINE_MILLIS = 600_000;
+
+  /** A table: one per conflict resolution in every run. */
+  record Table(long id, ConflictResolution resolution) {}
+
+  static final List<Table> TABLES = List.of(new Table(0x7a11L, ConflictResolution.CELL),
+      new Table(0x7a22L, ConflictResolution.ROW));
+
+  /** What a run did, for the suite's summary. */
+  record Outcome(int regions, int writes, long partsLost, long messagesLost, long duplicated,
+      long historyGone, long repairs, long rowsRepaired, long skewEvents, long crashes,
+      long wipes, long settleMillis, long tasks) {}
+
+  final EventLoop loop = new EventLoop();
+  final Choices choices;
+  final SimNetwork network;
+  final ReferenceModel model = new ReferenceModel();
+  final List<SimRegion> regions = new ArrayList<>();
+  final List<StreamId> streams = new ArrayList<>();
+  final int partitions;
+  final int journalCapacity;
+  final int repairBatch;
+  final LinkSender.Settings settings;
+  final int dropPercent;
+  final int duplicatePercent;
+  final int slowPercent;
+  final int storageFailPercent;
+  private final boolean tracing;
+  private final int keys;
+  private final long sweepMillis;
+  private final List<LinkSender> paused = new ArrayList<>();
+  private long crashes;
+  private long wipes;
+  private boolean settled;
+  private long lastActivity = -1;
+  private long activeAt;
+
+  private ReplicationSimulation(Choices choices, boolean tracing) {
+    this.choices = choices;
+    this.tracing = tracing;
+    this.network = new SimNetwork(this);
+    // The shape of the run, drawn first so that a fuzzer's first bytes steer it.
+    int regionCount = choices.between(2, 4);
+    partitions = choices.between(1, 3);
+    keys = choices.between(1, 6);
+    journalCapacity = choices.percent(40) ? choices.between(1, 6) : choices.between(16, 64);
+    repairBatch = choices.between(1, 4);
+    settings = new LinkSender.Settings(choices.between(1, 6), choices.between(1, 4),
+        choices.between(1, 3), choices.between(20, 1_000), choices.between(0, 5));
+    sweepMillis = choices.between(300, 3_000);
+    dropPercent = choices.between(0, 20);
+    duplicatePercent = choices.between(0, 20);
+    slowPercent = choices.between(0, 10);
+    storageFailPercent = choices.between(0, 3);
+    for (Table t : TABLES) {
+      for (int p = 0; p < partitions; p++) {
+        streams.add(new StreamId(t.id(), p));
+      }
+    }
+    for (int i = 0; i < regionCount; i++) {
+      regions.add(new SimRegion(this, "region-" + i, choices.between(1, 2), network.newEpoch(),
+          choices.between(-MAX_SKEW_MILLIS, MAX_SKEW_MILLIS)));
+    }
+    trace("%d regions, %d partitions, %d keys, journal %d, %s, repair batch %d, sweep %d ms,"
+        + " drop %d%%, duplicate %d%%, slow %d%%", regionCount, partitions, keys, journalCapacity,
+        settings, repairBatch, sweepMillis, dropPercent, duplicatePercent, slowPercent);
+  }
+
+  /**
+   * Runs one simulation.
+   *
+   * @param tracing whether to print what happens, for replaying a failure
+   * @throws AssertionError when the replicas do not converge to the reference model
+   */
+  static Outcome run(Choices choices, boolean tracing) {
+    return new ReplicationSimulation(choices, tracing).run();
+  }
+
+  private Outcome run() {
+    for (SimRegion r : regions) {
+      r.start();
+      loop.after(sweepMillis, () -> sweep(r));
+    }
+    int workloadMillis = choices.between(2_000, 20_000);
+    int writes = choices.between(1, 40);
+    for (int i = 0; i < writes; i++) {
+      loop.at(choices.between(0, workloadMillis), this::write);
+    }
+    int faults = choices.between(0, 12);
+    for (int i = 0; i < faults; i++) {
+      loop.at(choices.between(0, workloadMillis), this::fault);
+    }
+    long healAt = workloadMillis + choices.between(0, 2_000);
+    loop.at(healAt, this::heal);
+    loop.runUntil(() -> settled, healAt + SETTLE_DEADLINE_MILLIS);
+    if (!settled) {
+      throw new AssertionError("no quiet state " + SETTLE_DEADLINE_MILLIS + " ms after healing: "
+          + linkStates());
+    }
+    check();
+    long skew = 0;
+    long historyGone = 0;
+    for (SimRegion r : regions) {
+      skew += r.clock.skewEvents();
+      historyGone += r.historyGone;
+    }
+    return new Outcome(regions.size(), model.acknowledgedCount(), model.partsLost, network.lost,
+        network.duplicated, historyGone, network.repairs, network.rowsRepaired, skew, crashes,
+        wipes, loop.now() - healAt, loop.taken());
+  }
+
+  Table table(long id) {
+    for (Table t : TABLES) {
+      if (t.id() == id) {
+        return t;
+      }
+    }
+    throw new IllegalArgumentException("no table " + id);
+  }
+
+  void trace(String format, Object... args) {
+    if (tracing) {
+      System.out.printf("%8d  %s%n", loop.now(), String.format(format, args));
+    }
+  }
+
+  private SimRegion anyRegion() {
+    return regions.get(choices.between(0, regions.size() - 1));
+  }
+
+  private void sweep(SimRegion r) {
+    r.sweep();
+    loop.after(sweepMillis, () -> sweep(r));
+  }
+
+  private void write() {
+    anyRegion().write(TABLES.get(choices.between(0, TABLES.size() - 1)),
+        choices.between(1, keys));
+  }
+
+  /** One fault of a random kind, with its repair scheduled (heal undoes it sooner). */
+  private void fault() {
+    if (!network.faulty()) {
+      return;
+    }
+    SimRegion r = anyRegion();
+    switch (choices.between(0, 5)) {
+      case 0, 1 -> {
+        SimRegion other = anyRegion();
+        if (other != r) {
+          boolean bothWays = choices.percent(70);
+          network.cut(r, other);
+          if (bothWays) {
+            network.cut(other, r);
+          }
+          loop.after(choices.between(100, 8_000), () -> {
+            network.heal(r, other);
+            network.heal(other, r);
+          });
+        }
+      }
+      case 2 -> {
+        SimRegion.Peer p = r.peers.get(choices.between(0, r.peers.size() - 1));
+        if (p.up && !r.wiped) {
+          crashes++;
+          r.crash(p);
+          loop.after(choices.between(50, 6_000), () -> r.restart(p));
+        }
+      }
+      case 3 -> {
+        if (!r.wiped && choices.percent(30)) {
+          wipes++;
+          r.wipe();
+          loop.after(WIPE_DOWNTIME_MILLIS + choices.between(0, 3_000), r::restartEmpty);
+        } else {
+          r.skewMillis = choices.between(-MAX_SKEW_MILLIS, MAX_SKEW_MILLIS);
+          trace("%s clock steps to skew %d ms", r, r.skewMillis);
+        }
+      }
+      case 4 -> {
+        r.skewMillis = choices.between(-MAX_SKEW_MILLIS, MAX_SKEW_MILLIS);
+        trace("%s clock steps to skew %d ms", r, r.skewMillis);
+      }
+      default -> {
+        for (SimRegion.Peer p : r.peers) {
+          for (LinkSender s : p.senders.values()) {
+            if (choices.percent(50)) {
+              trace("%s pauses %s", r, s);
+              s.pause();
+              paused.add(s);
+              loop.after(choices.between(100, 5_000), s::resume);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** Ends every fault: links healed, links resumed, crashed peers restarted. */
+  private void heal() {
+    trace("heal");
+    network.healAll();
+    paused.forEach(LinkSender::resume);
+    for (SimRegion r : regions) {
+      for (SimRegion.Peer p : r.peers) {
+        r.restart(p);
+      }
+    }
+    loop.execute(this::checkQuiet);
+  }
+
+  /**
+   * Quiet means: every region and peer up, nothing on the wire and every link caught up, with
+   * no row stored and no peer started for longer than a sweep and a margin, so that every link
+   * has been swept (and has checked its connection) since the last change. Runs on the loop,
+   * the links' actor, as {@link LinkSender#caughtUp} needs.
+   */
+  private void checkQuiet() {
+    long activity = 0;
+    boolean quiet = network.inFlight() == 0;
+    for (SimRegion r : regions) {
+      activity += r.stores;
+      quiet &= r.up();
+      for (SimRegion.Peer p : r.peers) {
+        activity += p.incarnation;
+        quiet &= p.up;
+        for (LinkSender s : p.senders.values()) {
+          quiet &= s.caughtUp();
+        }
+      }
+    }
+    if (activity != lastActivity) {
+      lastActivity = activity;
+      activeAt = loop.now();
+    }
+    if (quiet && loop.now() - activeAt > sweepMillis + SETTLE_MARGIN_MILLIS) {
+      settled = true;
+    } else {
+      loop.after(choices.between(CHECK_MILLIS / 2, CHECK_MILLIS), this::checkQuiet);
+    }
+  }
+
+  private String linkStates() {
+    StringBuilder out = new StringBuilder();
+    out.append("in flight ").append(network.inFlight());
+    for (SimRegion r : regions) {
+      for (SimRegion.Peer p : r.peers) {
+        for (LinkSender s : p.senders.values()) {
+          out.append("; ").append(r).append('/').append(p.index).append(' ').append(s)
+              .append(s.caughtUp() ? " caught up " : " behind ").append(s.stats().snapshot());
+        }
+      }
+    }
+    return out.toString();
+  }
+
+  private void check() {
+    List<String> problems = new ArrayList<>();
+    SimRegion first = regions.get(0);
+    Map<StreamId, NavigableMap<ByteBuffer, byte[]>> reference = first.contents();
+    for (SimRegion r : regions.subList(1, regions.size())) {
+      Map<StreamId, NavigableMap<ByteBuffer, byte[]>> other = r.contents();
+      for (StreamId s : streams) {
+        NavigableMap<ByteBuffer, byte[]> a =
+            reference.getOrDefault(s, Collections.emptyNavigableMap());
+        NavigableMap<ByteBuffer, byte[]> b =
+            other.getOrDefault(s, Collections.emptyNavigableMap());
+        if (!sameRows(a, b)) {
+          problems.add(first + " and " + r + " differ in " + s + ":\n    " + describe(a)
+              + "\n    " + describe(b));
+        }
+      }
+    }
+    for (Map.Entry<Long, byte[]> id : model.rowIds()) {
+      byte[] expected = model.expected(id.getKey(), id.getValue());
+      byte[] actual = first.row(id.getKey(), id.getValue());
+      if (!Arrays.equals(expected, actual)) {
+        problems.add("row " + Arrays.toString(id.getValue()) + " of table "
+            + Long.toHexString(id.getKey()) + ": expected " + describe(expected) + ", holds "
+            + describe(actual));
+      }
+    }
+    for (StreamId s : streams) {
+      for (AntiEntropy.Row row : first.rowsOf(s)) {
+        if (model.expected(s.tableId(), row.key()) == null) {
+          problems.add("row " + Arrays.toString(row.key()) + " nobody wrote: "
+              + describe(row.row()));
+        }
+      }
+    }
+    problems.addAll(model.lostWrites(first::row));
+    if (!problems.isEmpty()) {
+      throw new AssertionError(problems.size() + " problems after healing (-Dmeridian.trace=true"
+          + " prints the run):\n  "
+          + String.join("\n  ", problems.subList(0, Math.min(10, problems.size()))));
+    }
+  }
+
+  private static boolean sameRows(NavigableMap<ByteBuffer, byte[]> a,
+      NavigableMap<ByteBuffer, byte[]> b) {
+    if (!a.keySet().equals(b.keySet())) {
+      return false;
+    }
+    for (Map.Entry<ByteBuffer, byte[]> e : a.entrySet()) {
+      if (!Arrays.equals(e.getValue(), b.get(e.getKey()))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String describe(NavigableMap<ByteBuffer, byte[]> rows) {
+    StringBuilder out = new StringBuilder("{");
+    rows.forEach((k, v) -> out.append(Arrays.toString(k.array())).append('=').append(describe(v))
+        .append(' '));
+    return out.append('}').toString();
+  }
+
+  private static String describe(byte[] row) {
+    return row == null ? "nothing" : RowFormat.decode(row).toString();
+  }
+}

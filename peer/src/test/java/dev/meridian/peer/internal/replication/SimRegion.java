@@ -1,0 +1,511 @@
+package dev.meridian.peer.internal.replication;
+
+import dev.meridian.peer.internal.clock.HybridClock;
+import dev.meridian.peer.internal.replication.ReplicationSimulation.Table;
+import dev.meridian.peer.internal.row.Cell;
+import dev.meridian.peer.internal.row.RowFormat;
+import dev.meridian.peer.internal.row.RowMerge;
+import dev.meridian.peer.internal.row.StoredRow;
+import dev.meridian.protocol.types.ConflictResolution;
+import dev.meridian.protocol.types.Stamp;
+import dev.meridian.protocol.wire.ChangeRecord;
+import dev.meridian.protocol.wire.KeyBytes;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+/**
+ * One simulated region: a model of its Hazelcast storage (table rows, per-partition event
+ * journals, the link positions map), its {@link HybridClock}, and its peers, each running one
+ * real {@link LinkSender} per other region.
+ *
+ * <p>Writes and applies mirror {@code WriteProcessor} and {@code ApplyProcessor} with the real
+ * {@link RowMerge}, {@link StoredRow} and {@link RowFormat}; journal reads mirror
+ * {@code JournalFilter} and {@code JournalProjection}. Storage belongs to the region, so it
+ * survives a peer crash; only {@link #wipe()} (every peer lost) empties it, and the region then
+ * comes back under a new epoch. Not thread-safe: everything runs on the simulation's loop.
+ */
+final class SimRegion implements ChangeSource {
+
+  /** A peer of the region: a process that owns some partitions and runs their links. */
+  static final class Peer {
+    final int index;
+    boolean up = true;
+    int incarnation;
+    Set<StreamId> owned = Set.of();
+    final Map<String, LinkSender> senders = new LinkedHashMap<>();
+
+    Peer(int index) {
+      this.index = index;
+    }
+  }
+
+  private record Entry(byte[] key, byte[] old, byte[] now) {}
+
+  /** A stream's event journal: the newest {@code capacity} entries, numbered from 0. */
+  private static final class Journal {
+    final ArrayDeque<Entry> entries = new ArrayDeque<>();
+    long head;
+
+    long tail() {
+      return head + entries.size();
+    }
+  }
+
+  final String name;
+  final int id;
+  final List<Peer> peers = new ArrayList<>();
+  long epoch;
+  /** Bumped when the region loses its storage; requests sent by an older one are dropped. */
+  int incarnation;
+  boolean wiped;
+  long skewMillis;
+  HybridClock clock;
+  /** Rows stored (by writes or applies) over the run: the simulation's sign of activity. */
+  long stores;
+  long historyGone;
+
+  private final ReplicationSimulation sim;
+  private final Map<StreamId, NavigableMap<ByteBuffer, byte[]>> rows = new HashMap<>();
+  private final Map<StreamId, Journal> journals = new HashMap<>();
+  private final Map<String, Long> positions = new HashMap<>();
+
+  SimRegion(ReplicationSimulation sim, String name, int peerCount, long epoch, long skewMillis) {
+    this.sim = sim;
+    this.name = name;
+    this.id = Stamp.regionId(name);
+    this.epoch = epoch;
+    this.skewMillis = skewMillis;
+    this.clock = newClock();
+    for (int i = 0; i < peerCount; i++) {
+      peers.add(new Peer(i));
+    }
+  }
+
+  private HybridClock newClock() {
+    return new HybridClock(id, HybridClock.DEFAULT_MAX_OFFSET_MS, this::physicalMillis);
+  }
+
+  /** This region's wall clock: simulated time plus its skew. */
+  long physicalMillis() {
+    return ReplicationSimulation.BASE_MILLIS + sim.loop.now() + skewMillis;
+  }
+
+  /** Whether the region serves: not wiped and at least one peer up. */
+  boolean up() {
+    if (wiped) {
+      return false;
+    }
+    for (Peer p : peers) {
+      if (p.up) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // ---- lifecycle -------------------------------------------------------------------------
+
+  /** Starts every peer's links. */
+  void start() {
+    for (Peer p : peers) {
+      if (p.up) {
+        startSenders(p);
+      }
+    }
+    reassign();
+  }
+
+  /** A peer dies: its links' state is lost; the region's storage and positions are not. */
+  void crash(Peer p) {
+    sim.trace("%s peer %d crashes", name, p.index);
+    stopSenders(p);
+    p.up = false;
+    sim.network.peerDied(this);
+    reassign();
+  }
+
+  /** A crashed peer comes back with fresh links, which resume from the stored positions. */
+  void restart(Peer p) {
+    if (p.up || wiped) {
+      return;
+    }
+    sim.trace("%s peer %d restarts", name, p.index);
+    p.up = true;
+    startSenders(p);
+    reassign();
+  }
+
+  /** Every peer dies at once: the storage, journals and positions are gone. */
+  void wipe() {
+    sim.trace("%s loses every peer and its data", name);
+    sim.model.regionLost(this, sim.regions);
+    for (Peer p : peers) {
+      if (p.up) {
+        stopSenders(p);
+        p.up = false;
+      }
+    }
+    wiped = true;
+    sim.network.peerDied(this);
+    incarnation++;
+    rows.clear();
+    journals.clear();
+    positions.clear();
+    epoch = sim.network.newEpoch();
+  }
+
+  /** Restarts a wiped region empty, under its new epoch; the others backfill it by repair. */
+  void restartEmpty() {
+    if (!wiped) {
+      return;
+    }
+    sim.trace("%s restarts empty, epoch %d", name, epoch);
+    wiped = false;
+    // A new process has a new clock. The wipe lasted longer than twice the maximum skew, so its
+    // physical time is past every stamp the old incarnation issued: no stamp is reused.
+    clock = newClock();
+    for (Peer p : peers) {
+      p.up = true;
+      startSenders(p);
+    }
+    reassign();
+  }
+
+  private void startSenders(Peer p) {
+    p.incarnation++;
+    for (SimRegion target : sim.regions) {
+      if (target != this) {
+        LinkTransport transport = sim.network.transport(this, target);
+        LinkSender sender = new LinkSender(target.name, this, positionsFor(p), transport,
+            sim.settings, sim.loop, (task, delay) -> sim.loop.after(delay, task),
+            this::physicalMillis);
+        p.senders.put(target.name, sender);
+      }
+    }
+  }
+
+  private void stopSenders(Peer p) {
+    for (LinkSender s : p.senders.values()) {
+      s.close();
+    }
+    p.senders.clear();
+    p.incarnation++;
+  }
+
+  /** Spreads the streams over the live peers, as Hazelcast migrates partitions. */
+  void reassign() {
+    List<Peer> live = new ArrayList<>();
+    for (Peer p : peers) {
+      if (p.up) {
+        live.add(p);
+      }
+    }
+    for (Peer p : peers) {
+      p.owned = new HashSet<>();
+    }
+    if (live.isEmpty()) {
+      return;
+    }
+    for (int i = 0; i < sim.streams.size(); i++) {
+      live.get(i % live.size()).owned.add(sim.streams.get(i));
+    }
+    sweep();
+  }
+
+  /** The periodic sweep, as {@code Replicator} runs it: hands each link the streams it owns. */
+  void sweep() {
+    for (Peer p : peers) {
+      if (p.up) {
+        for (LinkSender s : p.senders.values()) {
+          s.retain(p.owned);
+        }
+      }
+    }
+  }
+
+  private Peer owner(StreamId stream) {
+    for (Peer p : peers) {
+      if (p.up && p.owned.contains(stream)) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  // ---- storage ---------------------------------------------------------------------------
+
+  StreamId stream(long tableId, byte[] key) {
+    return new StreamId(tableId, KeyBytes.partition(key, sim.partitions));
+  }
+
+  /** The stored bytes of a row, or null. */
+  byte[] row(long tableId, byte[] key) {
+    NavigableMap<ByteBuffer, byte[]> map = rows.get(stream(tableId, key));
+    return map == null ? null : map.get(ByteBuffer.wrap(key));
+  }
+
+  /** Every stored row of a stream's partition, in key order. */
+  List<AntiEntropy.Row> rowsOf(StreamId stream) {
+    NavigableMap<ByteBuffer, byte[]> map = rows.get(stream);
+    List<AntiEntropy.Row> out = new ArrayList<>();
+    if (map != null) {
+      for (Map.Entry<ByteBuffer, byte[]> e : map.entrySet()) {
+        out.add(new AntiEntropy.Row(e.getKey().array(), e.getValue()));
+      }
+    }
+    return out;
+  }
+
+  /** Everything stored, for comparing replicas: stream to key to bytes. */
+  Map<StreamId, NavigableMap<ByteBuffer, byte[]>> contents() {
+    Map<StreamId, NavigableMap<ByteBuffer, byte[]>> out = new TreeMap<>(
+        (a, b) -> a.tableId() != b.tableId() ? Long.compare(a.tableId(), b.tableId())
+            : Integer.compare(a.partition(), b.partition()));
+    rows.forEach((stream, map) -> {
+      if (!map.isEmpty()) {
+        out.put(stream, map);
+      }
+    });
+    return out;
+  }
+
+  /** Stores a row and journals the change, as a Hazelcast map update with an event journal. */
+  private void store(StreamId stream, byte[] key, byte[] old, byte[] now) {
+    rows.computeIfAbsent(stream, s -> new TreeMap<>()).put(ByteBuffer.wrap(key), now);
+    Journal j = journals.computeIfAbsent(stream, s -> new Journal());
+    j.entries.addLast(new Entry(key, old, now));
+    if (j.entries.size() > sim.journalCapacity) {
+      j.entries.removeFirst();
+      j.head++;
+    }
+    stores++;
+  }
+
+  /**
+   * A client's write, as {@code WriteProcessor} runs it on the partition owner: the existence
+   * check of its kind, a stamp above every stamp the row holds, the merge, the store, and the
+   * change signal to the owner's links. Returns false when the write did nothing.
+   */
+  boolean write(Table table, long keyValue) {
+    byte[] key = KeyBytes.encode(new Object[] {keyValue});
+    StreamId stream = stream(table.id(), key);
+    Peer owner = owner(stream);
+    if (!up() || owner == null) {
+      return false;
+    }
+    byte[] old = row(table.id(), key);
+    StoredRow row = old == null ? StoredRow.EMPTY : RowFormat.decode(old);
+    boolean visible = row.isVisible();
+    int kind = sim.choices.between(0, 9);
+    boolean delete = kind >= 8;
+    boolean insert = kind == 7;
+    boolean update = kind >= 5 && kind <= 6;
+    if ((insert && visible) || ((update || delete) && !visible)) {
+      return false;
+    }
+    Stamp stamp = clock.stampAfter(row.maxStamp());
+    StoredRow fragment;
+    if (delete) {
+      fragment = StoredRow.deleted(stamp);
+    } else {
+      Map<Integer, byte[]> cells = new TreeMap<>();
+      if (table.resolution() == ConflictResolution.ROW) {
+        // Per-row tables store the full image: the visible cells restamped, then the written.
+        for (Cell c : row.visibleCells()) {
+          cells.put(c.column(), c.encodedValue());
+        }
+      }
+      cells.put(0, Cell.encode(keyValue));
+      for (int c = 1; c < ReplicationSimulation.COLUMNS; c++) {
+        if (insert || sim.choices.percent(50)) {
+          cells.put(c, Cell.encode(value()));
+        }
+      }
+      int[] columns = new int[cells.size()];
+      byte[][] values = new byte[cells.size()][];
+      int i = 0;
+      for (Map.Entry<Integer, byte[]> e : cells.entrySet()) {
+        columns[i] = e.getKey();
+        values[i++] = e.getValue();
+      }
+      fragment = StoredRow.written(stamp, columns, values);
+    }
+    StoredRow merged = RowMerge.merge(row, fragment, table.resolution());
+    store(stream, key, old, RowFormat.encode(merged));
+    sim.model.acknowledged(name, table, key, fragment, delete);
+    sim.trace("%s writes %s %d: %s", name, table.resolution(), keyValue, fragment);
+    for (LinkSender s : owner.senders.values()) {
+      s.changed(stream);
+    }
+    return true;
+  }
+
+  private Object value() {
+    return switch (sim.choices.between(0, 3)) {
+      case 0 -> null;
+      case 1 -> (long) sim.choices.between(0, 9);
+      case 2 -> "v" + sim.choices.between(0, 9);
+      default -> Boolean.TRUE;
+    };
+  }
+
+  /** Fails unless the region is of the epoch a link believes it is (a target's check). */
+  void checkEpoch(long expected) {
+    if (expected != epoch) {
+      throw new SimNetwork.Fault(name + " is at epoch " + epoch + ", not " + expected);
+    }
+  }
+
+  /**
+   * Applies change records from another region, as {@code ApplyProcessor} does: merge, advance
+   * the clock past the fragment, store (and journal) only when the bytes changed. Like the
+   * processor it signals the owner's links when the apply changed the region's own-origin part
+   * (which happens only after the region lost its data and gets its own writes back: they must
+   * go on to regions that lack them).
+   */
+  LinkTransport.Ack apply(List<ChangeRecord> records) {
+    int skew = 0;
+    for (ChangeRecord r : records) {
+      Table table = sim.table(r.tableId());
+      StreamId stream = stream(r.tableId(), r.key());
+      StoredRow incoming = RowFormat.decode(r.row());
+      byte[] old = row(r.tableId(), r.key());
+      StoredRow row = old == null ? StoredRow.EMPTY : RowFormat.decode(old);
+      StoredRow merged = RowMerge.merge(row, incoming, table.resolution());
+      if (!incoming.isEmpty() && clock.observe(incoming.maxStamp().hlc())) {
+        skew++;
+      }
+      byte[] bytes = RowFormat.encode(merged);
+      if (old == null || !Arrays.equals(old, bytes)) {
+        store(stream, r.key(), old, bytes);
+        Peer owner = owner(stream);
+        if (owner != null && !merged.originatedIn(id).equals(row.originatedIn(id))) {
+          for (LinkSender s : owner.senders.values()) {
+            s.changed(stream);
+          }
+        }
+      }
+    }
+    return new LinkTransport.Ack(physicalMillis(), 0, skew);
+  }
+
+  // ---- ChangeSource ----------------------------------------------------------------------
+
+  @Override
+  public CompletionStage<Slice> read(StreamId stream, long from, int max) {
+    return later(() -> {
+      Journal j = journals.computeIfAbsent(stream, s -> new Journal());
+      if (from < j.head || from > j.tail()) {
+        historyGone++;
+        throw new HistoryGoneException(name + " journal of " + stream + " holds [" + j.head
+            + ", " + j.tail() + "), not " + from);
+      }
+      List<Change> changes = new ArrayList<>();
+      int n = 0;
+      long seq = j.head;
+      for (Entry e : j.entries) {
+        if (seq++ < from) {
+          continue;
+        }
+        if (n == max) {
+          break;
+        }
+        n++;
+        // JournalFilter: only entries that changed what this region's writes made of the row.
+        StoredRow after = RowFormat.decode(e.now()).originatedIn(id);
+        if (after.isEmpty() || (e.old() != null
+            && after.equals(RowFormat.decode(e.old()).originatedIn(id)))) {
+          continue;
+        }
+        // JournalProjection: ship that part.
+        changes.add(new Change(new ChangeRecord(stream.tableId(), e.key(),
+            RowFormat.encode(after)), after.maxStamp().millis()));
+      }
+      return new Slice(changes, from + n, n);
+    });
+  }
+
+  @Override
+  public CompletionStage<Long> oldest(StreamId stream) {
+    return later(() -> journals.computeIfAbsent(stream, s -> new Journal()).head);
+  }
+
+  @Override
+  public CompletionStage<Long> tail(StreamId stream) {
+    return later(() -> journals.computeIfAbsent(stream, s -> new Journal()).tail());
+  }
+
+  /** Reads this region's rows of a partition for a repair it runs. */
+  CompletionStage<List<AntiEntropy.Row>> readRows(StreamId stream) {
+    return later(() -> rowsOf(stream));
+  }
+
+  /** The positions map as one peer incarnation sees it. */
+  private PositionStore positionsFor(Peer peer) {
+    int peerIncarnation = peer.incarnation;
+    return new PositionStore() {
+      @Override
+      public CompletionStage<Long> load(String target, long targetEpoch, StreamId stream) {
+        return later(() -> positions.get(target + "/" + targetEpoch + "/" + stream));
+      }
+
+      @Override
+      public CompletionStage<Void> store(String target, long targetEpoch, StreamId stream,
+          long position) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        int regionIncarnation = incarnation;
+        sim.loop.after(sim.choices.between(0, 20), () -> {
+          // A store in flight when its peer died may or may not have reached the map; none
+          // from before a wipe lands in the new, empty one.
+          if (regionIncarnation != incarnation
+              || (peerIncarnation != peer.incarnation && sim.choices.percent(50))) {
+            return;
+          }
+          positions.merge(target + "/" + targetEpoch + "/" + stream, position, Math::max);
+          done.complete(null);
+        });
+        return done;
+      }
+
+      @Override
+      public CompletionStage<Long> firstEpoch(String target, long targetEpoch) {
+        return later(() -> positions.putIfAbsent(target + "/first-epoch", targetEpoch));
+      }
+    };
+  }
+
+  /** Runs a storage call a little later on the loop; now and then it fails while faulty. */
+  private <T> CompletionStage<T> later(Supplier<T> call) {
+    CompletableFuture<T> f = new CompletableFuture<>();
+    sim.loop.after(sim.choices.between(0, 3), () -> {
+      if (sim.network.faulty() && sim.choices.percent(sim.storageFailPercent)) {
+        f.completeExceptionally(new SimNetwork.Fault(name + " storage call failed"));
+        return;
+      }
+      try {
+        f.complete(call.get());
+      } catch (RuntimeException e) {
+        f.completeExceptionally(e);
+      }
+    });
+    return f;
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+}
