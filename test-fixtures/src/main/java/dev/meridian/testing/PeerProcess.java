@@ -24,6 +24,9 @@ public final class PeerProcess implements AutoCloseable {
   private static final Pattern READY =
       Pattern.compile("ready: driver protocol on ([^ ,]+):(\\d+), hazelcast on ([^ ,]+:\\d+)");
 
+  /** The JVM options of a peer unless a test asks for others. */
+  public static final String DEFAULT_JAVA_OPTS = "-Xmx512m -XX:+UseSerialGC";
+
   private final String name;
   private final Process process;
   private final Path log;
@@ -54,6 +57,15 @@ public final class PeerProcess implements AutoCloseable {
    * it is ready.
    */
   public static PeerProcess start(Path dir, String name, String configYaml, Duration timeout) {
+    return start(dir, name, configYaml, timeout, DEFAULT_JAVA_OPTS);
+  }
+
+  /**
+   * Starts a peer as {@link #start(Path, String, String, Duration)} does, with the given JVM
+   * options ({@code MERIDIAN_JAVA_OPTS}: heap size, GC) in place of {@value #DEFAULT_JAVA_OPTS}.
+   */
+  public static PeerProcess start(Path dir, String name, String configYaml, Duration timeout,
+      String javaOpts) {
     try {
       Files.createDirectories(dir);
       Path config = dir.resolve(name + ".yaml");
@@ -62,7 +74,7 @@ public final class PeerProcess implements AutoCloseable {
       ProcessBuilder pb = new ProcessBuilder(List.of(home().resolve("bin/meridian").toString(),
           "peer", "--config", config.toString()));
       pb.redirectErrorStream(true);
-      pb.environment().put("MERIDIAN_JAVA_OPTS", "-Xmx512m -XX:+UseSerialGC");
+      pb.environment().put("MERIDIAN_JAVA_OPTS", javaOpts);
       PeerProcess peer = new PeerProcess(name, pb.start(), log);
       peer.pumpOutput();
       try {
@@ -135,6 +147,14 @@ public final class PeerProcess implements AutoCloseable {
     // Through the handle: Process.destroy* would also close our end of its output.
     process.toHandle().destroyForcibly();
     waitFor(Duration.ofSeconds(30));
+  }
+
+  /**
+   * SIGKILL without waiting, so that several peers die at the same moment; {@link #kill()}
+   * afterwards waits for the end.
+   */
+  void sendKill() {
+    process.toHandle().destroyForcibly();
   }
 
   /** SIGTERM (clean shutdown), then waits; returns the exit code. */

@@ -22,6 +22,12 @@ public final class TestRegion implements AutoCloseable {
 
   /** Starts {@code size} peers of {@code region} and waits until they form one cluster. */
   public static TestRegion start(String region, int size) {
+    return start(region, size, b -> b);
+  }
+
+  /** As {@link #start(String, int)}, each peer's configuration adjusted by {@code options}. */
+  public static TestRegion start(String region, int size,
+      java.util.function.UnaryOperator<PeerConfig.Builder> options) {
     List<String> members = new ArrayList<>();
     List<Integer> ports = new ArrayList<>();
     for (int i = 0; i < size; i++) {
@@ -31,8 +37,9 @@ public final class TestRegion implements AutoCloseable {
     }
     List<PeerNode> peers = new ArrayList<>();
     for (int i = 0; i < size; i++) {
-      PeerConfig config = PeerConfig.builder().region(region).name(region + "-peer-" + i)
-          .hazelcastPort(ports.get(i)).members(members).clientPort(0).build();
+      PeerConfig config = options.apply(PeerConfig.builder().region(region)
+          .name(region + "-peer-" + i).hazelcastPort(ports.get(i)).members(members)
+          .clientPort(0)).build();
       peers.add(PeerNode.start(config));
     }
     TestRegion r = new TestRegion(peers);

@@ -1,7 +1,9 @@
 package dev.meridian.peer.internal.replication;
 
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.internal.journal.EventJournalInitialSubscriberState;
 import com.hazelcast.internal.journal.EventJournalReader;
+import com.hazelcast.internal.util.ConcurrencyUtil;
 import com.hazelcast.map.EventJournalMapEvent;
 import com.hazelcast.ringbuffer.ReadResultSet;
 import com.hazelcast.ringbuffer.StaleSequenceException;
@@ -60,6 +62,22 @@ public final class JournalSource implements ChangeSource {
         out.completeExceptionally(translate(error, stream, from));
         return;
       }
+      if (result.readCount() == 0) {
+        // Nothing to read: Hazelcast then leaves the next sequence unset (0), and it answers
+        // the same way for a position beyond the end. The journal's bounds tell them apart.
+        // This runs on Hazelcast's response thread, which may not call a partition: hop.
+        ConcurrencyUtil.getDefaultAsyncExecutor().execute(() -> nothingRead(stream, from, out));
+        return;
+      }
+      // Hazelcast does not fail a read whose start has fallen out of the journal: it silently
+      // starts at the oldest entry it holds. Entries read count in readCount whether the
+      // filter kept them or not, so where the read really started shows what was skipped.
+      long start = result.getNextSequenceToReadFrom() - result.readCount();
+      if (start != from) {
+        out.completeExceptionally(new HistoryGoneException("journal of " + stream
+            + " starts at " + start + ", after " + from));
+        return;
+      }
       try {
         List<Change> changes = new ArrayList<>(result.size());
         for (byte[] bytes : result) {
@@ -78,10 +96,38 @@ public final class JournalSource implements ChangeSource {
     return out;
   }
 
+  private void nothingRead(StreamId stream, long from, CompletableFuture<Slice> out) {
+    CompletionStage<EventJournalInitialSubscriberState> bounds;
+    try {
+      bounds = bounds(stream);
+    } catch (RuntimeException e) {
+      out.completeExceptionally(translate(e, stream, from));
+      return;
+    }
+    bounds.whenComplete((state, error) -> {
+      if (error != null) {
+        out.completeExceptionally(translate(error, stream, from));
+      } else if (from > state.getNewestSequence() + 1) {
+        // A position beyond the newest entry: the journal was lost with the region's peers.
+        out.completeExceptionally(new HistoryGoneException("journal of " + stream + " ends at "
+            + (state.getNewestSequence() + 1) + ", before " + from));
+      } else if (from < state.getOldestSequence()) {
+        out.completeExceptionally(new HistoryGoneException("journal of " + stream
+            + " starts at " + state.getOldestSequence() + ", after " + from));
+      } else {
+        // Caught up (entries written since are read next time).
+        out.complete(new Slice(List.of(), from, 0));
+      }
+    });
+  }
+
+  private CompletionStage<EventJournalInitialSubscriberState> bounds(StreamId stream) {
+    return journal(stream.tableId()).subscribeToEventJournal(stream.partition());
+  }
+
   @Override
   public CompletionStage<Long> tail(StreamId stream) {
-    return journal(stream.tableId()).subscribeToEventJournal(stream.partition())
-        .thenApplyAsync(state -> state.getNewestSequence() + 1, Runnable::run);
+    return bounds(stream).thenApplyAsync(state -> state.getNewestSequence() + 1, Runnable::run);
   }
 
   @Override
