@@ -85,10 +85,7 @@ public final class JournalSource implements ChangeSource {
           changes.add(new Change(new ChangeRecord(stream.tableId(), p.key(), p.row()),
               p.commitMillis()));
         }
-        // A read that found nothing new leaves Hazelcast's next sequence at 0; taking that as
-        // the position would read (and ship) the whole partition again on the next change.
-        long next = result.readCount() == 0 ? from : result.getNextSequenceToReadFrom();
-        out.complete(new Slice(changes, next, result.readCount()));
+        out.complete(new Slice(changes, result.getNextSequenceToReadFrom(), result.readCount()));
       } catch (RuntimeException e) {
         out.completeExceptionally(e);
       }

@@ -74,18 +74,34 @@ class LinkSenderTest {
       map.merge(target + epoch + stream, position, Math::max);
       return CompletableFuture.completedFuture(null);
     }
+
+    @Override
+    public CompletionStage<Long> firstEpoch(String target, long epoch) {
+      return CompletableFuture.completedFuture(map.putIfAbsent(target + "/first", epoch));
+    }
   }
 
   @Test
-  void aStreamWithoutPositionIsRepairedEvenWhenTheJournalIsWhole() {
-    // Reading a whole journal ships only this region's writes; a target that restarted empty
-    // also needs its own writes back from here, which only a repair ships.
+  void aNewStreamReadsAWholeJournalButATargetThatRestartedIsRepairedEvenByANewSender() {
+    // A whole journal holds every change this region made, which is all a target that never
+    // lost data needs. A target that restarted empty also needs its own writes back from here,
+    // which only a repair ships; the region remembers the target's first epoch, so a sender
+    // started after the restart (a peer restarted, a partition moved) repairs too.
     EventLoop loop = new EventLoop();
     Target target = new Target();
-    LinkSender sender = sender(loop, target);
-    sender.retain(Set.of(STREAM));
+    MemoryPositions positions = new MemoryPositions();
+    LinkSender first = sender(loop, target, positions);
+    first.retain(Set.of(STREAM));
     loop.runUntil(() -> false, Long.MAX_VALUE);
-    assertEquals(List.of(1L), target.repairedEpochs);
+    assertEquals(List.of(), target.repairedEpochs);
+    first.close();
+    loop.runUntil(() -> false, Long.MAX_VALUE);
+
+    target.epoch = 2;
+    LinkSender second = sender(loop, target, positions);
+    second.retain(Set.of(STREAM));
+    loop.runUntil(() -> false, Long.MAX_VALUE);
+    assertEquals(List.of(2L), target.repairedEpochs);
   }
 
   @Test
@@ -103,7 +119,7 @@ class LinkSenderTest {
     sender.retain(Set.of(STREAM));
     loop.runUntil(() -> false, Long.MAX_VALUE);
 
-    assertEquals(List.of(1L, 2L), target.repairedEpochs);
+    assertEquals(List.of(2L), target.repairedEpochs);
     boolean[] caughtUp = new boolean[1];
     sender.whenIdle(() -> caughtUp[0] = sender.caughtUp());
     loop.runUntil(() -> false, Long.MAX_VALUE);
@@ -111,7 +127,11 @@ class LinkSenderTest {
   }
 
   private static LinkSender sender(EventLoop loop, Target target) {
-    return new LinkSender("b", new EmptySource(), new MemoryPositions(), target,
+    return sender(loop, target, new MemoryPositions());
+  }
+
+  private static LinkSender sender(EventLoop loop, Target target, MemoryPositions positions) {
+    return new LinkSender("b", new EmptySource(), positions, target,
         new LinkSender.Settings(4, 2, 1, 100), loop, (task, delay) -> loop.after(delay, task),
         loop::now);
   }
