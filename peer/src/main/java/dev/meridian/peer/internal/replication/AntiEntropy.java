@@ -60,7 +60,10 @@ public final class AntiEntropy {
    */
   public static CompletionStage<Result> repair(StreamId stream, Rows local, Target target,
       int batchSize) {
-    return local.rows(stream).thenCompose(rows -> target.digest(stream).thenCompose(theirs -> {
+    return local.rows(stream).thenCompose(rows -> rows.isEmpty()
+        // Nothing here to push (a new table's partition): no round trip at all.
+        ? CompletableFuture.completedFuture(new Result(0, 0))
+        : target.digest(stream).thenCompose(theirs -> {
       long[] ours = digest(rows);
       List<Integer> differing = new ArrayList<>();
       for (int b = 0; b < BUCKETS; b++) {

@@ -34,12 +34,4 @@ public interface ChangeSource {
   /** The sequence the next entry of the stream will get (newest + 1). */
   CompletionStage<Long> tail(StreamId stream);
 
-  /**
-   * The oldest sequence the stream still holds: 0 when nothing was ever overwritten, so reading
-   * from 0 yields its whole history. The default says "unknown" (-1), which makes a link with
-   * no stored position repair instead.
-   */
-  default CompletionStage<Long> oldest(StreamId stream) {
-    return java.util.concurrent.CompletableFuture.completedFuture(-1L);
-  }
 }

@@ -25,34 +25,6 @@ public final class HazelcastPositions implements PositionStore {
   }
 
   @Override
-  public CompletionStage<Long> firstEpoch(String target, long epoch) {
-    return map.submitToKey(target + "|first-epoch", new FirstValue(epoch));
-  }
-
-  /**
-   * Sets the entry to a value unless it has one; answers the value it had (null if none).
-   * Deterministic, so Hazelcast runs it again on the backup. Java-serialized (rare calls).
-   */
-  private static final class FirstValue
-      implements com.hazelcast.map.EntryProcessor<String, Long, Long> {
-    private static final long serialVersionUID = 1L;
-    private final long value;
-
-    FirstValue(long value) {
-      this.value = value;
-    }
-
-    @Override
-    public Long process(java.util.Map.Entry<String, Long> entry) {
-      Long had = entry.getValue();
-      if (had == null) {
-        entry.setValue(value);
-      }
-      return had;
-    }
-  }
-
-  @Override
   public CompletionStage<Long> load(String target, long epoch, StreamId stream) {
     return map.getAsync(key(target, epoch, stream));
   }

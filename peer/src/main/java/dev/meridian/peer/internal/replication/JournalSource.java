@@ -127,12 +127,6 @@ public final class JournalSource implements ChangeSource {
     return bounds(stream).thenApplyAsync(state -> state.getNewestSequence() + 1, Runnable::run);
   }
 
-  @Override
-  public CompletionStage<Long> oldest(StreamId stream) {
-    return journal(stream.tableId()).subscribeToEventJournal(stream.partition())
-        .thenApplyAsync(state -> state.getOldestSequence(), Runnable::run);
-  }
-
   private static Throwable translate(Throwable error, StreamId stream, long from) {
     Throwable t = error;
     while (t instanceof CompletionException && t.getCause() != null) {

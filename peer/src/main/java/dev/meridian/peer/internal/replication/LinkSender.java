@@ -73,7 +73,7 @@ public final class LinkSender implements AutoCloseable {
   public record Settings(int batchSize, int maxInFlight, int maxRepairs, long retryDelayMillis,
       long lingerMillis) {
     /** Defaults tuned for low lag: small frames, many in flight, a short linger. */
-    public static final Settings DEFAULTS = new Settings(512, 32, 4, 500, 1);
+    public static final Settings DEFAULTS = new Settings(512, 32, 16, 500, 1);
 
     public Settings {
       if (batchSize < 1 || maxInFlight < 1 || maxRepairs < 1 || retryDelayMillis < 0
@@ -136,7 +136,6 @@ public final class LinkSender implements AutoCloseable {
   private int repairsRunning;
   private long generation;
   private long epoch;
-  private boolean targetRestarted;
   private boolean connected;
   private boolean connecting;
   private boolean paused;
@@ -369,28 +368,14 @@ public final class LinkSender implements AutoCloseable {
         up();
         return;
       }
-      // A new target incarnation: every position refers to the old one. A target this region
-      // knew under another epoch restarted empty and lost what every region wrote, its own
-      // writes included; no journal holds those (each ships only its region's own), so its
-      // streams must be repaired, not read from the journal's start. The region remembers the
-      // first epoch it saw of each target, so every sender, also one that was not running when
-      // the target restarted, knows the target has restarted since.
-      connecting = true;
-      on(positions.firstEpoch(target, newEpoch), (first, failure) -> {
-        connecting = false;
-        if (gen != generation || closed || paused) {
-          return;
-        }
-        targetRestarted = (epoch != 0 && epoch != newEpoch)
-            || (first != null && first != newEpoch);
-        for (Stream s : streams.values()) {
-          s.known = false;
-          s.needsRepair = false;
-        }
-        epoch = newEpoch;
-        stats.targetEpoch(newEpoch);
-        up();
-      });
+      // A new target incarnation: every position refers to the old one.
+      for (Stream st : streams.values()) {
+        st.known = false;
+        st.needsRepair = false;
+      }
+      epoch = newEpoch;
+      stats.targetEpoch(newEpoch);
+      up();
     });
   }
 
@@ -423,30 +408,13 @@ public final class LinkSender implements AutoCloseable {
         wake();
         return;
       }
-      // No position: if the journal still holds the stream from its very first entry, reading
-      // it all gives the target every change this region made; otherwise, or when the target
-      // restarted empty (see connect), repair.
-      if (targetRestarted) {
-        s.known = true;
-        s.needsRepair = true;
-        wake();
-        return;
-      }
-      s.busy = true;
-      on(source.oldest(s.id), (oldest, failure) -> {
-        if (gen != generation) {
-          return;
-        }
-        s.busy = false;
-        s.known = true;
-        if (failure == null && oldest != null && oldest == 0) {
-          s.acked = 0;
-          s.readFrom = 0;
-        } else {
-          s.needsRepair = true;
-        }
-        wake();
-      });
+      // No position: repair. Reading even a whole journal would ship only what this region's
+      // writes made, but a target that restarted empty also needs back its own writes (and
+      // those of regions that restarted empty before) that survive only here; anti-entropy
+      // ships whole rows, and costs nothing where this side holds no rows (a new table).
+      s.known = true;
+      s.needsRepair = true;
+      wake();
     });
   }
 

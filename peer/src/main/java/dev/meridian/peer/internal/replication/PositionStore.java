@@ -16,13 +16,4 @@ public interface PositionStore {
   /** Stores a position. */
   CompletionStage<Void> store(String target, long epoch, StreamId stream, long position);
 
-  /**
-   * The first epoch this region saw of the target, recording {@code epoch} as such when there
-   * is none yet (completes with null then). Another epoch than the first means the target
-   * restarted empty at least once, which every sender of the region must know, also one that
-   * was not running at the time. The default remembers nothing.
-   */
-  default CompletionStage<Long> firstEpoch(String target, long epoch) {
-    return java.util.concurrent.CompletableFuture.completedFuture(null);
-  }
 }

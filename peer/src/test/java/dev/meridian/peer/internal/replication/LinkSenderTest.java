@@ -46,11 +46,6 @@ class LinkSenderTest {
   /** A stream with no changes at all, whose journal never wrapped. */
   private static final class EmptySource implements ChangeSource {
     @Override
-    public CompletionStage<Long> oldest(StreamId stream) {
-      return CompletableFuture.completedFuture(0L);
-    }
-
-    @Override
     public CompletionStage<Slice> read(StreamId stream, long from, int max) {
       return CompletableFuture.completedFuture(new Slice(List.of(), from, 0));
     }
@@ -75,33 +70,18 @@ class LinkSenderTest {
       return CompletableFuture.completedFuture(null);
     }
 
-    @Override
-    public CompletionStage<Long> firstEpoch(String target, long epoch) {
-      return CompletableFuture.completedFuture(map.putIfAbsent(target + "/first", epoch));
-    }
   }
 
   @Test
-  void aNewStreamReadsAWholeJournalButATargetThatRestartedIsRepairedEvenByANewSender() {
-    // A whole journal holds every change this region made, which is all a target that never
-    // lost data needs. A target that restarted empty also needs its own writes back from here,
-    // which only a repair ships; the region remembers the target's first epoch, so a sender
-    // started after the restart (a peer restarted, a partition moved) repairs too.
+  void aStreamWithoutPositionIsRepairedEvenWhenTheJournalIsWhole() {
+    // Reading a whole journal ships only this region's writes; a target that restarted empty
+    // also needs its own writes back from here, which only a repair ships.
     EventLoop loop = new EventLoop();
     Target target = new Target();
-    MemoryPositions positions = new MemoryPositions();
-    LinkSender first = sender(loop, target, positions);
-    first.retain(Set.of(STREAM));
+    LinkSender sender = sender(loop, target);
+    sender.retain(Set.of(STREAM));
     loop.runUntil(() -> false, Long.MAX_VALUE);
-    assertEquals(List.of(), target.repairedEpochs);
-    first.close();
-    loop.runUntil(() -> false, Long.MAX_VALUE);
-
-    target.epoch = 2;
-    LinkSender second = sender(loop, target, positions);
-    second.retain(Set.of(STREAM));
-    loop.runUntil(() -> false, Long.MAX_VALUE);
-    assertEquals(List.of(2L), target.repairedEpochs);
+    assertEquals(List.of(1L), target.repairedEpochs);
   }
 
   @Test
@@ -119,7 +99,7 @@ class LinkSenderTest {
     sender.retain(Set.of(STREAM));
     loop.runUntil(() -> false, Long.MAX_VALUE);
 
-    assertEquals(List.of(2L), target.repairedEpochs);
+    assertEquals(List.of(1L, 2L), target.repairedEpochs);
     boolean[] caughtUp = new boolean[1];
     sender.whenIdle(() -> caughtUp[0] = sender.caughtUp());
     loop.runUntil(() -> false, Long.MAX_VALUE);
@@ -127,11 +107,7 @@ class LinkSenderTest {
   }
 
   private static LinkSender sender(EventLoop loop, Target target) {
-    return sender(loop, target, new MemoryPositions());
-  }
-
-  private static LinkSender sender(EventLoop loop, Target target, MemoryPositions positions) {
-    return new LinkSender("b", new EmptySource(), positions, target,
+    return new LinkSender("b", new EmptySource(), new MemoryPositions(), target,
         new LinkSender.Settings(4, 2, 1, 100), loop, (task, delay) -> loop.after(delay, task),
         loop::now);
   }

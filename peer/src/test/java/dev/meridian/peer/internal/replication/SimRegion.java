@@ -439,11 +439,6 @@ final class SimRegion implements ChangeSource {
   }
 
   @Override
-  public CompletionStage<Long> oldest(StreamId stream) {
-    return later(() -> journals.computeIfAbsent(stream, s -> new Journal()).head);
-  }
-
-  @Override
   public CompletionStage<Long> tail(StreamId stream) {
     return later(() -> journals.computeIfAbsent(stream, s -> new Journal()).tail());
   }
@@ -480,10 +475,6 @@ final class SimRegion implements ChangeSource {
         return done;
       }
 
-      @Override
-      public CompletionStage<Long> firstEpoch(String target, long targetEpoch) {
-        return later(() -> positions.putIfAbsent(target + "/first-epoch", targetEpoch));
-      }
     };
   }
 
