@@ -47,7 +47,7 @@ public final class PeerConfig {
   /** Default most change records per replication frame. */
   public static final int DEFAULT_LINK_BATCH_SIZE = 512;
   /** Default most unacknowledged replication frames per link. */
-  public static final int DEFAULT_LINK_MAX_IN_FLIGHT = 32;
+  public static final int DEFAULT_LINK_MAX_IN_FLIGHT = 256;
   /** Default wait of a change signal for others before a link ships (ms). */
   public static final long DEFAULT_LINK_LINGER_MS = 1;
   /** Default time a delete's tombstone outlives the moment every region had it (ms). */
