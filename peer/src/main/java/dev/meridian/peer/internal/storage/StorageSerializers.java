@@ -27,7 +27,7 @@ public final class StorageSerializers implements DataSerializableFactory {
   public IdentifiedDataSerializable create(int classId) {
     return switch (classId) {
       case WRITE_PROCESSOR -> new WriteProcessor();
-      case BACKUP_WRITE -> new BackupWrite();
+      case BACKUP_WRITE -> new BackupWrite<Object>();
       case WRITE_RESULT -> new WriteResult();
       case APPLY_PROCESSOR -> new ApplyProcessor();
       case JOURNAL_FILTER -> new JournalFilter();
