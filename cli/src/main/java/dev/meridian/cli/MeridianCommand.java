@@ -1,5 +1,6 @@
 package dev.meridian.cli;
 
+import dev.meridian.cli.demo.DemoCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "meridian", mixinStandardHelpOptions = true, version = "Meridian 0.1.0-SNAPSHOT",
     description = "Active-active, multi-region tables behind a JDBC URL.",
-    subcommands = {PeerCommand.class, SqlCommand.class, RepairCommand.class,
+    subcommands = {PeerCommand.class, SqlCommand.class, RepairCommand.class, DemoCommand.class,
         CommandLine.HelpCommand.class})
 public final class MeridianCommand implements Runnable {
 
@@ -18,7 +19,8 @@ public final class MeridianCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand: peer, sql, repair");
+    throw new CommandLine.ParameterException(spec.commandLine(),
+        "name a subcommand: peer, sql, repair, demo");
   }
 
   /** Runs the launcher and exits with the subcommand's code. */
