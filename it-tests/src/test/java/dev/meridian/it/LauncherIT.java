@@ -46,6 +46,31 @@ class LauncherIT {
   }
 
   @Test
+  void readmeDemoCommandEndsOnDublinEverywhereCatchesUpAndSummarizes() throws Exception {
+    Run r = run(List.of("demo", "--seconds", "2"));
+    assertEquals(0, r.exit(), r.output());
+    assertTrue(r.output().contains("verdict: all 3 regions agree on \"Dublin\""), r.output());
+    assertTrue(r.output().contains(
+        "Boston/Dublin ended on: {us-east-1=Dublin, eu-west-1=Dublin, ap-southeast-1=Dublin}"),
+        r.output());
+    assertTrue(r.output().contains("ap-southeast-1 holds every row the others held"), r.output());
+    assertTrue(r.output().matches("(?s).*== 5\\. Summary =+\n +region +writes +local p50 +local p99"
+        + " +conflicts resolved +serving again +caught up\n.*"), r.output());
+    assertTrue(r.output().matches("(?s).*\n +ap-southeast-1 +[0-9,]+ .* [0-9.]+ s +[0-9.]+ s\n.*"),
+        r.output());
+    assertTrue(r.output().contains("demo finished: every check held."), r.output());
+    // Not a terminal: plain lines only.
+    assertTrue(!r.output().contains("\u001b[") && !r.output().contains("\r"), r.output());
+  }
+
+  @Test
+  void aBadDemoOptionExitsWithCode2() throws Exception {
+    Run r = run(List.of("demo", "--seconds", "0"));
+    assertEquals(2, r.exit(), r.output());
+    assertTrue(r.output().contains("--seconds must be 1 to 3600, not 0"), r.output());
+  }
+
+  @Test
   void aBadConfigurationExitsWithCode2AndSaysWhatToChange() throws Exception {
     Path config = dir.resolve("bad.yaml");
     Files.writeString(config, "regoin: us-east-1\nclientPort: 99999\n");
