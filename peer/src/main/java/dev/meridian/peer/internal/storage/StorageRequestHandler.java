@@ -96,6 +96,14 @@ public final class StorageRequestHandler implements RequestHandler {
     if (request == null) {
       return done(protocolError("an empty request"));
     }
+    String notReady = notServing.get();
+    if (notReady != null && (request instanceof Request.Get || request instanceof Request.Write
+        || request instanceof Request.GetCatalog || request instanceof Request.CreateTable
+        || request instanceof Request.DropTable)) {
+      // Also the catalog: before the other regions' tables arrive, a table lookup would
+      // wrongly answer "does not exist".
+      return done(new Response.Error(SqlState.REGION_NOT_READY, notReady));
+    }
     if (request instanceof Request.Ping) {
       return done(new Response.Pong(region, peerName, clock.now()));
     } else if (request instanceof Request.GetCatalog) {
@@ -111,9 +119,6 @@ public final class StorageRequestHandler implements RequestHandler {
         return done(protocolError("DROP TABLE without a name"));
       }
       return catalog.drop(d.name(), d.ifExists()).thenApply(Response.TableDropped::new);
-    } else if ((request instanceof Request.Get || request instanceof Request.Write)
-        && notServing.get() != null) {
-      return done(new Response.Error(SqlState.REGION_NOT_READY, notServing.get()));
     } else if (request instanceof Request.Get g) {
       if (g.keys() == null) {
         return done(protocolError("a Get without keys"));
