@@ -28,6 +28,11 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class NettyLinkTransport implements LinkTransport {
   private static final int CONNECT_TIMEOUT_MS = 5_000;
+  /**
+   * How long any call on a link may take before the link gives up on the connection: a target
+   * that died behind a silent partition leaves it half open, and no close would ever come.
+   */
+  private static final long CALL_TIMEOUT_MS = 30_000;
 
   private final String localRegion;
   private final String target;
@@ -72,7 +77,7 @@ public final class NettyLinkTransport implements LinkTransport {
           PeerChannel ch = PeerConnector.connectOne(address, CONNECT_TIMEOUT_MS, maxFrameBytes,
               "meridian-link-" + localRegion, latencyMillis::get);
           Response.LinkWelcome welcome =
-              expect(ch.call(new Request.LinkHello(localRegion)).join(), Response.LinkWelcome.class);
+              expect(call(ch, new Request.LinkHello(localRegion)).join(), Response.LinkWelcome.class);
           if (!welcome.region().equals(target)) {
             ch.close();
             failures.add(address + " serves region " + welcome.region() + ", not " + target);
@@ -94,7 +99,7 @@ public final class NettyLinkTransport implements LinkTransport {
   private void exchangeCatalog(PeerChannel ch) {
     List<Long> dropped = new ArrayList<>();
     List<TableSchema> tables = replica.tablesAndDropped(dropped);
-    Response.CatalogState theirs = expect(ch.call(new Request.SyncCatalog(tables, dropped)).join(),
+    Response.CatalogState theirs = expect(call(ch, new Request.SyncCatalog(tables, dropped)).join(),
         Response.CatalogState.class);
     replica.adoptCatalog(theirs.tables(), theirs.dropped());
   }
@@ -115,7 +120,7 @@ public final class NettyLinkTransport implements LinkTransport {
       return CompletableFuture.failedFuture(new MeridianException(SqlState.CONNECTION_FAILURE,
           "link to " + target + " is not connected"));
     }
-    return ch.call(new Request.Replicate(localRegion, epoch, records)).thenApply(r -> {
+    return call(ch, new Request.Replicate(localRegion, epoch, records)).thenApply(r -> {
       Response.Replicated done = expect(r, Response.Replicated.class);
       return new Ack(done.appliedAtMillis(), done.conflicts(), done.skewEvents());
     });
@@ -136,7 +141,7 @@ public final class NettyLinkTransport implements LinkTransport {
     AntiEntropy.Target remote = new AntiEntropy.Target() {
       @Override
       public CompletionStage<long[]> digest(StreamId s) {
-        return ch.call(new Request.GetDigests(s.tableId(), List.of(s.partition())))
+        return call(ch, new Request.GetDigests(s.tableId(), List.of(s.partition())))
             .thenApply(r -> {
               List<long[]> d = expect(r, Response.Digests.class).digests();
               return d.isEmpty() ? new long[0] : d.get(0);
@@ -145,7 +150,7 @@ public final class NettyLinkTransport implements LinkTransport {
 
       @Override
       public CompletionStage<Map<Long, Long>> rowHashes(StreamId s, List<Integer> buckets) {
-        return ch.call(new Request.GetRowHashes(s.tableId(), s.partition(), buckets))
+        return call(ch, new Request.GetRowHashes(s.tableId(), s.partition(), buckets))
             .thenApply(r -> {
               Response.RowHashes h = expect(r, Response.RowHashes.class);
               Map<Long, Long> out = new HashMap<>();
@@ -179,7 +184,11 @@ public final class NettyLinkTransport implements LinkTransport {
       return CompletableFuture.failedFuture(new MeridianException(SqlState.CONNECTION_FAILURE,
           "link to " + target + " is not connected"));
     }
-    return ch.call(request);
+    return call(ch, request);
+  }
+
+  private static CompletableFuture<Response> call(PeerChannel ch, Request request) {
+    return ch.call(request).orTimeout(CALL_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
   @Override
