@@ -52,6 +52,8 @@ public final class PeerConfig {
   public static final long DEFAULT_LINK_LINGER_MS = 1;
   /** Default time a delete's tombstone outlives the moment every region had it (ms). */
   public static final long DEFAULT_TOMBSTONE_GRACE_MS = 600_000;
+  /** Default period of background anti-entropy between regions (ms). */
+  public static final long DEFAULT_ANTI_ENTROPY_INTERVAL_MS = 600_000;
   /** Default change-journal entries kept per table (all partitions together). */
   public static final int DEFAULT_JOURNAL_CAPACITY = 1_000_000;
 
@@ -73,6 +75,7 @@ public final class PeerConfig {
   private final int linkMaxInFlight;
   private final long linkLingerMs;
   private final long tombstoneGraceMs;
+  private final long antiEntropyIntervalMs;
   private final int journalCapacity;
   private final Map<String, Long> wanLatencyMs;
 
@@ -94,6 +97,7 @@ public final class PeerConfig {
     linkMaxInFlight = b.linkMaxInFlight;
     linkLingerMs = b.linkLingerMs;
     tombstoneGraceMs = b.tombstoneGraceMs;
+    antiEntropyIntervalMs = b.antiEntropyIntervalMs;
     journalCapacity = b.journalCapacity;
     wanLatencyMs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.wanLatencyMs));
   }
@@ -130,7 +134,7 @@ public final class PeerConfig {
         .clientPort(clientPort).backupCount(backupCount).maxClockOffsetMs(maxClockOffsetMs)
         .maxFrameBytes(maxFrameBytes).remoteRegions(remoteRegions).linkBatchSize(linkBatchSize)
         .linkMaxInFlight(linkMaxInFlight).linkLingerMs(linkLingerMs)
-        .tombstoneGraceMs(tombstoneGraceMs)
+        .tombstoneGraceMs(tombstoneGraceMs).antiEntropyIntervalMs(antiEntropyIntervalMs)
         .journalCapacity(journalCapacity)
         .wanLatencyMs(wanLatencyMs);
     b.name = explicitName;
@@ -220,6 +224,11 @@ public final class PeerConfig {
     return tombstoneGraceMs;
   }
 
+  /** How often each peer compares its partitions with the other regions (ms; 0: never). */
+  public long antiEntropyIntervalMs() {
+    return antiEntropyIntervalMs;
+  }
+
   /** Change-journal entries kept per table, all partitions together. */
   public int journalCapacity() {
     return journalCapacity;
@@ -240,6 +249,7 @@ public final class PeerConfig {
         && maxFrameBytes == c.maxFrameBytes && remoteRegions.equals(c.remoteRegions)
         && linkBatchSize == c.linkBatchSize && linkMaxInFlight == c.linkMaxInFlight
         && linkLingerMs == c.linkLingerMs && tombstoneGraceMs == c.tombstoneGraceMs
+        && antiEntropyIntervalMs == c.antiEntropyIntervalMs
         && journalCapacity == c.journalCapacity && wanLatencyMs.equals(c.wanLatencyMs);
   }
 
@@ -248,7 +258,7 @@ public final class PeerConfig {
     return Objects.hash(region, explicitName, hazelcastHost, hazelcastPort, members,
         hazelcastProperties, clientPort, backupCount, maxClockOffsetMs, maxFrameBytes,
         remoteRegions, linkBatchSize, linkMaxInFlight, linkLingerMs, tombstoneGraceMs,
-        journalCapacity,
+        antiEntropyIntervalMs, journalCapacity,
         wanLatencyMs);
   }
 
@@ -261,6 +271,7 @@ public final class PeerConfig {
         + ", replication.regions=" + remoteRegions + ", replication.batchSize=" + linkBatchSize
         + ", replication.maxInFlight=" + linkMaxInFlight + ", replication.lingerMs="
         + linkLingerMs + ", replication.tombstoneGraceMs=" + tombstoneGraceMs
+        + ", replication.antiEntropyIntervalMs=" + antiEntropyIntervalMs
         + ", replication.journalCapacity="
         + journalCapacity + ", replication.wanLatencyMs=" + wanLatencyMs + "}";
   }
@@ -282,6 +293,7 @@ public final class PeerConfig {
     private int linkMaxInFlight = DEFAULT_LINK_MAX_IN_FLIGHT;
     private long linkLingerMs = DEFAULT_LINK_LINGER_MS;
     private long tombstoneGraceMs = DEFAULT_TOMBSTONE_GRACE_MS;
+    private long antiEntropyIntervalMs = DEFAULT_ANTI_ENTROPY_INTERVAL_MS;
     private int journalCapacity = DEFAULT_JOURNAL_CAPACITY;
     private Map<String, Long> wanLatencyMs = new LinkedHashMap<>();
     private int backupCount = DEFAULT_BACKUP_COUNT;
@@ -377,6 +389,12 @@ public final class PeerConfig {
     /** Sets {@code replication.tombstoneGraceMs}. */
     public Builder tombstoneGraceMs(long millis) {
       this.tombstoneGraceMs = millis;
+      return this;
+    }
+
+    /** Sets {@code replication.antiEntropyIntervalMs}. */
+    public Builder antiEntropyIntervalMs(long millis) {
+      this.antiEntropyIntervalMs = millis;
       return this;
     }
 
@@ -490,6 +508,12 @@ public final class PeerConfig {
       if (tombstoneGraceMs < 0 || tombstoneGraceMs > 30L * 24 * 3_600_000) {
         problems.add("replication.tombstoneGraceMs " + tombstoneGraceMs + " is out of range: set"
             + " 0 to 30 days in milliseconds (default " + DEFAULT_TOMBSTONE_GRACE_MS + ")");
+      }
+      if (antiEntropyIntervalMs != 0
+          && (antiEntropyIntervalMs < 1000 || antiEntropyIntervalMs > 7L * 24 * 3_600_000)) {
+        problems.add("replication.antiEntropyIntervalMs " + antiEntropyIntervalMs + " is out of"
+            + " range: set 0 (never) or 1000 to 7 days in milliseconds (default "
+            + DEFAULT_ANTI_ENTROPY_INTERVAL_MS + ")");
       }
       if (journalCapacity < 1000 || journalCapacity > 100_000_000) {
         problems.add("replication.journalCapacity " + journalCapacity + " is out of range: set"

@@ -56,6 +56,7 @@ final class PeerConfigYaml {
     Integer maxInFlight;
     Long lingerMs;
     Long tombstoneGraceMs;
+    Long antiEntropyIntervalMs;
     Integer journalCapacity;
     Map<String, Long> wanLatencyMs;
   }
@@ -127,6 +128,9 @@ final class PeerConfigYaml {
       }
       if (r.tombstoneGraceMs != null) {
         b.tombstoneGraceMs(r.tombstoneGraceMs);
+      }
+      if (r.antiEntropyIntervalMs != null) {
+        b.antiEntropyIntervalMs(r.antiEntropyIntervalMs);
       }
       if (r.journalCapacity != null) {
         b.journalCapacity(r.journalCapacity);

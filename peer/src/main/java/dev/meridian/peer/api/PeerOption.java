@@ -53,6 +53,11 @@ public enum PeerOption {
   REPLICATION_TOMBSTONE_GRACE_MS("replication.tombstoneGraceMs",
       String.valueOf(PeerConfig.DEFAULT_TOMBSTONE_GRACE_MS),
       "how long (ms) a deleted row's tombstone is kept after every region has had it"),
+  /** Background anti-entropy. */
+  REPLICATION_ANTI_ENTROPY_INTERVAL_MS("replication.antiEntropyIntervalMs",
+      String.valueOf(PeerConfig.DEFAULT_ANTI_ENTROPY_INTERVAL_MS),
+      "how often (ms) each peer compares its partitions with every other region and ships rows"
+          + " that differ (0: only on demand)"),
   /** Journal size. */
   REPLICATION_JOURNAL_CAPACITY("replication.journalCapacity",
       String.valueOf(PeerConfig.DEFAULT_JOURNAL_CAPACITY),

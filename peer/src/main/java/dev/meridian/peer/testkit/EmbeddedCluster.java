@@ -56,39 +56,50 @@ public final class EmbeddedCluster implements AutoCloseable {
 
   /** How to start a cluster. Immutable. */
   public record Options(int peersPerRegion, Map<String, Long> pairLatencyMs, long latencyMs,
-      int journalCapacity, long tombstoneGraceMs) {
+      int journalCapacity, long tombstoneGraceMs, long antiEntropyIntervalMs) {
 
     /** One peer per region, no injected latency, the default journal. */
     public static Options defaults() {
       return new Options(1, Map.of(), 0, PeerConfig.DEFAULT_JOURNAL_CAPACITY,
-          PeerConfig.DEFAULT_TOMBSTONE_GRACE_MS);
+          PeerConfig.DEFAULT_TOMBSTONE_GRACE_MS, PeerConfig.DEFAULT_ANTI_ENTROPY_INTERVAL_MS);
     }
 
     /** The same options with {@code n} peers per region (1 to 16). */
     public Options peersPerRegion(int n) {
-      return new Options(n, pairLatencyMs, latencyMs, journalCapacity, tombstoneGraceMs);
+      return new Options(n, pairLatencyMs, latencyMs, journalCapacity, tombstoneGraceMs,
+          antiEntropyIntervalMs);
     }
 
     /** The same options with one-way latency {@code ms} on every link. */
     public Options wanLatencyMs(long ms) {
-      return new Options(peersPerRegion, pairLatencyMs, ms, journalCapacity, tombstoneGraceMs);
+      return new Options(peersPerRegion, pairLatencyMs, ms, journalCapacity, tombstoneGraceMs,
+          antiEntropyIntervalMs);
     }
 
     /** The same options with one-way latency {@code ms} between two regions, both ways. */
     public Options wanLatencyMs(String a, String b, long ms) {
       Map<String, Long> m = new TreeMap<>(pairLatencyMs);
       m.put(pairKey(a, b), ms);
-      return new Options(peersPerRegion, m, latencyMs, journalCapacity, tombstoneGraceMs);
+      return new Options(peersPerRegion, m, latencyMs, journalCapacity, tombstoneGraceMs,
+          antiEntropyIntervalMs);
     }
 
     /** The same options with a change journal of {@code entries} per table. */
     public Options journalCapacity(int entries) {
-      return new Options(peersPerRegion, pairLatencyMs, latencyMs, entries, tombstoneGraceMs);
+      return new Options(peersPerRegion, pairLatencyMs, latencyMs, entries, tombstoneGraceMs,
+          antiEntropyIntervalMs);
     }
 
     /** The same options with deleted rows purged {@code ms} after every region had them. */
     public Options tombstoneGraceMs(long ms) {
-      return new Options(peersPerRegion, pairLatencyMs, latencyMs, journalCapacity, ms);
+      return new Options(peersPerRegion, pairLatencyMs, latencyMs, journalCapacity, ms,
+          antiEntropyIntervalMs);
+    }
+
+    /** The same options with background anti-entropy every {@code ms} (0: never). */
+    public Options antiEntropyIntervalMs(long ms) {
+      return new Options(peersPerRegion, pairLatencyMs, latencyMs, journalCapacity,
+          tombstoneGraceMs, ms);
     }
 
     long latency(String a, String b) {
@@ -275,6 +286,7 @@ public final class EmbeddedCluster implements AutoCloseable {
             .wanLatencyMs(latency)
             .journalCapacity(options.journalCapacity())
             .tombstoneGraceMs(options.tombstoneGraceMs())
+            .antiEntropyIntervalMs(options.antiEntropyIntervalMs())
             .build()));
       }
       if (!awaitSafe(started.get(0))) {
@@ -403,7 +415,7 @@ public final class EmbeddedCluster implements AutoCloseable {
       for (Peer p : peers(r)) {
         Replicator rep = p.node().replicator();
         rep.sweepNow();
-        if (!rep.caughtUp().toCompletableFuture().join()) {
+        if (!rep.caughtUp(running).toCompletableFuture().join()) {
           return false;
         }
       }

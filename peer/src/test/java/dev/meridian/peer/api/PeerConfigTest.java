@@ -190,7 +190,7 @@ class PeerConfigTest {
 
   @Test
   void everyOptionIsListedOnce() {
-    assertEquals(17, PeerOption.values().length);
+    assertEquals(18, PeerOption.values().length);
     assertEquals(null, PeerOption.REGION.defaultValue());
     assertEquals("7400", PeerOption.CLIENT_PORT.defaultValue());
   }

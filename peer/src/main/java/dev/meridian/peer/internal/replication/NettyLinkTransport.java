@@ -57,6 +57,12 @@ public final class NettyLinkTransport implements LinkTransport {
     this.latencyMillis = new AtomicLong(latencyMillis);
   }
 
+  /** Another transport to the same target with the same settings, on its own connection. */
+  NettyLinkTransport twin() {
+    return new NettyLinkTransport(localRegion, target, peers, latencyMillis.get(), maxFrameBytes,
+        batchSize, replica, blocking);
+  }
+
   /** The injected one-way latency in milliseconds. */
   public long latencyMillis() {
     return latencyMillis.get();

@@ -146,6 +146,10 @@ public final class Replicator implements RequestHandler, AutoCloseable {
         TimeUnit.MILLISECONDS);
     actor.scheduleWithFixedDelay(() -> blocking.execute(this::publish), PUBLISH_MS, PUBLISH_MS,
         TimeUnit.MILLISECONDS);
+    if (config.antiEntropyIntervalMs() > 0) {
+      actor.scheduleWithFixedDelay(() -> blocking.execute(this::backgroundRepair),
+          config.antiEntropyIntervalMs(), config.antiEntropyIntervalMs(), TimeUnit.MILLISECONDS);
+    }
     long purgeEvery = Math.max(1_000, Math.min(60_000, config.tombstoneGraceMs() / 2));
     actor.scheduleWithFixedDelay(() -> blocking.execute(this::purgeTombstones), purgeEvery,
         purgeEvery, TimeUnit.MILLISECONDS);
@@ -304,8 +308,16 @@ public final class Replicator implements RequestHandler, AutoCloseable {
    * flight or awaiting repair.
    */
   public CompletionStage<Boolean> caughtUp() {
+    return caughtUp(senders.keySet());
+  }
+
+  /** As {@link #caughtUp()}, for the links to the given regions only. */
+  public CompletionStage<Boolean> caughtUp(java.util.Collection<String> targets) {
     List<CompletableFuture<Boolean>> checks = new ArrayList<>();
     for (LinkSender s : senders.values()) {
+      if (!targets.contains(s.target())) {
+        continue;
+      }
       CompletableFuture<Boolean> f = new CompletableFuture<>();
       s.whenIdle(() -> f.complete(s.caughtUp()));
       checks.add(f);
@@ -413,7 +425,8 @@ public final class Replicator implements RequestHandler, AutoCloseable {
     long shipped = 0;
     for (String t : targets) {
       sender(t);
-      NettyLinkTransport transport = transports.get(t);
+      // A transport of its own: the link's connection keeps shipping meanwhile.
+      NettyLinkTransport transport = transports.get(t).twin();
       long epoch = transport.connect().toCompletableFuture().join();
       LinkStats stats = senders.get(t).stats();
       for (TableSchema table : replica.tables()) {
@@ -428,6 +441,41 @@ public final class Replicator implements RequestHandler, AutoCloseable {
       transport.disconnect();
     }
     return new Response.RepairDone(compared, shipped);
+  }
+
+  /**
+   * Background anti-entropy: every {@code replication.antiEntropyIntervalMs} each peer compares
+   * its own partitions with every reachable region and ships rows that differ. Links only ship
+   * a region's own writes, so writes of a region that died after reaching only some regions
+   * would otherwise stay missing in the others until it came back.
+   */
+  private void backgroundRepair() {
+    if (closed || !serving) {
+      return;
+    }
+    for (String t : senders.keySet()) {
+      NettyLinkTransport transport = transports.get(t).twin();
+      try {
+        long epoch = transport.connect().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        LinkStats stats = senders.get(t).stats();
+        for (TableSchema table : replica.tables()) {
+          for (int p : ownedPartitions()) {
+            if (closed) {
+              return;
+            }
+            AntiEntropy.Result r = transport.repairStream(epoch,
+                new StreamId(table.tableId(), p)).toCompletableFuture().get(60, TimeUnit.SECONDS);
+            if (r.shipped() > 0) {
+              stats.repaired(r.shipped());
+            }
+          }
+        }
+      } catch (Exception e) {
+        LOG.debug("background anti-entropy towards {} skipped: {}", t, e.toString());
+      } finally {
+        transport.disconnect();
+      }
+    }
   }
 
   // ---- figures ----
