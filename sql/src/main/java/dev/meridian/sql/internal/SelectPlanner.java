@@ -139,6 +139,15 @@ final class SelectPlanner {
     if (!(expr instanceof SqlIdentifier id)) {
       throw general("expression " + text.quote(expr) + " in the select list", expr);
     }
+    addColumns(ref, id, alias, projection, labels);
+  }
+
+  /**
+   * Adds a select-list column ({@code name}, {@code t.name}, {@code *} or {@code t.*}) to a
+   * projection and its labels; 42P01 when a qualifier names another table.
+   */
+  static void addColumns(TableRef ref, SqlIdentifier id, String alias, List<Integer> projection,
+      List<String> labels) {
     TableSchema schema = ref.schema();
     if (id.isStar()) {
       if (id.names.size() > 1 && !ref.qualifies(id.names.subList(0, id.names.size() - 1))) {

@@ -167,22 +167,7 @@ final class SystemQueryPlanner {
     if (!(expr instanceof SqlIdentifier id)) {
       throw unsupported(describe(expr) + " in the select list", expr);
     }
-    TableSchema schema = ref.schema();
-    if (id.isStar()) {
-      if (id.names.size() > 1 && !ref.qualifies(id.names.subList(0, id.names.size() - 1))) {
-        throw SourceText.error(SqlState.UNDEFINED_TABLE, "table "
-            + String.join(".", id.names.subList(0, id.names.size() - 1))
-            + " is not part of this statement", id);
-      }
-      for (int c = 0; c < schema.columnCount(); c++) {
-        projection.add(c);
-        labels.add(schema.column(c).name());
-      }
-      return;
-    }
-    int c = ref.column(id);
-    projection.add(c);
-    labels.add(alias != null ? alias : schema.column(c).name());
+    SelectPlanner.addColumns(ref, id, alias, projection, labels);
   }
 
   private void conditions(TableRef ref, SqlNode node, List<Plan.Comparison> out) {
