@@ -4,7 +4,6 @@ import dev.meridian.protocol.error.MeridianException;
 import dev.meridian.protocol.error.SqlState;
 import dev.meridian.protocol.types.ColumnDef;
 import dev.meridian.protocol.types.SystemTables;
-import dev.meridian.protocol.types.TableSchema;
 import dev.meridian.sql.api.Operand;
 import dev.meridian.sql.api.Plan;
 import java.math.BigDecimal;
