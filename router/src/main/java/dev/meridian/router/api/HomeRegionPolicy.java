@@ -6,11 +6,13 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The default policy for now: every operation goes to the home region; when the home region is
- * down, the other regions follow in their configured order. Thread-safe.
+ * A fixed-order policy: every operation goes to the home region; when the home region is down,
+ * the other healthy regions follow in their configured order. It ignores round trips and has no
+ * hysteresis: home is first again the moment it is reported up. Not the default (that is {@link
+ * RoutingPolicies#DEFAULT}); useful where the order must be fixed.
  *
- * <p>Nearest-by-round-trip ordering, hysteresis and residency arrive with the routing work
- * (issue "Routing"); until then a down home region makes the next region in the list serve.
+ * <p>Thread-safe: the down set is concurrent and {@code plan} builds a fresh immutable list per
+ * call.
  */
 public final class HomeRegionPolicy implements RoutingPolicy {
   private volatile String home;
@@ -18,12 +20,9 @@ public final class HomeRegionPolicy implements RoutingPolicy {
   private final Set<String> down = ConcurrentHashMap.newKeySet();
 
   @Override
-  public void init(String home, List<String> regions) {
-    if (!regions.contains(home)) {
-      throw new IllegalArgumentException("home region " + home + " is not one of " + regions);
-    }
-    this.home = home;
-    this.regions = List.copyOf(regions);
+  public void init(RoutingContext context) {
+    this.home = context.home();
+    this.regions = context.regions();
   }
 
   @Override
@@ -46,17 +45,25 @@ public final class HomeRegionPolicy implements RoutingPolicy {
         }
       }
     }
-    return order;
+    return List.copyOf(order);
   }
 
   @Override
-  public void onDown(String region) {
+  public void regionDown(String region) {
+    requireKnown(region);
     down.add(region);
   }
 
   @Override
-  public void onUp(String region) {
+  public void regionUp(String region) {
+    requireKnown(region);
     down.remove(region);
+  }
+
+  private void requireKnown(String region) {
+    if (!regions.contains(region)) {
+      throw new IllegalArgumentException("unknown region " + region + "; known: " + regions);
+    }
   }
 
   @Override
