@@ -1,5 +1,9 @@
 /**
  * Routing: the {@link dev.meridian.router.api.RoutingPolicy} contract (lifecycle and thread
- * safety) and its default implementation. No SQL and no network here.
+ * safety), the {@link dev.meridian.router.api.RoutingContext} a policy is initialised with, and
+ * {@link dev.meridian.router.api.RoutingPolicies}, which creates a policy by class name. The
+ * default policy, {@link dev.meridian.router.internal.NearestHealthyPolicy}, lives in the
+ * internal package; {@link dev.meridian.router.api.HomeRegionPolicy} is a fixed-order
+ * alternative. No SQL and no network here.
  */
 package dev.meridian.router.api;
