@@ -253,10 +253,10 @@ class PoolAndJdbiIT {
     PeerProcess victim = region.peers().get(0);
     victim.kill();
     assertFalse(victim.isAlive());
-    // Past HikariCP's 500 ms bypass window every borrow validates with isValid, which lets the
-    // driver redial the surviving peer instead of handing out a connection to a dead one.
-    // Until Hazelcast drops the dead member, writes whose backup it held end indeterminate
-    // (08006); a client retries those, so wait for the region to take writes again.
+    // HikariCP validates a connection idle for over 500 ms with isValid, which redials the
+    // surviving peer. Until Hazelcast drops the dead member, writes whose backup it held end
+    // indeterminate (08006, on which HikariCP evicts the connection); a client retries those,
+    // so wait for the region to take writes again.
     Deadline.await("the region to take writes after the kill", Duration.ofSeconds(60), () -> {
       try (Connection c = pool.getConnection();
           Statement s = c.createStatement()) {
@@ -275,6 +275,8 @@ class PoolAndJdbiIT {
     HikariPoolMXBean mx = pool.getHikariPoolMXBean();
     Deadline.await("every borrowed connection back in the pool", Duration.ofSeconds(10),
         () -> mx.getActiveConnections() == 0);
+    Deadline.await("the pool to refill what it evicted", Duration.ofSeconds(30),
+        () -> mx.getTotalConnections() == POOL_SIZE);
     assertFalse(log.text().contains(LEAK_LINE), log.text());
   }
 
