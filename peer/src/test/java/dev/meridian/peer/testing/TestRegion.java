@@ -45,6 +45,9 @@ public final class TestRegion implements AutoCloseable {
     TestRegion r = new TestRegion(peers);
     Await.until("a cluster of " + size, Duration.ofSeconds(60), () -> peers.stream()
         .allMatch(p -> p.hazelcast().getCluster().getMembers().size() == size));
+    // As a launched peer does before it says "ready": serve once backups are in place. A write
+    // made while partitions still migrate may fail as indeterminate (its backup did not confirm).
+    r.awaitSafe();
     return r;
   }
 
