@@ -421,24 +421,17 @@ public final class Replicator implements RequestHandler, AutoCloseable {
   private Response repairNow(String target) {
     List<String> targets = target == null || target.isEmpty()
         ? new ArrayList<>(senders.keySet()) : List.of(target);
+    List<Integer> all = new ArrayList<>();
+    for (int p = 0; p < replica.partitionCount(); p++) {
+      all.add(p);
+    }
     long compared = 0;
     long shipped = 0;
     for (String t : targets) {
       sender(t);
-      // A transport of its own: the link's connection keeps shipping meanwhile.
-      NettyLinkTransport transport = transports.get(t).twin();
-      long epoch = transport.connect().toCompletableFuture().join();
-      LinkStats stats = senders.get(t).stats();
-      for (TableSchema table : replica.tables()) {
-        for (int p = 0; p < replica.partitionCount(); p++) {
-          AntiEntropy.Result r = transport.repairStream(epoch, new StreamId(table.tableId(), p))
-              .toCompletableFuture().join();
-          compared += r.compared();
-          shipped += r.shipped();
-          stats.repaired(r.shipped());
-        }
-      }
-      transport.disconnect();
+      AntiEntropy.Result r = repairAt(t, all, true);
+      compared += r.compared();
+      shipped += r.shipped();
     }
     return new Response.RepairDone(compared, shipped);
   }
@@ -454,27 +447,53 @@ public final class Replicator implements RequestHandler, AutoCloseable {
       return;
     }
     for (String t : senders.keySet()) {
-      NettyLinkTransport transport = transports.get(t).twin();
       try {
-        long epoch = transport.connect().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        LinkStats stats = senders.get(t).stats();
-        for (TableSchema table : replica.tables()) {
-          for (int p : ownedPartitions()) {
-            if (closed) {
-              return;
-            }
-            AntiEntropy.Result r = transport.repairStream(epoch,
-                new StreamId(table.tableId(), p)).toCompletableFuture().get(60, TimeUnit.SECONDS);
-            if (r.shipped() > 0) {
-              stats.repaired(r.shipped());
-            }
+        repairAt(t, ownedPartitions(), false);
+      } catch (RuntimeException e) {
+        LOG.debug("background anti-entropy towards {} skipped: {}", t, e.toString());
+      }
+    }
+  }
+
+  /**
+   * Runs anti-entropy of the given partitions of every table towards a region, over a connection
+   * of its own (the link's keeps shipping meanwhile). Blocking; each partition gets a minute.
+   *
+   * @param countEach count every partition compared as a repair in the link's figures (an
+   *     operator's repair shows its progress so); otherwise only those that shipped rows
+   */
+  private AntiEntropy.Result repairAt(String target, List<Integer> partitions,
+      boolean countEach) {
+    NettyLinkTransport transport = transports.get(target).twin();
+    LinkStats stats = senders.get(target).stats();
+    long compared = 0;
+    long shipped = 0;
+    try {
+      long epoch = transport.connect().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      for (TableSchema table : replica.tables()) {
+        for (int p : partitions) {
+          if (closed) {
+            return new AntiEntropy.Result(compared, shipped);
+          }
+          AntiEntropy.Result r = transport.repairStream(epoch, new StreamId(table.tableId(), p))
+              .toCompletableFuture().get(60, TimeUnit.SECONDS);
+          compared += r.compared();
+          shipped += r.shipped();
+          if (countEach || r.shipped() > 0) {
+            stats.repaired(r.shipped());
           }
         }
-      } catch (Exception e) {
-        LOG.debug("background anti-entropy towards {} skipped: {}", t, e.toString());
-      } finally {
-        transport.disconnect();
       }
+      return new AntiEntropy.Result(compared, shipped);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new MeridianException(SqlState.QUERY_CANCELED, "repair towards " + target
+          + " was interrupted", e);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new MeridianException(SqlState.CONNECTION_FAILURE, "repair towards " + target
+          + " failed after " + compared + " rows compared: " + e, e);
+    } finally {
+      transport.disconnect();
     }
   }
 
@@ -609,6 +628,13 @@ public final class Replicator implements RequestHandler, AutoCloseable {
 
   private final java.util.concurrent.atomic.LongAdder purged =
       new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder purgeChecks =
+      new java.util.concurrent.atomic.LongAdder();
+
+  /** How many times this peer has considered purging tombstones (whether it could or not). */
+  public long purgeChecks() {
+    return purgeChecks.sum();
+  }
 
   /**
    * The time before which every change made in this region has reached every other region:
@@ -645,6 +671,7 @@ public final class Replicator implements RequestHandler, AutoCloseable {
     if (closed || !serving) {
       return;
     }
+    purgeChecks.increment();
     try {
       long horizon = regionShippedThrough();
       int shippedCol = SystemTables.REGIONS.columns().stream().map(c -> c.name()).toList()
