@@ -3,6 +3,7 @@ package dev.meridian.peer.testkit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.meridian.peer.testing.Await;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 class BackgroundRepairTest {
 
-  private static int count(Connection c, int keys) throws SQLException {
+  private static int count(Connection c, int keys) {
     int n = 0;
     try (Statement s = c.createStatement()) {
       for (int i = 0; i < keys; i++) {
@@ -26,6 +27,8 @@ class BackgroundRepairTest {
           n += rs.next() ? 1 : 0;
         }
       }
+    } catch (SQLException e) {
+      throw new AssertionError(e);
     }
     return n;
   }
@@ -46,10 +49,8 @@ class BackgroundRepairTest {
       }
       // Wait until eu-west-1 has all 50, then us-east-1 dies with its data.
       try (Connection eu = DriverManager.getConnection(c.jdbcUrl("eu-west-1"))) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (count(eu, 50) < 50 && System.nanoTime() < deadline) {
-          Thread.sleep(100);
-        }
+        Await.until("eu-west-1 to hold all 50 rows", Duration.ofSeconds(30),
+            () -> count(eu, 50) == 50);
         assertEquals(50, count(eu, 50));
       }
       c.stopRegion("us-east-1");

@@ -3,6 +3,7 @@ package dev.meridian.peer.testkit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.meridian.peer.testing.Await;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -42,6 +43,23 @@ class EmbeddedClusterTest {
     }
   }
 
+  /** Records shipped per target by the links of the connection's region, all of them up. */
+  private static java.util.Map<String, Long> senderRecords(Connection c) {
+    java.util.Map<String, Long> records = new java.util.TreeMap<>();
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+        "SELECT from_region, to_region, state, records FROM meridian.replication_links"
+            + " WHERE measured_at = 'sender' ORDER BY to_region")) {
+      while (rs.next()) {
+        assertEquals("eu-west-1", rs.getString(1));
+        assertEquals("up", rs.getString(3));
+        records.put(rs.getString(2), rs.getLong(4));
+      }
+    } catch (SQLException e) {
+      throw new AssertionError(e);
+    }
+    return records;
+  }
+
   @Test
   void writesInEveryRegionConvergeAndPartitionsHealToOneAnswer() throws Exception {
     try (Connection us = DriverManager.getConnection(cluster.jdbcUrl("us-east-1"));
@@ -71,7 +89,10 @@ class EmbeddedClusterTest {
       try (Statement s = us.createStatement()) {
         s.executeUpdate("UPDATE players SET city = 'Boston' WHERE id = 1");
       }
-      Thread.sleep(20);
+      // Dublin is written later: once eu-west-1's clock has passed Boston's stamp.
+      long boston = cluster.peers("us-east-1").get(0).node().clock().current();
+      Await.until("eu-west-1's clock to pass Boston's stamp", Duration.ofSeconds(10),
+          () -> cluster.peers("eu-west-1").get(0).node().clock().current() > boston);
       try (Statement s = eu.createStatement()) {
         s.executeUpdate("UPDATE players SET city = 'Dublin' WHERE id = 1");
       }
@@ -81,17 +102,11 @@ class EmbeddedClusterTest {
         assertEquals("Dublin", city(c, 1));
       }
       // The links' figures, by SQL from any connection.
-      Thread.sleep(1_500);
-      java.util.Map<String, Long> records = new java.util.TreeMap<>();
-      try (Statement s = eu.createStatement(); ResultSet rs = s.executeQuery(
-          "SELECT from_region, to_region, state, records FROM meridian.replication_links"
-              + " WHERE measured_at = 'sender' ORDER BY to_region")) {
-        while (rs.next()) {
-          assertEquals("eu-west-1", rs.getString(1));
-          assertEquals("up", rs.getString(3));
-          records.put(rs.getString(2), rs.getLong(4));
-        }
-      }
+      Await.until("eu-west-1's links to report their records", Duration.ofSeconds(30), () -> {
+        java.util.Map<String, Long> r = senderRecords(eu);
+        return r.size() == 2 && r.getOrDefault("us-east-1", 0L) >= 100;
+      });
+      java.util.Map<String, Long> records = senderRecords(eu);
       assertEquals(java.util.Set.of("ap-southeast-1", "us-east-1"), records.keySet());
       assertTrue(records.get("us-east-1") >= 100, records.toString());
       try (Statement s = ap.createStatement(); ResultSet rs = s.executeQuery(
@@ -196,7 +211,6 @@ class EmbeddedClusterTest {
           ps.setLong(1, i * 17L);
           ps.setInt(2, 1);
           ps.executeUpdate();
-          Thread.sleep(5);
         }
         assertTrue(cluster.awaitConverged(Duration.ofSeconds(30)), "updates converged");
         long updates = shipped("us-east-1", "eu-west-1") - before;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.meridian.peer.internal.row.RowFormat;
+import dev.meridian.peer.testing.Await;
 import dev.meridian.peer.internal.storage.RegionReplica;
 import dev.meridian.protocol.types.TableSchema;
 import java.sql.Connection;
@@ -61,15 +62,17 @@ class TombstonePurgeTest {
       for (int i = 0; i < 10; i++) {
         assertEquals(1, s.executeUpdate("DELETE FROM t WHERE id = " + i));
       }
-      // eu-west-1 never got these deletes: us-east-1 must keep the tombstones.
-      Thread.sleep(4_000);
+      // eu-west-1 never got these deletes: us-east-1 must keep the tombstones through at least
+      // two purge checks (one a second with no grace).
+      dev.meridian.peer.internal.replication.Replicator usLinks =
+          c.peers("us-east-1").get(0).node().replicator();
+      long checks = usLinks.purgeChecks();
+      Await.until("two purge checks in us-east-1", Duration.ofSeconds(30),
+          () -> usLinks.purgeChecks() >= checks + 2);
       assertEquals(10, tombstones(c, "us-east-1"), "purged while a region lacked them");
       c.heal("us-east-1", "eu-west-1");
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while ((tombstones(c, "us-east-1") > 0 || tombstones(c, "eu-west-1") > 0)
-          && System.nanoTime() < deadline) {
-        Thread.sleep(200);
-      }
+      Await.until("the tombstones to be purged everywhere", Duration.ofSeconds(30),
+          () -> tombstones(c, "us-east-1") == 0 && tombstones(c, "eu-west-1") == 0);
       assertEquals(0, tombstones(c, "us-east-1"));
       assertEquals(0, tombstones(c, "eu-west-1"));
       assertEquals(10, storedRows(c, "us-east-1", "T"));
