@@ -36,7 +36,7 @@ public final class JournalSource implements ChangeSource {
 
   public JournalSource(HazelcastInstance hazelcast, int regionId) {
     this.hazelcast = hazelcast;
-    this.filter = new JournalFilter(regionId);
+    this.filter = new JournalFilter();
     this.projection = new JournalProjection(regionId);
   }
 
@@ -81,6 +81,9 @@ public final class JournalSource implements ChangeSource {
       try {
         List<Change> changes = new ArrayList<>(result.size());
         for (byte[] bytes : result) {
+          if (JournalProjection.isSkipped(bytes)) {
+            continue;
+          }
           JournalProjection.Projected p = JournalProjection.decode(bytes);
           changes.add(new Change(new ChangeRecord(stream.tableId(), p.key(), p.row()),
               p.commitMillis()));
