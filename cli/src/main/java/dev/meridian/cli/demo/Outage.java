@@ -1,5 +1,6 @@
 package dev.meridian.cli.demo;
 
+import dev.meridian.cli.Progress;
 import dev.meridian.peer.testkit.EmbeddedCluster;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -154,7 +155,7 @@ final class Outage {
     double p = cluster.backfillProgress(region);
     String status = cluster.backfillStatus(region);
     return String.format(Locale.ROOT, "  backfill %s %3.0f%%  %5.1f s  %s",
-        Terminal.bar(Math.round(p * 1000), 1000, 30), p * 100, since(restart),
+        Progress.cells(Math.round(p * 1000), 1000, 30), p * 100, since(restart),
         status.isEmpty() ? "" : "(" + status + ")").stripTrailing();
   }
 
@@ -188,7 +189,7 @@ final class Outage {
       }
       boolean timedOut = System.nanoTime() > deadline;
       out.progress(String.format(Locale.ROOT, "  rows     %s %s / %s up to date",
-          Terminal.bar(p.upToDate(), p.total(), 30), Terminal.count(p.upToDate()),
+          Progress.cells(p.upToDate(), p.total(), 30), Terminal.count(p.upToDate()),
           Terminal.count(p.total())), p.done() || timedOut);
       if (p.done()) {
         return null;

@@ -115,12 +115,6 @@ final class Terminal {
     return color ? "\u001b[" + code + "m" + s + RESET : s;
   }
 
-  /** A text bar of {@code width} cells, {@code done} of {@code total} filled. */
-  static String bar(long done, long total, int width) {
-    int filled = total <= 0 ? width : (int) Math.min(width, done * width / total);
-    return "[" + "#".repeat(filled) + ".".repeat(width - filled) + "]";
-  }
-
   /** Milliseconds with a precision that suits their size: 0.42, 4.2, 42, 420. */
   static String millis(double ms) {
     if (ms < 1) {
