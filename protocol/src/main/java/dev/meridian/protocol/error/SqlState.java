@@ -72,6 +72,13 @@ public enum SqlState {
    * the other regions); retry later or use another region.
    */
   REGION_NOT_READY("57P03"),
+  /**
+   * {@code 57M01}: session consistency cannot be kept: no region the statement may use has
+   * applied this connection's earlier writes within the session wait (for example, the home
+   * region died before they reached any other region). Retry later, once the writes' region is
+   * back, or accept older data with {@code consistency=eventual} or a reset session token.
+   */
+  SESSION_BEHIND("57M01"),
   /** {@code 57014}: the statement was cancelled. */
   QUERY_CANCELED("57014"),
   /** {@code HYT00}: a timeout expired. */

@@ -8,7 +8,9 @@ import dev.meridian.protocol.wire.Frames.ResponseFrame;
 import dev.meridian.protocol.wire.Frames.Welcome;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Pure encoding of the driver protocol: message in, bytes out, and back. No sockets, no state,
@@ -36,6 +38,8 @@ import java.util.List;
  * 0x03 CreateTable  byte ifNotExists, schema     0x83 TableCreated byte created, schema
  * 0x04 DropTable    byte ifExists, string name   0x84 TableDropped byte dropped
  * 0x05 GetPartitions (empty)                     0x85 Partitions int n, n x string owner
+ * 0x06 AwaitApplied int n, n x (string origin,   0x86 Applied byte satisfied, int n,
+ *                   long hlc), int waitMillis             n x (string origin, long millis)
  * 0x10 Get          long tableId, int n, n keys  0x90 Rows    int n, n x (byte present,
  *                   (key = int k, k values)                     [int c, c values])
  * 0x11 Write        long tableId, byte kind,     0x91 Written int n, n outcomes
@@ -56,6 +60,8 @@ import java.util.List;
  *                   int n, n x int bucket                    n x long rowHash
  * 0x35 ReadSystemTable string name               0x90 Rows (as for Get)
  * 0x36 Repair       string targetRegion          0xB6 RepairDone long compared, long shipped
+ * 0x37 LinkProgress string origin, long millis,  0xB7 ProgressNoted (empty)
+ *                   int partitions, int n, n x long bits
  *                                                0xFF Error   string sqlstate, string message
  * </pre>
  * (bytes = int length + that many bytes.)
@@ -78,6 +84,7 @@ public final class ProtocolCodec {
   static final byte CREATE_TABLE = 0x03;
   static final byte DROP_TABLE = 0x04;
   static final byte GET_PARTITIONS = 0x05;
+  static final byte AWAIT_APPLIED = 0x06;
   static final byte GET = 0x10;
   static final byte WRITE = 0x11;
   static final byte LINK_HELLO = 0x30;
@@ -87,6 +94,7 @@ public final class ProtocolCodec {
   static final byte GET_ROW_HASHES = 0x34;
   static final byte READ_SYSTEM_TABLE = 0x35;
   static final byte REPAIR = 0x36;
+  static final byte LINK_PROGRESS = 0x37;
   static final byte REPLY = (byte) 0x80;
   static final byte ERROR = (byte) 0xFF;
 
@@ -197,6 +205,15 @@ public final class ProtocolCodec {
     } else if (r instanceof Request.Repair rep) {
       out.writeByte(REPAIR);
       Values.writeString(out, rep.targetRegion());
+    } else if (r instanceof Request.AwaitApplied a) {
+      out.writeByte(AWAIT_APPLIED);
+      writeStringLongs(out, a.required());
+      out.writeInt(a.waitMillis());
+    } else if (r instanceof Request.LinkProgress p) {
+      out.writeByte(LINK_PROGRESS);
+      Values.writeString(out, p.origin());
+      out.writeLong(p.throughMillis()).writeInt(p.partitionCount());
+      writeLongArray(out, p.partitionBits());
     } else {
       throw new IllegalArgumentException("unknown request " + r);
     }
@@ -276,6 +293,10 @@ public final class ProtocolCodec {
       }
       case READ_SYSTEM_TABLE -> new Request.ReadSystemTable(Values.readString(in));
       case REPAIR -> new Request.Repair(Values.readString(in));
+      case AWAIT_APPLIED -> new Request.AwaitApplied(readStringLongs(in),
+          Values.need(in, 4).readInt());
+      case LINK_PROGRESS -> new Request.LinkProgress(Values.readString(in),
+          Values.need(in, 12).readLong(), in.readInt(), readLongArray(in));
       default -> throw Values.corrupt("unknown request opcode 0x" + Integer.toHexString(op & 0xff));
     };
     expectEnd(in);
@@ -361,6 +382,11 @@ public final class ProtocolCodec {
     } else if (r instanceof Response.RepairDone d) {
       out.writeByte(REPAIR | REPLY).writeByte(flags)
           .writeLong(d.rowsCompared()).writeLong(d.rowsShipped());
+    } else if (r instanceof Response.Applied a) {
+      out.writeByte(AWAIT_APPLIED | REPLY).writeByte(flags).writeByte(a.satisfied() ? 1 : 0);
+      writeStringLongs(out, a.throughMillis());
+    } else if (r instanceof Response.ProgressNoted) {
+      out.writeByte(LINK_PROGRESS | REPLY).writeByte(flags);
     } else {
       throw new IllegalArgumentException("unknown response " + r);
     }
@@ -438,6 +464,8 @@ public final class ProtocolCodec {
       }
       case REPAIR | REPLY -> new Response.RepairDone(Values.need(in, 8).readLong(),
           Values.need(in, 8).readLong());
+      case AWAIT_APPLIED | REPLY -> new Response.Applied(readFlag(in), readStringLongs(in));
+      case LINK_PROGRESS | REPLY -> new Response.ProgressNoted();
       case ERROR -> new Response.Error(readState(in), Values.readString(in));
       default -> throw Values.corrupt("unknown response opcode 0x" + Integer.toHexString(op & 0xff));
     };
@@ -500,6 +528,24 @@ public final class ProtocolCodec {
       values.add(in.readInt());
     }
     return values;
+  }
+
+  private static void writeStringLongs(ByteBuf out, Map<String, Long> values) {
+    out.writeInt(values.size());
+    for (Map.Entry<String, Long> e : values.entrySet()) {
+      Values.writeString(out, e.getKey());
+      out.writeLong(e.getValue());
+    }
+  }
+
+  private static Map<String, Long> readStringLongs(ByteBuf in) {
+    int n = Values.readCount(in, 12);
+    Map<String, Long> out = new HashMap<>();
+    for (int i = 0; i < n; i++) {
+      String key = Values.readString(in);
+      out.put(key, Values.need(in, 8).readLong());
+    }
+    return Map.copyOf(out);
   }
 
   private static void writeLongArray(ByteBuf out, long[] values) {

@@ -2,6 +2,7 @@ package dev.meridian.protocol.wire;
 
 import dev.meridian.protocol.types.TableSchema;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A request from the driver to a peer. Each request travels in one frame with a request id
@@ -33,6 +34,16 @@ public sealed interface Request {
 
   /** Drops a table by name; answered by {@link Response.TableDropped}. */
   record DropTable(String name, boolean ifExists) implements Request {}
+
+  /**
+   * Session consistency: asks whether the region has applied every write that originated in
+   * each named region with a stamp up to the given hlc value, waiting up to {@code waitMillis}
+   * for it (0: answer at once). Answered by {@link Response.Applied}. A region's own writes
+   * need no entry: they are visible in it at once.
+   *
+   * @param required origin region name to the highest hlc value the session wrote there
+   */
+  record AwaitApplied(Map<String, Long> required, int waitMillis) implements Request {}
 
   /**
    * Point reads of one table: each key is the values of the key columns in key order.
@@ -78,6 +89,18 @@ public sealed interface Request {
    * level); answered by {@link Response.RowHashes}.
    */
   record GetRowHashes(long tableId, int partition, List<Integer> buckets) implements Request {}
+
+  /**
+   * A link's progress report: the sending peer of region {@code origin} has had every change
+   * of the listed partitions applied by the receiver up to {@code throughMillis} (wall clock
+   * of the origin, physical part of stamps). The receiving region keeps, per origin and
+   * partition, the highest such time, and from them answers {@link AwaitApplied}. Answered by
+   * {@link Response.ProgressNoted}.
+   *
+   * @param partitionBits bit {@code p} set for every partition {@code p} the report covers
+   */
+  record LinkProgress(String origin, long throughMillis, int partitionCount, long[] partitionBits)
+      implements Request {}
 
   /**
    * Reads a system table ({@code meridian.<name>}); answered by {@link Response.Rows} whose

@@ -3,6 +3,7 @@ package dev.meridian.protocol.wire;
 import dev.meridian.protocol.error.SqlState;
 import dev.meridian.protocol.types.TableSchema;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A peer's answer to a {@link Request}, carrying the request's id on the wire. A request is
@@ -35,6 +36,16 @@ public sealed interface Response {
    * null when the row is not visible in the serving region.
    */
   record Rows(List<Object[]> rows) implements Response {}
+
+  /**
+   * Answer to {@link Request.AwaitApplied}: whether every required write is applied, and per
+   * origin region the time (origin wall-clock milliseconds) below which this region holds
+   * every write of that origin; origins it has no figure for are absent.
+   */
+  record Applied(boolean satisfied, Map<String, Long> throughMillis) implements Response {}
+
+  /** Answer to {@link Request.LinkProgress}. */
+  record ProgressNoted() implements Response {}
 
   /** Answer to {@link Request.Write}: one outcome per row, in order. */
   record Written(List<RowOutcome> outcomes) implements Response {}

@@ -56,7 +56,11 @@ final class Messages {
         new Request.GetDigests(99L, List.of(0, 270)),
         new Request.GetRowHashes(99L, 5, List.of(1, 63)),
         new Request.ReadSystemTable("replication_links"),
-        new Request.Repair(""));
+        new Request.Repair(""),
+        new Request.AwaitApplied(java.util.Map.of("us-east-1", Stamp.hlc(1_700_000_000_000L, 3)),
+            1000),
+        new Request.AwaitApplied(java.util.Map.of(), 0),
+        new Request.LinkProgress("eu-west-1", 1_700_000_000_000L, 271, new long[] {-1L, 5L}));
   }
 
   static List<Response> responses() {
@@ -77,7 +81,10 @@ final class Messages {
         new Response.Replicated(1_700_000_000_000L, 4, 1),
         new Response.Digests(List.of(new long[] {1, -2, 3}, new long[0])),
         new Response.RowHashes(new long[] {7, 8}, new long[] {-1, 0}),
-        new Response.RepairDone(100_000L, 12L));
+        new Response.RepairDone(100_000L, 12L),
+        new Response.Applied(true, java.util.Map.of("eu-west-1", 1_700_000_000_000L)),
+        new Response.Applied(false, java.util.Map.of()),
+        new Response.ProgressNoted());
   }
 
   /** Structural equality for messages holding arrays (records compare arrays by identity). */

@@ -52,6 +52,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class LinkSender implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LinkSender.class);
+  /** How often a caught-up link reports its progress (and least advance between reports). */
+  static final long REPORT_EVERY_MILLIS = 200;
 
   /** Schedules a task on the actor after a delay. */
   @FunctionalInterface
@@ -143,6 +145,14 @@ public final class LinkSender implements AutoCloseable {
   private boolean pumpScheduled;
   private boolean retryScheduled;
   private volatile long shippedThrough;
+  // Session consistency (all on the actor): the time through which the target holds every
+  // change of the partitions this peer owns, which falls back to 0 whenever that claim would
+  // cover changes this peer has not shipped (it took over partitions, the target restarted).
+  private java.util.BitSet ownedPartitions = new java.util.BitSet();
+  private long appliedThrough;
+  private long reportedThrough;
+  private boolean reporting;
+  private boolean progressWakeScheduled;
 
   public LinkSender(String target, ChangeSource source, PositionStore positions,
       LinkTransport transport, Settings settings, Executor actor, Scheduler scheduler,
@@ -202,6 +212,18 @@ public final class LinkSender implements AutoCloseable {
   public void retain(Set<StreamId> owned) {
     Set<StreamId> copy = new HashSet<>(owned);
     actor.execute(() -> {
+      java.util.BitSet partitions = new java.util.BitSet();
+      for (StreamId id : copy) {
+        partitions.set(id.partition());
+      }
+      java.util.BitSet gained = (java.util.BitSet) partitions.clone();
+      gained.andNot(ownedPartitions);
+      if (!gained.isEmpty()) {
+        // Partitions taken over from another peer may hold changes it never shipped, older
+        // than anything this peer could vouch for: claim nothing until caught up again.
+        appliedThrough = 0;
+      }
+      ownedPartitions = partitions;
       streams.keySet().removeIf(id -> !copy.contains(id));
       for (StreamId id : copy) {
         streams.computeIfAbsent(id, Stream::new);
@@ -342,9 +364,53 @@ public final class LinkSender implements AutoCloseable {
     stats.repairsPending(pending);
     flushIfReady();
     if (caughtUp()) {
-      shippedThrough = Math.max(shippedThrough,
-          nowMillis.getAsLong() - settings.lingerMillis() - 1000);
+      long now = nowMillis.getAsLong();
+      shippedThrough = Math.max(shippedThrough, now - settings.lingerMillis() - 1000);
+      appliedThrough = Math.max(appliedThrough, now - settings.lingerMillis() - 1000);
+      if (transport.reportsProgress()) {
+        reportProgress();
+      }
+      if (transport.reportsProgress() && !progressWakeScheduled) {
+        // An idle link looks again soon, so its figure keeps advancing: the target's figure
+        // for this region is the least over every peer's partitions, and one idle peer's
+        // stale figure would hold back session reads of every other peer's writes.
+        progressWakeScheduled = true;
+        scheduler.schedule(() -> {
+          progressWakeScheduled = false;
+          wake();
+        }, REPORT_EVERY_MILLIS);
+      }
     }
+  }
+
+  /**
+   * Tells the target how far it has applied this peer's partitions, about every
+   * {@value #REPORT_EVERY_MILLIS} ms while caught up; one report in flight at a time.
+   */
+  private void reportProgress() {
+    if (reporting || !connected || ownedPartitions.isEmpty()
+        || appliedThrough - reportedThrough < REPORT_EVERY_MILLIS) {
+      return;
+    }
+    reporting = true;
+    long through = appliedThrough;
+    long gen = generation;
+    on(transport.progress(through, (java.util.BitSet) ownedPartitions.clone()), (ok, error) -> {
+      reporting = false;
+      if (gen != generation) {
+        return;
+      }
+      if (error == null) {
+        reportedThrough = Math.max(reportedThrough, through);
+      } else {
+        LOG.debug("link to {}: progress report failed: {}", target, unwrap(error).toString());
+      }
+    });
+  }
+
+  /** The time through which the target holds every change of this peer's partitions. */
+  long appliedThroughMillis() {
+    return appliedThrough;
   }
 
   private void connect() {
@@ -368,7 +434,10 @@ public final class LinkSender implements AutoCloseable {
         up();
         return;
       }
-      // A new target incarnation: every position refers to the old one.
+      // A new target incarnation: every position refers to the old one, and it holds nothing
+      // this sender ever reported as applied.
+      appliedThrough = 0;
+      reportedThrough = 0;
       for (Stream st : streams.values()) {
         st.known = false;
         st.needsRepair = false;

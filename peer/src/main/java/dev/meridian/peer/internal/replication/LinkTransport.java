@@ -26,6 +26,20 @@ public interface LinkTransport {
    */
   CompletionStage<Long> repair(long epoch, StreamId stream);
 
+  /** Whether {@link #progress} carries reports (the sender then reports while caught up). */
+  default boolean reportsProgress() {
+    return false;
+  }
+
+  /**
+   * Reports that the target has applied every change of the given partitions that this peer's
+   * region made before {@code throughMillis} (session consistency; see {@link AppliedThrough}).
+   * The default, for transports that do not carry it, reports nothing.
+   */
+  default CompletionStage<Void> progress(long throughMillis, java.util.BitSet partitions) {
+    return java.util.concurrent.CompletableFuture.completedFuture(null);
+  }
+
   /**
    * Whether the connection opened by {@link #connect()} still stands; an idle link checks it
    * at every sweep, so it notices a target that restarted (and has a new epoch) without having

@@ -133,6 +133,25 @@ public final class NettyLinkTransport implements LinkTransport {
   }
 
   @Override
+  public boolean reportsProgress() {
+    return true;
+  }
+
+  @Override
+  public CompletionStage<Void> progress(long throughMillis, java.util.BitSet partitions) {
+    PeerChannel ch = channel;
+    if (ch == null) {
+      return CompletableFuture.failedFuture(new MeridianException(SqlState.CONNECTION_FAILURE,
+          "link to " + target + " is not connected"));
+    }
+    return call(ch, new Request.LinkProgress(localRegion, throughMillis, replica.partitionCount(),
+        partitions.toLongArray())).thenApply(r -> {
+          expect(r, Response.ProgressNoted.class);
+          return null;
+        });
+  }
+
+  @Override
   public CompletionStage<Long> repair(long epoch, StreamId stream) {
     return repairStream(epoch, stream).thenApply(AntiEntropy.Result::shipped);
   }

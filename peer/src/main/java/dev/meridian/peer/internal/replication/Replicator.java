@@ -66,6 +66,8 @@ public final class Replicator implements RequestHandler, AutoCloseable {
   private final ExecutorService blocking;
   private final JournalSource source;
   private final LinkReceiver receiver;
+  private final AppliedThrough appliedThrough;
+  private final ScheduledExecutorService sessionTimer;
   private final Map<String, LinkSender> senders = new LinkedHashMap<>();
   private final Map<String, NettyLinkTransport> transports = new LinkedHashMap<>();
   private final Map<String, Long> backlogs = new java.util.concurrent.ConcurrentHashMap<>();
@@ -88,6 +90,11 @@ public final class Replicator implements RequestHandler, AutoCloseable {
     this.blocking = Executors.newFixedThreadPool(4, threads("link-io-" + config.name()));
     this.source = new JournalSource(hazelcast, clock.regionId());
     this.receiver = new LinkReceiver(config.region(), replica, blocking, System::currentTimeMillis);
+    this.sessionTimer = Executors.newSingleThreadScheduledExecutor(
+        threads("session-" + config.name()));
+    this.appliedThrough = new AppliedThrough(config.region(),
+        hazelcast.getMap(AppliedThrough.MAP_NAME), replica.partitionCount(), sessionTimer,
+        System::currentTimeMillis);
     this.published = hazelcast.getMap(STATS_MAP);
     this.onChange = stream -> senders.values().forEach(s -> s.changed(stream));
   }
@@ -404,6 +411,12 @@ public final class Replicator implements RequestHandler, AutoCloseable {
     }
     if (request instanceof Request.Repair r) {
       return CompletableFuture.supplyAsync(() -> repairNow(r.targetRegion()), blocking);
+    }
+    if (request instanceof Request.LinkProgress p) {
+      return appliedThrough.record(p);
+    }
+    if (request instanceof Request.AwaitApplied a) {
+      return appliedThrough.await(a);
     }
     CompletionStage<Response> answer = receiver.handle(request);
     if (answer != null) {
@@ -825,6 +838,7 @@ public final class Replicator implements RequestHandler, AutoCloseable {
       }
     }
     actor.shutdown();
+    sessionTimer.shutdownNow();
     blocking.shutdownNow();
   }
 

@@ -22,6 +22,7 @@ public final class StorageSerializers implements DataSerializableFactory {
   static final int JOURNAL_FILTER = 5;
   static final int JOURNAL_PROJECTION = 6;
   static final int PURGE_PROCESSOR = 7;
+  static final int APPLIED_THROUGH_MERGE = 20;
 
   @Override
   public IdentifiedDataSerializable create(int classId) {
@@ -33,6 +34,7 @@ public final class StorageSerializers implements DataSerializableFactory {
       case JOURNAL_FILTER -> new JournalFilter();
       case JOURNAL_PROJECTION -> new JournalProjection();
       case PURGE_PROCESSOR -> new PurgeProcessor();
+      case APPLIED_THROUGH_MERGE -> new AppliedThroughMerge();
       default -> null;
     };
   }
