@@ -49,13 +49,28 @@ public enum MeridianProperty {
           + " with the same setting; 0 keeps none.", 0, Integer.MAX_VALUE, false),
   /** Consistency level. */
   CONSISTENCY("consistency", Type.CHOICE, "session", "",
-      "session: read-your-writes and monotonic reads for this connection; eventual: serve from"
-          + " the chosen region as it stands. Carried; the driver does not act on it yet.",
-      0, 0, false, "session", "eventual"),
-  /** Routing config. */
+      "session: a read never misses this connection's own writes, even after a failover: it"
+          + " waits (sessionWaitMs) until the serving region has applied them, goes to a region"
+          + " that has, or fails with 57M01; eventual: serve from the chosen region as it"
+          + " stands.", 0, 0, false, "session", "eventual"),
+  /** Session wait. */
+  SESSION_WAIT_MS("sessionWaitMs", Type.INTEGER, "2000", "ms",
+      "consistency=session: how long a read may wait for a region to apply this connection's"
+          + " earlier writes before it fails with 57M01.", 0, 600_000, false),
+  /** Routing config or local routing. */
   ROUTING("routing", Type.TEXT, null, "",
-      "Reserved: path of the routing config file (data residency). Accepted and carried; not"
-          + " used yet.", 0, 0, false),
+      "local: every statement goes to the home region and nowhere else (no failover; for"
+          + " operators and tests asking one region what it holds). Otherwise the path of the"
+          + " routing config file (YAML: data residency rules).", 0, 0, false),
+  /** Routing policy class. */
+  ROUTING_POLICY("routingPolicy", Type.TEXT, null, "",
+      "Class name of the dev.meridian.router.api.RoutingPolicy to use; the default sends"
+          + " statements home while home is healthy, else to the nearest healthy region by"
+          + " measured round trip, and back home after hysteresisMs of health.", 0, 0, false),
+  /** Hysteresis. */
+  HYSTERESIS_MS("hysteresisMs", Type.INTEGER, "5000", "ms",
+      "Default routing policy: how long the home region must stay healthy before statements"
+          + " go home again after a failover.", 0, 86_400_000, false),
   /** User name. */
   USER("user", Type.TEXT, null, "",
       "The user name. Carried and reported by DatabaseMetaData.getUserName; peers do not"

@@ -55,11 +55,9 @@ final class CatalogCache implements Catalog {
     return s == null ? List.of() : List.copyOf(s.byName().values());
   }
 
-  /** Loads the catalog unless it was loaded before. */
-  void ensureLoaded(ServingChannel channel, Execution execution) {
-    if (snapshot == null) {
-      refresh(channel, execution);
-    }
+  /** Whether the catalog was ever loaded. */
+  boolean isLoaded() {
+    return snapshot != null;
   }
 
   /** Reloads the catalog from the peer; the version changes only if a definition did. */

@@ -67,10 +67,19 @@ public final class Connector {
   public Connection connect(String url, Properties info) throws SQLException {
     try {
       DriverConfig config = DriverConfig.of(url, JdbcUrl.parse(url), info);
-      List<InetSocketAddress> peers = homePeers(config);
-      ServingChannel channel = ServingChannel.open(config.homeRegion(), peers, opener,
-          config.connectTimeoutMillis(), config.maxFrameBytes());
-      return new MeridianConnection(config, channel, planner(config.planCacheSize()));
+      Map<String, List<InetSocketAddress>> peers = regionPeers(config);
+      RoutingGroup group = config.localRouting() ? null
+          : RoutingGroup.acquire(config, peers, opener);
+      RegionRouter router = new RegionRouter(config, peers, group, opener);
+      try {
+        // Connect now, to the first region that answers, so a bad URL fails here.
+        router.run(RegionRouter.Call.METADATA, null,
+            new Execution(0, config.networkTimeoutMillis()), ch -> ch.channel());
+      } catch (RuntimeException e) {
+        router.close();
+        throw e;
+      }
+      return new MeridianConnection(config, router, planner(config.planCacheSize()));
     } catch (RuntimeException e) {
       throw SqlExceptions.of(e);
     }
@@ -97,9 +106,9 @@ public final class Connector {
     return planners.computeIfAbsent(planCacheSize, plannerFactory::apply);
   }
 
-  private List<InetSocketAddress> homePeers(DriverConfig config) {
+  private Map<String, List<InetSocketAddress>> regionPeers(DriverConfig config) {
     if (config.mode() == JdbcUrl.Mode.REMOTE) {
-      return config.peers().get(config.homeRegion());
+      return config.peers();
     }
     EmbeddedRegions regions = embedded.get();
     if (regions == null) {
@@ -121,7 +130,7 @@ public final class Connector {
       throw new MeridianException(SqlState.CONNECTION_UNABLE_TO_CONNECT, "the embedded cluster "
           + config.clusterName() + " has no peers for region " + config.homeRegion());
     }
-    return home;
+    return started;
   }
 
   /** The first {@link EmbeddedRegions} on the class path, or null. */

@@ -39,6 +39,9 @@ final class DriverConfig {
   private final long planCacheSize;
   private final Consistency consistency;
   private final String routing;
+  private final String routingPolicy;
+  private final int sessionWaitMillis;
+  private final int hysteresisMillis;
   private final String user;
   private final String password;
   private final String applicationName;
@@ -80,6 +83,16 @@ final class DriverConfig {
     this.consistency = Consistency.valueOf(
         choice(v, MeridianProperty.CONSISTENCY).toUpperCase(Locale.ROOT));
     this.routing = v.get(MeridianProperty.ROUTING);
+    if (routing != null && routing.isBlank()) {
+      throw bad("the option routing is empty: give local, or the path of a routing config file");
+    }
+    this.routingPolicy = v.get(MeridianProperty.ROUTING_POLICY);
+    if (routingPolicy != null && routing != null && isLocal(routing)) {
+      throw bad("routing=local sends everything home and uses no routing policy: remove"
+          + " routingPolicy, or routing=local");
+    }
+    this.sessionWaitMillis = (int) integer(v, MeridianProperty.SESSION_WAIT_MS);
+    this.hysteresisMillis = (int) integer(v, MeridianProperty.HYSTERESIS_MS);
     this.user = v.get(MeridianProperty.USER);
     this.password = v.get(MeridianProperty.PASSWORD);
     this.applicationName = v.get(MeridianProperty.APPLICATION_NAME);
@@ -314,9 +327,36 @@ final class DriverConfig {
     return consistency;
   }
 
-  /** Nullable. */
+  /** The routing option as given (local, or a config file path); nullable. */
   String routing() {
     return routing;
+  }
+
+  /** Whether {@code routing=local}: the home region only. */
+  boolean localRouting() {
+    return routing != null && isLocal(routing);
+  }
+
+  /** The routing config file, or null (none, or {@code routing=local}). */
+  String routingConfigPath() {
+    return routing == null || isLocal(routing) ? null : routing;
+  }
+
+  private static boolean isLocal(String routing) {
+    return routing.trim().equalsIgnoreCase("local");
+  }
+
+  /** The routing policy's class name; null for the default. */
+  String routingPolicy() {
+    return routingPolicy;
+  }
+
+  int sessionWaitMillis() {
+    return sessionWaitMillis;
+  }
+
+  int hysteresisMillis() {
+    return hysteresisMillis;
   }
 
   /** Nullable. */

@@ -29,8 +29,9 @@ import java.util.Properties;
 import java.util.concurrent.Executor;
 
 /**
- * A JDBC connection to one region: its {@link ServingChannel} to a peer of the home region,
- * its {@link CatalogCache} and the shared planner. Every statement autocommits.
+ * A JDBC connection to a set of regions: its {@link RegionRouter} (a channel per region, the
+ * shared routing policy, the session token), its {@link CatalogCache} and the shared planner.
+ * Every statement autocommits.
  *
  * <p>Choices: read-only mode ({@link #setReadOnly}) is enforced: writes and DDL fail with
  * {@code 25000}. {@code setAutoCommit(false)} fails with {@code 0A000}; {@code commit()} and
@@ -41,7 +42,7 @@ import java.util.concurrent.Executor;
  */
 final class MeridianConnection implements Connection, dev.meridian.driver.api.MeridianConnection {
   private final DriverConfig config;
-  private final ServingChannel channel;
+  private final RegionRouter router;
   private final PlanExecutor executor;
   private final Properties clientInfo = new Properties();
   private volatile boolean closed;
@@ -50,10 +51,10 @@ final class MeridianConnection implements Connection, dev.meridian.driver.api.Me
   private volatile int holdability = ResultSet.HOLD_CURSORS_OVER_COMMIT;
   private volatile SQLWarning warnings;
 
-  MeridianConnection(DriverConfig config, ServingChannel channel, StatementPlanner planner) {
+  MeridianConnection(DriverConfig config, RegionRouter router, StatementPlanner planner) {
     this.config = config;
-    this.channel = channel;
-    this.executor = new PlanExecutor(channel, new CatalogCache(), planner);
+    this.router = router;
+    this.executor = new PlanExecutor(router, new CatalogCache(), planner);
     this.networkTimeoutMillis = config.networkTimeoutMillis();
     if (config.applicationName() != null) {
       clientInfo.setProperty("ApplicationName", config.applicationName());
@@ -232,7 +233,7 @@ final class MeridianConnection implements Connection, dev.meridian.driver.api.Me
   @Override
   public void close() {
     closed = true;
-    channel.close();
+    router.close();
   }
 
   @Override
@@ -399,7 +400,8 @@ final class MeridianConnection implements Connection, dev.meridian.driver.api.Me
     }
     try {
       Execution execution = new Execution(timeout, networkTimeoutMillis);
-      Response r = channel.await(channel.send(new Request.Ping()), execution, false);
+      Response r = router.run(RegionRouter.Call.METADATA, null, execution,
+          ch -> ch.await(ch.send(new Request.Ping()), execution, false));
       return r instanceof Response.Pong;
     } catch (RuntimeException e) {
       return false;
@@ -472,7 +474,7 @@ final class MeridianConnection implements Connection, dev.meridian.driver.api.Me
       return;
     }
     closed = true;
-    executor.execute(channel::close);
+    executor.execute(router::close);
   }
 
   @Override
@@ -500,15 +502,30 @@ final class MeridianConnection implements Connection, dev.meridian.driver.api.Me
   @Override
   public String servingRegion() throws SQLException {
     checkOpen();
-    PeerChannel ch = channel.currentOrNull();
-    return ch == null ? null : ch.region();
+    return router.lastRegion();
   }
 
   @Override
   public String servingPeer() throws SQLException {
     checkOpen();
-    PeerChannel ch = channel.currentOrNull();
+    PeerChannel ch = router.lastChannelOrNull();
     return ch == null ? null : ch.peer();
+  }
+
+  @Override
+  public String sessionToken() throws SQLException {
+    checkOpen();
+    return router.token().encode();
+  }
+
+  @Override
+  public void setSessionToken(String token) throws SQLException {
+    checkOpen();
+    try {
+      router.token().replaceWith(token);
+    } catch (RuntimeException e) {
+      throw SqlExceptions.of(e);
+    }
   }
 
   @Override

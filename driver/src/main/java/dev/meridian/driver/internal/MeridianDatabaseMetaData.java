@@ -34,8 +34,7 @@ final class MeridianDatabaseMetaData implements DatabaseMetaData {
     connection.checkOpen();
     try {
       PlanExecutor executor = connection.executor();
-      executor.catalog().refresh(executor.channel(),
-          new Execution(0, connection.networkTimeoutMillis()));
+      executor.refreshCatalog(new Execution(0, connection.networkTimeoutMillis()));
       return executor.catalog().tables();
     } catch (RuntimeException e) {
       throw SqlExceptions.of(e);

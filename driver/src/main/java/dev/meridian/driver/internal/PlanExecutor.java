@@ -19,17 +19,17 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Plans statements and runs their plans over a connection's {@link ServingChannel}: point
- * reads become {@link Request.Get}, queries of system tables {@link Request.ReadSystemTable}
- * (filtered, sorted and projected here by {@link SystemTableQuery}), writes
- * {@link PipelinedWrite}s, DDL its own requests.
+ * Plans statements and runs their plans in the regions a connection's {@link RegionRouter}
+ * picks: point reads become {@link Request.Get}, queries of system tables
+ * {@link Request.ReadSystemTable} (filtered, sorted and projected here by
+ * {@link SystemTableQuery}), writes {@link PipelinedWrite}s, DDL its own requests.
  *
  * <p>The catalog is reloaded and the statement planned again once when the planner names an
  * unknown table or a peer answers a read or write with {@code 42P01} (the table was dropped or
  * re-created since the catalog was loaded). Thread-safe; each call is independent.
  */
 final class PlanExecutor {
-  private final ServingChannel channel;
+  private final RegionRouter router;
   private final CatalogCache catalog;
   private final StatementPlanner planner;
 
@@ -38,8 +38,8 @@ final class PlanExecutor {
     static final Limits NONE = new Limits(0, 0);
   }
 
-  PlanExecutor(ServingChannel channel, CatalogCache catalog, StatementPlanner planner) {
-    this.channel = channel;
+  PlanExecutor(RegionRouter router, CatalogCache catalog, StatementPlanner planner) {
+    this.router = router;
     this.catalog = catalog;
     this.planner = planner;
   }
@@ -48,13 +48,28 @@ final class PlanExecutor {
     return catalog;
   }
 
-  ServingChannel channel() {
-    return channel;
+  RegionRouter router() {
+    return router;
+  }
+
+  /** Loads the catalog if it never was. */
+  void ensureCatalog(Execution execution) {
+    if (!catalog.isLoaded()) {
+      refreshCatalog(execution);
+    }
+  }
+
+  /** Reloads the catalog from the first region that answers. */
+  void refreshCatalog(Execution execution) {
+    router.run(RegionRouter.Call.METADATA, null, execution, ch -> {
+      catalog.refresh(ch, execution);
+      return null;
+    });
   }
 
   /** Plans a statement, reloading the catalog once if the planner names an unknown table. */
   Plan plan(String sql, Execution execution) {
-    catalog.ensureLoaded(channel, execution);
+    ensureCatalog(execution);
     try {
       return planner.plan(sql, catalog);
     } catch (MeridianException e) {
@@ -62,7 +77,7 @@ final class PlanExecutor {
         throw e;
       }
       long before = catalog.version();
-      catalog.refresh(channel, execution);
+      refreshCatalog(execution);
       if (catalog.version() == before) {
         throw e;
       }
@@ -110,7 +125,7 @@ final class PlanExecutor {
           || !(plan instanceof Plan.PointSelect || plan instanceof Plan.Write)) {
         throw e;
       }
-      catalog.refresh(channel, execution);
+      refreshCatalog(execution);
       return executeOnce(planner.plan(sql, catalog), parameters, limits, execution);
     }
   }
@@ -128,7 +143,7 @@ final class PlanExecutor {
     }
     if (plan instanceof Plan.Write w) {
       List<RowWrite> rows = bind(w, parameters, 0);
-      RowResult[] results = PipelinedWrite.run(channel, w.table(), w.kind(), rows, execution);
+      RowResult[] results = write(w.table(), w.kind(), rows, execution);
       if (PipelinedWrite.staleTable(results)) {
         throw new MeridianException(SqlState.UNDEFINED_TABLE, "table " + w.table().name()
             + " is unknown to the peer", firstError(results));
@@ -137,24 +152,91 @@ final class PlanExecutor {
           WriteOutcomes.statementCount(w.table(), w.kind(), rows, results), null);
     }
     if (plan instanceof Plan.CreateTable c) {
-      Response r = channel.call(new Request.CreateTable(c.schema(), c.ifNotExists()),
-          execution, false);
+      Response r = router.run(RegionRouter.Call.DDL, null, execution,
+          ch -> ch.call(new Request.CreateTable(c.schema(), c.ifNotExists()), execution, false));
       Response.TableCreated created = ServingChannel.expect(r, Response.TableCreated.class,
           "CREATE TABLE");
-      catalog.refresh(channel, execution);
+      refreshCatalog(execution);
       return StatementResult.update(0, created.created() ? null
           : "table " + c.schema().name() + " already exists; nothing was created");
     }
     if (plan instanceof Plan.DropTable d) {
-      Response r = channel.call(new Request.DropTable(d.table(), d.ifExists()), execution, false);
+      Response r = router.run(RegionRouter.Call.DDL, null, execution,
+          ch -> ch.call(new Request.DropTable(d.table(), d.ifExists()), execution, false));
       Response.TableDropped dropped = ServingChannel.expect(r, Response.TableDropped.class,
           "DROP TABLE");
-      catalog.refresh(channel, execution);
+      refreshCatalog(execution);
       return StatementResult.update(0, dropped.dropped() ? null
           : "table " + d.table() + " does not exist; nothing was dropped");
     }
     throw new MeridianException(SqlState.FEATURE_NOT_SUPPORTED, "this driver cannot run a "
         + plan.getClass().getSimpleName() + " plan yet");
+  }
+
+  /**
+   * Writes rows in the region the router picks, and notes their stamps in the session token.
+   * The region is connected to before anything is sent, so an unreachable one moves the write
+   * on whole. Rows whose connection broke after sending stay failed as "may or may not have
+   * been applied", except {@code UPSERT} rows, which are written again in the next region.
+   */
+  RowResult[] write(TableSchema table, WriteKind kind, List<RowWrite> rows,
+      Execution execution) {
+    boolean idempotent = kind == WriteKind.UPSERT;
+    RegionRouter.Call call = idempotent ? RegionRouter.Call.IDEMPOTENT_WRITE
+        : RegionRouter.Call.WRITE;
+    String[] servedBy = new String[1];
+    RowResult[] results = router.run(call, null, execution, ch -> {
+      ch.channel();
+      servedBy[0] = ch.region();
+      RowResult[] r = PipelinedWrite.run(ch, table, kind, rows, execution);
+      MeridianException broke = connectionFailure(r);
+      if (broke != null) {
+        router.connectionBroke(ch.region(), broke);
+      }
+      return r;
+    });
+    router.wrote(results);
+    if (!idempotent || connectionFailure(results) == null || execution.cancelled()) {
+      return results;
+    }
+    // UPSERT rows whose fate is unknown: write them again in another region.
+    List<String> others = new ArrayList<>(router.candidates(call.operation, null));
+    others.remove(servedBy[0]);
+    if (others.isEmpty()) {
+      return results;
+    }
+    List<Integer> again = new ArrayList<>();
+    List<RowWrite> retry = new ArrayList<>();
+    for (int i = 0; i < results.length; i++) {
+      if (results[i].error() != null && ServingChannel.isConnectionError(results[i].error())) {
+        again.add(i);
+        retry.add(rows.get(i));
+      }
+    }
+    RowResult[] second;
+    try {
+      second = router.runIn(others, call, execution, ch -> {
+        ch.channel();
+        return PipelinedWrite.run(ch, table, kind, retry, execution);
+      });
+    } catch (MeridianException e) {
+      return results;
+    }
+    router.wrote(second);
+    for (int k = 0; k < again.size(); k++) {
+      results[again.get(k)] = second[k];
+    }
+    return results;
+  }
+
+  /** The first connection failure among row results, or null. */
+  private static MeridianException connectionFailure(RowResult[] results) {
+    for (RowResult r : results) {
+      if (r != null && r.error() != null && ServingChannel.isConnectionError(r.error())) {
+        return r.error();
+      }
+    }
+    return null;
   }
 
   /**
@@ -217,7 +299,9 @@ final class PlanExecutor {
     if (keys.isEmpty()) {
       return StatementResult.query(columns, out);
     }
-    Response r = channel.call(new Request.Get(t.tableId(), keys), execution, true);
+    Request.Get get = new Request.Get(t.tableId(), keys);
+    Response r = router.run(RegionRouter.Call.POINT_READ, null, execution,
+        ch -> ch.call(get, execution, true));
     List<Object[]> rows = ServingChannel.expect(r, Response.Rows.class, "a point read").rows();
     if (rows.size() != keys.size()) {
       throw new MeridianException(SqlState.PROTOCOL_VIOLATION, "the peer answered a read of "
@@ -267,7 +351,9 @@ final class PlanExecutor {
    */
   private StatementResult systemQuery(Plan.SystemQuery q, Object[] parameters, Limits limits,
       Execution execution) {
-    Response r = channel.call(new Request.ReadSystemTable(q.table().name()), execution, true);
+    Request.ReadSystemTable read = new Request.ReadSystemTable(q.table().name());
+    Response r = router.run(RegionRouter.Call.METADATA, null, execution,
+        ch -> ch.call(read, execution, true));
     List<Object[]> rows = ServingChannel.expect(r, Response.Rows.class,
         "a read of system table " + q.table().name()).rows();
     List<Object[]> out = SystemTableQuery.run(q, rows, parameters, limits.maxRows());
@@ -367,11 +453,10 @@ final class PlanExecutor {
   long[] executeBatch(String sql, Plan.Write plan, List<Object[]> parameterSets,
       Execution execution) {
     BoundBatch batch = BoundBatch.bind(plan, parameterSets);
-    RowResult[] results = PipelinedWrite.run(channel, plan.table(), plan.kind(), batch.rows,
-        execution);
+    RowResult[] results = write(plan.table(), plan.kind(), batch.rows, execution);
     Plan.Write used = plan;
     if (PipelinedWrite.staleTable(results)) {
-      catalog.refresh(channel, execution);
+      refreshCatalog(execution);
       Plan again = planner.plan(sql, catalog);
       if (!(again instanceof Plan.Write w)) {
         throw new MeridianException(SqlState.UNDEFINED_TABLE, "table " + plan.table().name()
@@ -379,7 +464,7 @@ final class PlanExecutor {
       }
       used = w;
       batch = BoundBatch.bind(used, parameterSets);
-      results = PipelinedWrite.run(channel, used.table(), used.kind(), batch.rows, execution);
+      results = write(used.table(), used.kind(), batch.rows, execution);
     }
     return WriteOutcomes.batchCounts(used.table(), batch.rows, results, batch.entryStarts,
         batch.entryErrors);

@@ -17,8 +17,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * A connection's link to the peer that serves it: one {@link PeerChannel} to a peer of the
- * home region, reopened to the next peer of the region by the first request after it broke.
+ * A connection's link to one region: one {@link PeerChannel} to a peer of the region, reopened
+ * to the next peer of the region by the first request after it broke. {@link RegionRouter}
+ * keeps one per region and chooses between them.
  *
  * <p>{@link #call} retries a read once on a new channel when the connection broke; a write is
  * never retried: it fails with {@code 08006} saying it may or may not have been applied.
@@ -66,6 +67,20 @@ final class ServingChannel {
         maxFrameBytes);
     s.channel();
     return s;
+  }
+
+  /** A channel to a region that connects on first use. */
+  static ServingChannel lazy(String region, List<InetSocketAddress> peers, ChannelOpener opener,
+      int connectTimeoutMillis, int maxFrameBytes) {
+    if (peers == null || peers.isEmpty()) {
+      throw new MeridianException(SqlState.CONNECTION_UNABLE_TO_CONNECT,
+          "region " + region + " has no peers to connect to");
+    }
+    return new ServingChannel(region, peers, opener, connectTimeoutMillis, maxFrameBytes);
+  }
+
+  String region() {
+    return region;
   }
 
   /** The open channel, reopening it when it broke. */

@@ -210,8 +210,16 @@ final class Fixture {
     return connect(new Properties());
   }
 
+  /**
+   * Connects with {@code routing=local} unless the properties say otherwise: these fake peers
+   * all serve one region, and a routing group's background probes would open channels of
+   * their own; routing is tested against real peers.
+   */
   MeridianConnection connect(Properties info) throws SQLException {
-    Connection c = connector.connect(URL, info);
+    Properties p = new Properties();
+    p.putAll(info);
+    p.putIfAbsent("routing", "local");
+    Connection c = connector.connect(URL, p);
     return (MeridianConnection) c;
   }
 

@@ -62,6 +62,7 @@ class SqlExceptionsTest {
     m.put(SqlState.INSUFFICIENT_RESOURCES, SQLTransientException.class);
     m.put(SqlState.QUERY_CANCELED, SQLTransientException.class);
     m.put(SqlState.REGION_NOT_READY, SQLTransientException.class);
+    m.put(SqlState.SESSION_BEHIND, SQLTransientException.class);
     m.put(SqlState.TIMEOUT, SQLTimeoutException.class);
     m.put(SqlState.INTERNAL_ERROR, SQLException.class);
     return m;
