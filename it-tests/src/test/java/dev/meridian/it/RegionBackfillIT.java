@@ -105,7 +105,7 @@ class RegionBackfillIT {
         double repaired = seconds(ready);
         Set<Long> missing = new LinkedHashSet<>(loaded.keySet());
         Deadline.await("all " + ROWS + " rows in " + AP, BACKFILL, () -> {
-          try (Connection c = DriverManager.getConnection(regions.jdbcUrl(AP))) {
+          try (Connection c = DriverManager.getConnection(regions.localJdbcUrl(AP))) {
             missing.removeAll(Replicas.read(c, table, new ArrayList<>(missing)).keySet());
           } catch (SQLException e) {
             throw new IllegalStateException(e.getSQLState() + " " + e.getMessage(), e);

@@ -67,7 +67,7 @@ final class Replicas {
   /** Waits until {@code region} answers queries on {@code table}. */
   static void awaitTable(Regions regions, String region, String table, Duration timeout) {
     Deadline.await("table " + table + " in " + region, timeout, () -> {
-      try (Connection c = DriverManager.getConnection(regions.jdbcUrl(region));
+      try (Connection c = DriverManager.getConnection(regions.localJdbcUrl(region));
           Statement s = c.createStatement();
           ResultSet rs = s.executeQuery("SELECT val FROM " + table + " WHERE id = -1")) {
         return !rs.next();
@@ -122,7 +122,7 @@ final class Replicas {
         + " keys of " + table, timeout, () -> {
           Map<String, Map<Long, Row>> byRegion = new LinkedHashMap<>();
           for (String region : among) {
-            try (Connection c = DriverManager.getConnection(regions.jdbcUrl(region))) {
+            try (Connection c = DriverManager.getConnection(regions.localJdbcUrl(region))) {
               byRegion.put(region, read(c, table, keys));
             } catch (SQLException e) {
               throw new IllegalStateException("reading " + region + ": " + e.getSQLState() + " "
@@ -164,7 +164,7 @@ final class Replicas {
     for (String region : among) {
       Deadline.await(region + " to hold " + expected.size() + " acknowledged writes on " + table,
           timeout, () -> {
-            try (Connection c = DriverManager.getConnection(regions.jdbcUrl(region))) {
+            try (Connection c = DriverManager.getConnection(regions.localJdbcUrl(region))) {
               Map<Long, Row> rows = read(c, table, expected.keySet());
               int missing = 0;
               for (Map.Entry<Long, Long> e : expected.entrySet()) {

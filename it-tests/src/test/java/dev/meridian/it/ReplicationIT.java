@@ -116,7 +116,7 @@ class ReplicationIT {
                 && "down".equals(Replicas.sender(regions, AP, US).state()));
         upsert(regions.jdbcUrl(US), table, marker, 42);
         w.awaitAcknowledged(cutAt + 1_500, Duration.ofSeconds(120));
-        try (Connection ap = DriverManager.getConnection(regions.jdbcUrl(AP))) {
+        try (Connection ap = DriverManager.getConnection(regions.localJdbcUrl(AP))) {
           assertFalse(Replicas.read(ap, table, List.of(marker)).containsKey(marker),
               "a write in " + US + " reached " + AP + " through a cut link");
         }

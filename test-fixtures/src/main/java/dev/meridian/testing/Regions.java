@@ -45,6 +45,7 @@ public final class Regions implements AutoCloseable {
   private final Map<String, Map<String, List<TcpProxy>>> proxies = new LinkedHashMap<>();
   private final Integer journalCapacity;
   private final Integer batchSize;
+  private final long wanLatencyMs;
   private final String javaOpts;
 
   /** One peer's place: fixed ports and its current process, if any. */
@@ -83,6 +84,7 @@ public final class Regions implements AutoCloseable {
     private int peersPerRegion = 2;
     private Integer journalCapacity;
     private Integer batchSize;
+    private long wanLatencyMs;
     private boolean proxied;
     private String javaOpts = PEER_JAVA_OPTS;
 
@@ -105,6 +107,15 @@ public final class Regions implements AutoCloseable {
     /** {@code replication.journalCapacity} of every peer (default: the peer's default). */
     public Builder journalCapacity(int entries) {
       this.journalCapacity = entries;
+      return this;
+    }
+
+    /**
+     * One-way latency every peer injects on its outgoing links ({@code replication.wanLatencyMs}
+     * for every other region), so replication lags as over a WAN; default 0.
+     */
+    public Builder wanLatencyMs(long ms) {
+      this.wanLatencyMs = ms;
       return this;
     }
 
@@ -144,6 +155,7 @@ public final class Regions implements AutoCloseable {
     this.dir = b.dir;
     this.journalCapacity = b.journalCapacity;
     this.batchSize = b.batchSize;
+    this.wanLatencyMs = b.wanLatencyMs;
     this.javaOpts = b.javaOpts;
     for (String region : b.regions) {
       List<Slot> peers = new ArrayList<>();
@@ -279,6 +291,14 @@ public final class Regions implements AutoCloseable {
       if (batchSize != null) {
         y.append("  batchSize: ").append(batchSize).append('\n');
       }
+      if (wanLatencyMs > 0) {
+        y.append("  wanLatencyMs:\n");
+        for (String other : slots.keySet()) {
+          if (!other.equals(s.region)) {
+            y.append("    ").append(other).append(": ").append(wanLatencyMs).append('\n');
+          }
+        }
+      }
     }
     return y.toString();
   }
@@ -334,6 +354,14 @@ public final class Regions implements AutoCloseable {
    */
   public String jdbcUrl(String home) {
     return jdbcUrl(home, 0);
+  }
+
+  /**
+   * As {@link #jdbcUrl(String)} with {@code routing=local}: every statement goes to {@code home}
+   * and nowhere else, so a check of what {@code home} holds never reads another region's copy.
+   */
+  public String localJdbcUrl(String home) {
+    return jdbcUrl(home) + "&routing=local";
   }
 
   /** As {@link #jdbcUrl(String)}, trying {@code home}'s peers from {@code firstPeer} on. */

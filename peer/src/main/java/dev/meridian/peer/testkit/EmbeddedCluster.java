@@ -235,6 +235,14 @@ public final class EmbeddedCluster implements AutoCloseable {
         + String.join(",", regions) + "&region=" + region;
   }
 
+  /**
+   * A JDBC URL whose every statement goes to {@code region} and nowhere else ({@code
+   * routing=local}): to ask one region what it holds, without failover to another.
+   */
+  public String localJdbcUrl(String region) {
+    return jdbcUrl(region) + "&routing=local";
+  }
+
   /** Each region's peers' driver-protocol addresses (the running ones). */
   public Map<String, List<InetSocketAddress>> addresses() {
     Map<String, List<InetSocketAddress>> out = new LinkedHashMap<>();

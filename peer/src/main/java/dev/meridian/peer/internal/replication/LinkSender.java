@@ -366,7 +366,11 @@ public final class LinkSender implements AutoCloseable {
     if (caughtUp()) {
       long now = nowMillis.getAsLong();
       shippedThrough = Math.max(shippedThrough, now - settings.lingerMillis() - 1000);
-      appliedThrough = Math.max(appliedThrough, now - settings.lingerMillis() - 1000);
+      if (signalled.isEmpty() && !signalPending.get()) {
+        // The same margin as above: a write takes its stamp and signals within one partition
+        // operation, and this allows a second between the two.
+        appliedThrough = Math.max(appliedThrough, now - settings.lingerMillis() - 1000);
+      }
       if (transport.reportsProgress()) {
         reportProgress();
       }

@@ -1,0 +1,261 @@
+package dev.meridian.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.meridian.driver.api.MeridianConnection;
+import dev.meridian.testing.Deadline;
+import dev.meridian.testing.Regions;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Failover on real processes: three regions of two peers each, 30 ms one-way latency on every
+ * link. Every peer of the home region is killed ({@code kill -9}) while connections write: the
+ * writes go on in another region, and come home once home is back (restarted empty, backfilled,
+ * healthy for the hysteresis period). Then read-your-writes across the same kind of failover:
+ * write-then-read pairs with {@code consistency=session} never read a stale value, while the
+ * same pairs with {@code consistency=eventual}, run at the same time, count theirs.
+ *
+ * <p>Logs under {@code target/it-runs/RegionFailoverIT-*}.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RegionFailoverIT {
+  static final String US = "us-east-1";
+  static final String EU = "eu-west-1";
+  static final String AP = "ap-southeast-1";
+  static final String TABLE = "failover_kv";
+  static final Duration BACK_HOME = Duration.ofSeconds(150);
+  static final Duration CONVERGE = Duration.ofSeconds(120);
+  static final int PAIRS = 10_000;
+  static final int THREADS = 4;
+
+  static Regions regions;
+
+  @BeforeAll
+  static void startRegions() throws SQLException {
+    Path dir = Path.of("target", "it-runs", "RegionFailoverIT-" + System.currentTimeMillis());
+    System.out.printf("RegionFailoverIT: logs in %s%n", dir.toAbsolutePath());
+    regions = Regions.builder(dir).regions(US, EU, AP).peersPerRegion(2).wanLatencyMs(30).build();
+    regions.startAll();
+    Replicas.createTable(regions, US, TABLE, CONVERGE);
+  }
+
+  @AfterAll
+  static void stopRegions() {
+    if (regions != null) {
+      regions.close();
+    }
+  }
+
+  /** A URL at home in us-east-1 that comes home one second after home is healthy again. */
+  static String url(String consistency) {
+    return regions.jdbcUrl(US) + "&hysteresisMs=1000&sessionWaitMs=300&consistency="
+        + consistency;
+  }
+
+  static void upsert(PreparedStatement p, long id, String origin, long val) throws SQLException {
+    p.setLong(1, id);
+    p.setString(2, origin);
+    p.setLong(3, val);
+    p.executeUpdate();
+  }
+
+  @Test
+  @Order(1)
+  void writesGoOnInAnotherRegionWhileHomeIsDeadAndComeHomeAfter() throws Exception {
+    ConcurrentMap<Long, Long> acknowledged = new ConcurrentHashMap<>();
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicLong firstAwayNanos = new AtomicLong();
+    AtomicLong homeAgainNanos = new AtomicLong();
+    AtomicLong failures = new AtomicLong();
+    AtomicLong killedAt = new AtomicLong(Long.MAX_VALUE);
+    AtomicLong restartedAt = new AtomicLong(Long.MAX_VALUE);
+    List<String> servedBy = java.util.Collections.synchronizedList(new ArrayList<>());
+    Thread writer = new Thread(() -> {
+      try (Connection c = DriverManager.getConnection(url("session"));
+          PreparedStatement p = c.prepareStatement(
+              "UPSERT INTO " + TABLE + " (id, origin, val) VALUES (?, ?, ?)")) {
+        MeridianConnection m = c.unwrap(MeridianConnection.class);
+        for (long i = 0; !stop.get(); i++) {
+          long id = i % 5_000;
+          try {
+            upsert(p, id, "w", i);
+          } catch (SQLException e) {
+            failures.incrementAndGet();
+            continue;
+          }
+          acknowledged.put(id, i);
+          long now = System.nanoTime();
+          String region = m.servingRegion();
+          if (servedBy.isEmpty() || !servedBy.get(servedBy.size() - 1).equals(region)) {
+            servedBy.add(region);
+          }
+          if (!region.equals(US) && now > killedAt.get()) {
+            firstAwayNanos.compareAndSet(0, now);
+          }
+          if (region.equals(US) && now > restartedAt.get()) {
+            homeAgainNanos.compareAndSet(0, now);
+          }
+        }
+      } catch (SQLException e) {
+        throw new IllegalStateException(e);
+      }
+    }, "failover-writer");
+    writer.start();
+    try {
+      Deadline.await("writes at home", CONVERGE, () -> acknowledged.size() >= 500);
+      killedAt.set(System.nanoTime());
+      regions.kill(US);
+      Deadline.await("a write acknowledged by another region", CONVERGE,
+          () -> firstAwayNanos.get() != 0);
+      double failoverMs = (firstAwayNanos.get() - killedAt.get()) / 1e6;
+      System.out.printf("RegionFailoverIT: home killed; first write acknowledged by another"
+          + " region %.1f ms later (%d writes failed meanwhile)%n", failoverMs, failures.get());
+      long restart = System.nanoTime();
+      regions.start(US);
+      restartedAt.set(System.nanoTime());
+      System.out.printf("RegionFailoverIT: home restarted empty and serving after %.1f s%n",
+          (restartedAt.get() - restart) / 1e9);
+      Deadline.await("writes back home", BACK_HOME, () -> homeAgainNanos.get() != 0);
+      System.out.printf("RegionFailoverIT: writes home again %.1f s after home served; regions"
+          + " in turn: %s%n", (homeAgainNanos.get() - restartedAt.get()) / 1e9, servedBy);
+    } finally {
+      stop.set(true);
+      writer.join();
+    }
+    assertEquals(US, servedBy.get(0));
+    assertTrue(servedBy.size() >= 3 && !servedBy.get(1).equals(US),
+        "expected home, elsewhere, home again: " + servedBy);
+    assertEquals(US, servedBy.get(servedBy.size() - 1));
+    Replicas.awaitConverged(regions, TABLE, acknowledged.keySet(), Map.copyOf(acknowledged),
+        CONVERGE);
+  }
+
+  /** What one consistency level's write-then-read pairs saw. */
+  static final class Tally {
+    final String consistency;
+    final AtomicLong pairs = new AtomicLong();
+    final AtomicLong readsOk = new AtomicLong();
+    final AtomicLong anomalies = new AtomicLong();
+    final AtomicLong readsRefused = new AtomicLong();
+    final AtomicLong writesFailed = new AtomicLong();
+    final AtomicLong readsElsewhere = new AtomicLong();
+    final Map<String, AtomicLong> refusals = new ConcurrentHashMap<>();
+
+    Tally(String consistency) {
+      this.consistency = consistency;
+    }
+
+    @Override
+    public String toString() {
+      return String.format("%s: %d pairs, %d reads right (%d of them outside home), %d stale"
+          + " reads (anomalies), %d reads refused %s, %d writes failed", consistency,
+          pairs.get(), readsOk.get(), readsElsewhere.get(), anomalies.get(), readsRefused.get(),
+          refusals, writesFailed.get());
+    }
+  }
+
+  /** Runs write-then-read pairs on one connection until its share is done. */
+  static Thread pairs(Tally tally, long firstId, int count, AtomicBoolean abort) {
+    Thread t = new Thread(() -> {
+      try (Connection c = DriverManager.getConnection(url(tally.consistency));
+          PreparedStatement write = c.prepareStatement(
+              "UPSERT INTO " + TABLE + " (id, origin, val) VALUES (?, ?, ?)");
+          PreparedStatement read = c.prepareStatement(
+              "SELECT val FROM " + TABLE + " WHERE id = ?")) {
+        MeridianConnection m = c.unwrap(MeridianConnection.class);
+        for (int n = 0; n < count && !abort.get(); n++) {
+          long id = firstId + n;
+          tally.pairs.incrementAndGet();
+          try {
+            upsert(write, id, tally.consistency, n);
+          } catch (SQLException e) {
+            tally.writesFailed.incrementAndGet();
+            continue;
+          }
+          read.setLong(1, id);
+          try (ResultSet rs = read.executeQuery()) {
+            if (rs.next() && rs.getLong(1) == n) {
+              tally.readsOk.incrementAndGet();
+              if (!US.equals(m.servingRegion())) {
+                tally.readsElsewhere.incrementAndGet();
+              }
+            } else {
+              tally.anomalies.incrementAndGet();
+            }
+          } catch (SQLException e) {
+            tally.readsRefused.incrementAndGet();
+            tally.refusals.computeIfAbsent(e.getSQLState(), k -> new AtomicLong())
+                .incrementAndGet();
+          }
+        }
+      } catch (SQLException e) {
+        throw new IllegalStateException(e);
+      }
+    }, "pairs-" + tally.consistency + "-" + firstId);
+    t.start();
+    return t;
+  }
+
+  @Test
+  @Order(2)
+  void sessionReadsNeverMissTheirOwnWritesAcrossAFailover() throws Exception {
+    Tally session = new Tally("session");
+    Tally eventual = new Tally("eventual");
+    AtomicBoolean abort = new AtomicBoolean();
+    List<Thread> threads = new ArrayList<>();
+    int share = PAIRS / THREADS;
+    for (int i = 0; i < THREADS; i++) {
+      threads.add(pairs(session, 1_000_000L + i * (long) share, share, abort));
+      threads.add(pairs(eventual, 2_000_000L + i * (long) share, share, abort));
+    }
+    try {
+      Deadline.await("half of the pairs", CONVERGE,
+          () -> session.pairs.get() >= PAIRS / 2 && eventual.pairs.get() >= PAIRS / 2);
+      regions.kill(US);
+      System.out.printf("RegionFailoverIT: home killed after %d session and %d eventual pairs%n",
+          session.pairs.get(), eventual.pairs.get());
+      Deadline.await("pairs outside home", CONVERGE,
+          () -> session.readsOk.get() > 0 && eventual.readsElsewhere.get() > 100);
+      regions.start(US);
+      for (Thread t : threads) {
+        Deadline.await(t.getName() + " to finish", BACK_HOME, () -> !t.isAlive());
+      }
+    } finally {
+      abort.set(true);
+      for (Thread t : threads) {
+        t.join();
+      }
+    }
+    System.out.println("RegionFailoverIT: " + session);
+    System.out.println("RegionFailoverIT: " + eventual);
+    assertEquals(PAIRS, session.pairs.get(), session.toString());
+    assertEquals(PAIRS, eventual.pairs.get(), eventual.toString());
+    assertEquals(0, session.anomalies.get(), "session consistency read a stale value: " + session);
+    assertTrue(session.readsOk.get() > PAIRS / 2, session.toString());
+    assertTrue(eventual.readsElsewhere.get() > 0, "the eventual pairs never failed over: "
+        + eventual);
+    session.refusals.keySet().forEach(state -> assertTrue(
+        state.equals("57M01") || state.startsWith("08"),
+        "a session read was refused with an unexpected SQLState: " + session));
+  }
+}
