@@ -25,6 +25,9 @@ final class FakePeer {
   private final List<Request> received = Collections.synchronizedList(new ArrayList<>());
   private long nextId = 100;
   private long hlc = 1;
+  private final Map<String, Map<String, Long>> appliedThrough = new LinkedHashMap<>();
+  /** The regions asked AwaitApplied, in order. */
+  final List<String> awaited = java.util.Collections.synchronizedList(new ArrayList<>());
   /** Optional hook: an outcome for a row instead of applying it, or null to apply it. */
   volatile Function<RowWrite, RowOutcome> rowHook;
   /** The rows each system table answers with, by name (upper case); others are 42P01. */
@@ -74,6 +77,11 @@ final class FakePeer {
       copy.add(r.clone());
     }
     systemRows.put(name, copy);
+  }
+
+  /** What {@code region} answers to AwaitApplied: origin to applied-through millis. */
+  synchronized void appliedThrough(String region, Map<String, Long> through) {
+    appliedThrough.put(region, Map.copyOf(through));
   }
 
   synchronized int size(String table) {
@@ -135,9 +143,21 @@ final class FakePeer {
       }
       List<RowOutcome> outcomes = new ArrayList<>();
       for (RowWrite row : w.rows()) {
-        outcomes.add(apply(t, data, w.kind(), row));
+        outcomes.add(apply(t, data, w.kind(), row, Stamp.regionId(region)));
       }
       return new Response.Written(outcomes);
+    }
+    if (request instanceof Request.AwaitApplied a) {
+      awaited.add(region);
+      Map<String, Long> through = appliedThrough.getOrDefault(region, Map.of());
+      boolean satisfied = true;
+      for (Map.Entry<String, Long> e : a.required().entrySet()) {
+        Long t = through.get(e.getKey());
+        if (!e.getKey().equals(region) && (t == null || new Stamp(e.getValue(), 0).millis() >= t)) {
+          satisfied = false;
+        }
+      }
+      return new Response.Applied(satisfied, through);
     }
     if (request instanceof Request.ReadSystemTable t) {
       List<Object[]> canned = systemRows.get(t.name());
@@ -155,7 +175,7 @@ final class FakePeer {
   }
 
   private RowOutcome apply(TableSchema t, Map<KeyBox, Object[]> data, WriteKind kind,
-      RowWrite row) {
+      RowWrite row, int origin) {
     Function<RowWrite, RowOutcome> hook = rowHook;
     if (hook != null) {
       RowOutcome o = hook.apply(row);
@@ -181,7 +201,7 @@ final class FakePeer {
           return RowOutcome.notFound();
         }
         data.remove(key);
-        return RowOutcome.applied(new Stamp(hlc++, 1));
+        return RowOutcome.applied(new Stamp(hlc++, origin));
       default:
         break;
     }
@@ -195,6 +215,6 @@ final class FakePeer {
       r[row.columns()[c]] = row.values()[c];
     }
     data.put(key, r);
-    return RowOutcome.applied(new Stamp(hlc++, 1));
+    return RowOutcome.applied(new Stamp(hlc++, origin));
   }
 }
