@@ -53,6 +53,9 @@ public final class NearestHealthyPolicy implements RoutingPolicy {
   private NearestHealthySettings settings;
   private RttAverages rtt;
   private RegionHealth health; // guarded by lock
+  private int currentAway = -1; // guarded by lock: the first of the others in the last plan
+  static final int SWITCH_MARGIN_PERCENT = 20;
+  static final int SWITCH_MARGIN_MILLIS = 1;
 
   /** Creates a policy to be initialised with {@link #init}. */
   public NearestHealthyPolicy() {}
@@ -181,6 +184,7 @@ public final class NearestHealthyPolicy implements RoutingPolicy {
       }
     }
     others.sort(byRoundTrip());
+    keepCurrentAway(others);
     List<String> order = new ArrayList<>(regions.size());
     long expiresAt = now + settings.rankRefreshNanos();
     if (health.isSettled(home, now)) {
@@ -209,6 +213,33 @@ public final class NearestHealthyPolicy implements RoutingPolicy {
       addNames(order, rest);
     }
     return new Snapshot(List.copyOf(order), expiresAt);
+  }
+
+  /**
+   * Keeps the region that serves while home is away first among the others unless another is
+   * clearly nearer (by {@value #SWITCH_MARGIN_PERCENT}% and {@value #SWITCH_MARGIN_MILLIS} ms):
+   * two regions at about the same distance would otherwise trade places with every sample.
+   */
+  private void keepCurrentAway(List<Integer> others) {
+    if (others.isEmpty()) {
+      currentAway = -1;
+      return;
+    }
+    int best = others.get(0);
+    int current = currentAway;
+    if (current >= 0 && current != best && others.contains(current)) {
+      double a = rtt.average(current);
+      double b = rtt.average(best);
+      boolean clearlyNearer = !Double.isNaN(b) && (Double.isNaN(a)
+          || (b * (100 + SWITCH_MARGIN_PERCENT) / 100 < a
+              && a - b > SWITCH_MARGIN_MILLIS * 1_000_000.0));
+      if (!clearlyNearer) {
+        others.remove(Integer.valueOf(current));
+        others.add(0, current);
+        return;
+      }
+    }
+    currentAway = others.get(0);
   }
 
   /** Lowest average first, regions without a sample last, ties by configured order. */

@@ -59,6 +59,19 @@ class NearestHealthyPolicyTest {
   }
 
   @Test
+  void twoRegionsAtAboutTheSameDistanceDoNotTradePlacesWhileHomeIsAway() {
+    // AP and US alternate between 1.0 and 1.3 ms out of step, as loopback round trips do: the
+    // nearer one changes with every sample, but never by the 20 % and 1 ms it takes to switch.
+    List<Step> steps = new RoutingSimulator(EU, US, EU, AP)
+        .rtt(EU, 1)
+        .rtt(US, t -> (t / 100) % 2 == 0 ? 1 : 2)
+        .rtt(AP, t -> (t / 100) % 2 == 0 ? 2 : 1)
+        .down(EU, 1_000, Long.MAX_VALUE)
+        .run(new NearestHealthyPolicy(), 20_000, 100);
+    assertEquals(1, switches(steps), "the failover region changed without being clearly nearer");
+  }
+
+  @Test
   void returnsHomeOnlyAfterTheHysteresisPeriod() {
     // Down at 1 s; the probe at 2 s fails, so the next waits 2 s; it succeeds at 4 s; home
     // has then been healthy for 5 s at 9 s.
