@@ -5,6 +5,7 @@ import dev.meridian.peer.api.PeerConfig;
 import dev.meridian.peer.internal.replication.AntiEntropy;
 import dev.meridian.peer.internal.replication.Replicator;
 import dev.meridian.peer.internal.storage.RegionReplica;
+import dev.meridian.peer.internal.storage.Residency;
 import dev.meridian.protocol.error.MeridianException;
 import dev.meridian.protocol.error.SqlState;
 import dev.meridian.protocol.types.TableSchema;
@@ -401,7 +402,8 @@ public final class EmbeddedCluster implements AutoCloseable {
 
   /**
    * Waits until every running region holds the same rows of every table: every link has shipped
-   * what it was told of and each partition's digest is equal in all running regions.
+   * what it was told of and each partition's digest is equal in all running regions (with a
+   * routing config: equal over the rows both regions of each pair may hold).
    *
    * @return false when that did not happen in time
    */
@@ -450,12 +452,22 @@ public final class EmbeddedCluster implements AutoCloseable {
       }
     }
     int partitions = first.partitionCount();
-    for (long id : ids) {
-      for (int p = 0; p < partitions; p++) {
-        long[] d = AntiEntropy.digest(first.scan(id, p));
-        for (String r : running.subList(1, running.size())) {
-          if (!Arrays.equals(d, AntiEntropy.digest(replica(r).scan(id, p)))) {
-            return false;
+    // Residency: two regions must agree only on the rows both may hold.
+    for (TableSchema t : first.tables()) {
+      Residency.Pin pin = first.residency().pin(t);
+      for (int i = 0; i < running.size(); i++) {
+        for (int j = i + 1; j < running.size(); j++) {
+          if (pin == null && i > 0) {
+            break;
+          }
+          String a = running.get(i);
+          String b = running.get(j);
+          AntiEntropy.Scope scope = Residency.scope(pin, a, b);
+          for (int p = 0; p < partitions; p++) {
+            if (!Arrays.equals(AntiEntropy.digest(replica(a).scan(t.tableId(), p), scope),
+                AntiEntropy.digest(replica(b).scan(t.tableId(), p), scope))) {
+              return false;
+            }
           }
         }
       }
