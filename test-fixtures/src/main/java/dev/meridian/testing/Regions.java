@@ -46,6 +46,7 @@ public final class Regions implements AutoCloseable {
   private final Integer journalCapacity;
   private final Integer batchSize;
   private final String javaOpts;
+  private final Path routing;
 
   /** One peer's place: fixed ports and its current process, if any. */
   private static final class Slot {
@@ -85,6 +86,7 @@ public final class Regions implements AutoCloseable {
     private Integer batchSize;
     private boolean proxied;
     private String javaOpts = PEER_JAVA_OPTS;
+    private Path routing;
 
     private Builder(Path dir) {
       this.dir = dir;
@@ -120,6 +122,12 @@ public final class Regions implements AutoCloseable {
       return this;
     }
 
+    /** The routing config every peer reads ({@code routing:}; default none). */
+    public Builder routing(Path file) {
+      this.routing = file;
+      return this;
+    }
+
     /** The peers' JVM options (default {@value #PEER_JAVA_OPTS}). */
     public Builder javaOpts(String opts) {
       this.javaOpts = opts;
@@ -145,6 +153,7 @@ public final class Regions implements AutoCloseable {
     this.journalCapacity = b.journalCapacity;
     this.batchSize = b.batchSize;
     this.javaOpts = b.javaOpts;
+    this.routing = b.routing;
     for (String region : b.regions) {
       List<Slot> peers = new ArrayList<>();
       for (int i = 0; i < b.peersPerRegion; i++) {
@@ -258,7 +267,11 @@ public final class Regions implements AutoCloseable {
     y.append("region: ").append(s.region).append('\n')
         .append("name: ").append(s.name()).append('\n')
         .append("clientPort: ").append(s.clientPort).append('\n')
-        .append("backupCount: 1\n")
+        .append("backupCount: 1\n");
+    if (routing != null) {
+      y.append("routing: \"").append(routing.toAbsolutePath()).append("\"\n");
+    }
+    y
         .append("hazelcast:\n")
         .append("  host: 127.0.0.1\n")
         .append("  port: ").append(s.hazelcastPort).append('\n')
