@@ -27,11 +27,19 @@ final class PeerCommand implements Callable<Integer> {
       description = "the peer's YAML configuration")
   Path config;
 
+  @Option(names = {"--routing"}, paramLabel = "FILE",
+      description = "the routing config (data residency rules); overrides 'routing' in the"
+          + " peer's configuration")
+  Path routing;
+
   @Override
   public Integer call() throws InterruptedException {
     PeerConfig cfg;
     try {
       cfg = PeerConfig.load(config);
+      if (routing != null) {
+        cfg = cfg.toBuilder().routing(routing.toString()).build();
+      }
     } catch (ConfigException e) {
       System.err.println("meridian peer: bad configuration " + config + ":");
       for (String problem : e.problems()) {

@@ -47,6 +47,7 @@ public final class Regions implements AutoCloseable {
   private final Integer batchSize;
   private final long wanLatencyMs;
   private final String javaOpts;
+  private final Path routing;
 
   /** One peer's place: fixed ports and its current process, if any. */
   private static final class Slot {
@@ -87,6 +88,7 @@ public final class Regions implements AutoCloseable {
     private long wanLatencyMs;
     private boolean proxied;
     private String javaOpts = PEER_JAVA_OPTS;
+    private Path routing;
 
     private Builder(Path dir) {
       this.dir = dir;
@@ -131,6 +133,12 @@ public final class Regions implements AutoCloseable {
       return this;
     }
 
+    /** The routing config every peer reads ({@code routing:}; default none). */
+    public Builder routing(Path file) {
+      this.routing = file;
+      return this;
+    }
+
     /** The peers' JVM options (default {@value #PEER_JAVA_OPTS}). */
     public Builder javaOpts(String opts) {
       this.javaOpts = opts;
@@ -157,6 +165,7 @@ public final class Regions implements AutoCloseable {
     this.batchSize = b.batchSize;
     this.wanLatencyMs = b.wanLatencyMs;
     this.javaOpts = b.javaOpts;
+    this.routing = b.routing;
     for (String region : b.regions) {
       List<Slot> peers = new ArrayList<>();
       for (int i = 0; i < b.peersPerRegion; i++) {
@@ -270,7 +279,11 @@ public final class Regions implements AutoCloseable {
     y.append("region: ").append(s.region).append('\n')
         .append("name: ").append(s.name()).append('\n')
         .append("clientPort: ").append(s.clientPort).append('\n')
-        .append("backupCount: 1\n")
+        .append("backupCount: 1\n");
+    if (routing != null) {
+      y.append("routing: \"").append(routing.toAbsolutePath()).append("\"\n");
+    }
+    y
         .append("hazelcast:\n")
         .append("  host: 127.0.0.1\n")
         .append("  port: ").append(s.hazelcastPort).append('\n')

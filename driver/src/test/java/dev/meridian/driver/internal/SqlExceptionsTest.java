@@ -45,6 +45,7 @@ class SqlExceptionsTest {
     m.put(SqlState.INVALID_PARAMETER_VALUE, SQLDataException.class);
     m.put(SqlState.NOT_NULL_VIOLATION, SQLIntegrityConstraintViolationException.class);
     m.put(SqlState.UNIQUE_VIOLATION, SQLIntegrityConstraintViolationException.class);
+    m.put(SqlState.RESIDENCY_VIOLATION, SQLIntegrityConstraintViolationException.class);
     m.put(SqlState.INVALID_TRANSACTION_STATE, SQLException.class);
     m.put(SqlState.INVALID_AUTHORIZATION, SQLInvalidAuthorizationSpecException.class);
     m.put(SqlState.SYNTAX_ERROR, SQLSyntaxErrorException.class);
@@ -63,6 +64,7 @@ class SqlExceptionsTest {
     m.put(SqlState.QUERY_CANCELED, SQLTransientException.class);
     m.put(SqlState.REGION_NOT_READY, SQLTransientException.class);
     m.put(SqlState.SESSION_BEHIND, SQLTransientException.class);
+    m.put(SqlState.IO_ERROR, SQLException.class);
     m.put(SqlState.TIMEOUT, SQLTimeoutException.class);
     m.put(SqlState.INTERNAL_ERROR, SQLException.class);
     return m;

@@ -1,6 +1,8 @@
 package dev.meridian.peer.api;
 
+import dev.meridian.protocol.error.MeridianException;
 import dev.meridian.protocol.types.Stamp;
+import dev.meridian.router.api.RoutingConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,6 +26,7 @@ import java.util.regex.Pattern;
  *   port: 5701
  *   members: [10.0.0.5:5701, 10.0.0.6:5701]
  * clientPort: 7400
+ * routing: /etc/meridian/routing.yml   # optional: data residency rules
  * </pre>
  *
  * <p>Invalid input fails with a {@link ConfigException} listing every problem found at once,
@@ -78,8 +81,10 @@ public final class PeerConfig {
   private final long antiEntropyIntervalMs;
   private final int journalCapacity;
   private final Map<String, Long> wanLatencyMs;
+  private final String routing;
+  private final RoutingConfig routingConfig;
 
-  private PeerConfig(Builder b) {
+  private PeerConfig(Builder b, RoutingConfig routingConfig) {
     region = b.region;
     explicitName = b.name;
     hazelcastHost = b.hazelcastHost;
@@ -100,6 +105,8 @@ public final class PeerConfig {
     antiEntropyIntervalMs = b.antiEntropyIntervalMs;
     journalCapacity = b.journalCapacity;
     wanLatencyMs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.wanLatencyMs));
+    routing = b.routing;
+    this.routingConfig = routingConfig;
   }
 
   /** Reads and validates a YAML file. */
@@ -136,7 +143,7 @@ public final class PeerConfig {
         .linkMaxInFlight(linkMaxInFlight).linkLingerMs(linkLingerMs)
         .tombstoneGraceMs(tombstoneGraceMs).antiEntropyIntervalMs(antiEntropyIntervalMs)
         .journalCapacity(journalCapacity)
-        .wanLatencyMs(wanLatencyMs);
+        .wanLatencyMs(wanLatencyMs).routing(routing);
     b.name = explicitName;
     return b;
   }
@@ -239,6 +246,19 @@ public final class PeerConfig {
     return wanLatencyMs;
   }
 
+  /** The routing config file as configured, or null when the peer has none. */
+  public String routing() {
+    return routing;
+  }
+
+  /**
+   * The routing config read from {@link #routing()} when this configuration was built (its
+   * residency rules say which rows this region may store), or {@link RoutingConfig#empty()}.
+   */
+  public RoutingConfig routingConfig() {
+    return routingConfig;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof PeerConfig c && region.equals(c.region)
@@ -250,7 +270,8 @@ public final class PeerConfig {
         && linkBatchSize == c.linkBatchSize && linkMaxInFlight == c.linkMaxInFlight
         && linkLingerMs == c.linkLingerMs && tombstoneGraceMs == c.tombstoneGraceMs
         && antiEntropyIntervalMs == c.antiEntropyIntervalMs
-        && journalCapacity == c.journalCapacity && wanLatencyMs.equals(c.wanLatencyMs);
+        && journalCapacity == c.journalCapacity && wanLatencyMs.equals(c.wanLatencyMs)
+        && Objects.equals(routing, c.routing);
   }
 
   @Override
@@ -259,7 +280,7 @@ public final class PeerConfig {
         hazelcastProperties, clientPort, backupCount, maxClockOffsetMs, maxFrameBytes,
         remoteRegions, linkBatchSize, linkMaxInFlight, linkLingerMs, tombstoneGraceMs,
         antiEntropyIntervalMs, journalCapacity,
-        wanLatencyMs);
+        wanLatencyMs, routing);
   }
 
   @Override
@@ -273,7 +294,8 @@ public final class PeerConfig {
         + linkLingerMs + ", replication.tombstoneGraceMs=" + tombstoneGraceMs
         + ", replication.antiEntropyIntervalMs=" + antiEntropyIntervalMs
         + ", replication.journalCapacity="
-        + journalCapacity + ", replication.wanLatencyMs=" + wanLatencyMs + "}";
+        + journalCapacity + ", replication.wanLatencyMs=" + wanLatencyMs + ", routing=" + routing
+        + "}";
   }
 
   /**
@@ -299,8 +321,15 @@ public final class PeerConfig {
     private int backupCount = DEFAULT_BACKUP_COUNT;
     private long maxClockOffsetMs = DEFAULT_MAX_CLOCK_OFFSET_MS;
     private int maxFrameBytes = DEFAULT_MAX_FRAME_BYTES;
+    private String routing;
 
     private Builder() {}
+
+    /** Sets {@code routing}: the routing config file's path; null or blank for none. */
+    public Builder routing(String file) {
+      this.routing = file == null || file.isBlank() ? null : file.strip();
+      return this;
+    }
 
     /** Sets {@code region} (required). */
     public Builder region(String region) {
@@ -429,10 +458,11 @@ public final class PeerConfig {
     PeerConfig build(String source, List<String> earlier) {
       List<String> problems = new ArrayList<>(earlier);
       validate(problems);
+      RoutingConfig routingConfig = routingConfig(problems);
       if (!problems.isEmpty()) {
         throw new ConfigException(source, problems);
       }
-      return new PeerConfig(this);
+      return new PeerConfig(this, routingConfig);
     }
 
     private void validate(List<String> problems) {
@@ -532,6 +562,26 @@ public final class PeerConfig {
         problems.add("maxFrameBytes " + maxFrameBytes + " is out of range: set 1024 to "
             + (1 << 30) + " (default " + DEFAULT_MAX_FRAME_BYTES + ")");
       }
+    }
+
+    /** Reads the routing file now, so a bad one stops the peer before it starts. */
+    private RoutingConfig routingConfig(List<String> problems) {
+      if (routing == null) {
+        return RoutingConfig.empty();
+      }
+      RoutingConfig read;
+      try {
+        read = RoutingConfig.load(Path.of(routing));
+      } catch (MeridianException | java.nio.file.InvalidPathException e) {
+        problems.add("routing: " + e.getMessage());
+        return RoutingConfig.empty();
+      }
+      if (!read.regionPeers().isEmpty() && region != null
+          && !read.regionPeers().containsKey(region)) {
+        problems.add("routing: " + routing + " lists the regions " + read.regionPeers().keySet()
+            + " but not this peer's region " + region + "; add it under 'regions:'");
+      }
+      return read;
     }
 
     private static void checkPort(List<String> problems, String key, int port, boolean zeroOk) {

@@ -46,6 +46,7 @@ final class PeerConfigYaml {
     Integer backupCount;
     Long maxClockOffsetMs;
     Integer maxFrameBytes;
+    String routing;
     ReplicationForm replication;
   }
 
@@ -111,6 +112,9 @@ final class PeerConfigYaml {
     }
     if (form.maxFrameBytes != null) {
       b.maxFrameBytes(form.maxFrameBytes);
+    }
+    if (form.routing != null) {
+      b.routing(form.routing);
     }
     ReplicationForm r = form.replication;
     if (r != null) {

@@ -89,6 +89,7 @@ public final class PeerNode implements AutoCloseable {
       Replicator replicator =
           Replicator.start(effective, hazelcast, handler.replica(), clock, changes);
       handler.replicationHandler(replicator);
+      handler.rowShipper(replicator::ship);
       handler.servingGate(replicator::notServingReason);
       return new PeerNode(effective, clock, hazelcast, blocking, handler, replicator);
     } catch (RuntimeException e) {

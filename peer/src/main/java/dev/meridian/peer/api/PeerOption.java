@@ -36,6 +36,10 @@ public enum PeerOption {
   /** Largest frame. */
   MAX_FRAME_BYTES("maxFrameBytes", String.valueOf(PeerConfig.DEFAULT_MAX_FRAME_BYTES),
       "the largest driver-protocol frame accepted, in bytes (1 KiB to 1 GiB)"),
+  /** The routing config file (data residency). */
+  ROUTING("routing", "",
+      "path of the routing config (YAML, shared with the drivers): the rows this region may"
+          + " store; a write of another row fails with 23M01 and links never ship it here"),
   /** The other regions. */
   REPLICATION_REGIONS("replication.regions", "{}",
       "the other regions to replicate with: region name to a list of its peers' host:clientPort"),

@@ -5,6 +5,7 @@ import dev.meridian.peer.api.PeerConfig;
 import dev.meridian.peer.internal.replication.AntiEntropy;
 import dev.meridian.peer.internal.replication.Replicator;
 import dev.meridian.peer.internal.storage.RegionReplica;
+import dev.meridian.peer.internal.storage.Residency;
 import dev.meridian.protocol.error.MeridianException;
 import dev.meridian.protocol.error.SqlState;
 import dev.meridian.protocol.types.TableSchema;
@@ -56,24 +57,34 @@ public final class EmbeddedCluster implements AutoCloseable {
 
   /** How to start a cluster. Immutable. */
   public record Options(int peersPerRegion, Map<String, Long> pairLatencyMs, long latencyMs,
-      int journalCapacity, long tombstoneGraceMs, long antiEntropyIntervalMs) {
+      int journalCapacity, long tombstoneGraceMs, long antiEntropyIntervalMs, String routing) {
 
-    /** One peer per region, no injected latency, the default journal. */
+    /** One peer per region, no injected latency, the default journal, no routing config. */
     public static Options defaults() {
       return new Options(1, Map.of(), 0, PeerConfig.DEFAULT_JOURNAL_CAPACITY,
-          PeerConfig.DEFAULT_TOMBSTONE_GRACE_MS, PeerConfig.DEFAULT_ANTI_ENTROPY_INTERVAL_MS);
+          PeerConfig.DEFAULT_TOMBSTONE_GRACE_MS, PeerConfig.DEFAULT_ANTI_ENTROPY_INTERVAL_MS,
+          null);
+    }
+
+    /**
+     * The same options with every peer reading the routing config at {@code file} (its
+     * residency rules say which rows each region may store); null for none.
+     */
+    public Options routing(String file) {
+      return new Options(peersPerRegion, pairLatencyMs, latencyMs, journalCapacity,
+          tombstoneGraceMs, antiEntropyIntervalMs, file);
     }
 
     /** The same options with {@code n} peers per region (1 to 16). */
     public Options peersPerRegion(int n) {
       return new Options(n, pairLatencyMs, latencyMs, journalCapacity, tombstoneGraceMs,
-          antiEntropyIntervalMs);
+          antiEntropyIntervalMs, routing);
     }
 
     /** The same options with one-way latency {@code ms} on every link. */
     public Options wanLatencyMs(long ms) {
       return new Options(peersPerRegion, pairLatencyMs, ms, journalCapacity, tombstoneGraceMs,
-          antiEntropyIntervalMs);
+          antiEntropyIntervalMs, routing);
     }
 
     /** The same options with one-way latency {@code ms} between two regions, both ways. */
@@ -81,25 +92,25 @@ public final class EmbeddedCluster implements AutoCloseable {
       Map<String, Long> m = new TreeMap<>(pairLatencyMs);
       m.put(pairKey(a, b), ms);
       return new Options(peersPerRegion, m, latencyMs, journalCapacity, tombstoneGraceMs,
-          antiEntropyIntervalMs);
+          antiEntropyIntervalMs, routing);
     }
 
     /** The same options with a change journal of {@code entries} per table. */
     public Options journalCapacity(int entries) {
       return new Options(peersPerRegion, pairLatencyMs, latencyMs, entries, tombstoneGraceMs,
-          antiEntropyIntervalMs);
+          antiEntropyIntervalMs, routing);
     }
 
     /** The same options with deleted rows purged {@code ms} after every region had them. */
     public Options tombstoneGraceMs(long ms) {
       return new Options(peersPerRegion, pairLatencyMs, latencyMs, journalCapacity, ms,
-          antiEntropyIntervalMs);
+          antiEntropyIntervalMs, routing);
     }
 
     /** The same options with background anti-entropy every {@code ms} (0: never). */
     public Options antiEntropyIntervalMs(long ms) {
       return new Options(peersPerRegion, pairLatencyMs, latencyMs, journalCapacity,
-          tombstoneGraceMs, ms);
+          tombstoneGraceMs, ms, routing);
     }
 
     long latency(String a, String b) {
@@ -295,6 +306,7 @@ public final class EmbeddedCluster implements AutoCloseable {
             .journalCapacity(options.journalCapacity())
             .tombstoneGraceMs(options.tombstoneGraceMs())
             .antiEntropyIntervalMs(options.antiEntropyIntervalMs())
+            .routing(options.routing())
             .build()));
       }
       if (!awaitSafe(started.get(0))) {
@@ -398,7 +410,8 @@ public final class EmbeddedCluster implements AutoCloseable {
 
   /**
    * Waits until every running region holds the same rows of every table: every link has shipped
-   * what it was told of and each partition's digest is equal in all running regions.
+   * what it was told of and each partition's digest is equal in all running regions (with a
+   * routing config: equal over the rows both regions of each pair may hold).
    *
    * @return false when that did not happen in time
    */
@@ -447,12 +460,22 @@ public final class EmbeddedCluster implements AutoCloseable {
       }
     }
     int partitions = first.partitionCount();
-    for (long id : ids) {
-      for (int p = 0; p < partitions; p++) {
-        long[] d = AntiEntropy.digest(first.scan(id, p));
-        for (String r : running.subList(1, running.size())) {
-          if (!Arrays.equals(d, AntiEntropy.digest(replica(r).scan(id, p)))) {
-            return false;
+    // Residency: two regions must agree only on the rows both may hold.
+    for (TableSchema t : first.tables()) {
+      Residency.Pin pin = first.residency().pin(t);
+      for (int i = 0; i < running.size(); i++) {
+        for (int j = i + 1; j < running.size(); j++) {
+          if (pin == null && i > 0) {
+            break;
+          }
+          String a = running.get(i);
+          String b = running.get(j);
+          AntiEntropy.Scope scope = Residency.scope(pin, a, b);
+          for (int p = 0; p < partitions; p++) {
+            if (!Arrays.equals(AntiEntropy.digest(replica(a).scan(t.tableId(), p), scope),
+                AntiEntropy.digest(replica(b).scan(t.tableId(), p), scope))) {
+              return false;
+            }
           }
         }
       }

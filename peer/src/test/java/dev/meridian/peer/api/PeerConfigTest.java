@@ -189,8 +189,44 @@ class PeerConfigTest {
   }
 
   @Test
+  void routingReadsTheFileWhenTheConfigurationIsBuilt(@TempDir Path dir) throws Exception {
+    Path routing = dir.resolve("routing.yml");
+    java.nio.file.Files.writeString(routing, """
+        regions:
+          us-east-1: []
+          eu-west-1: []
+        tables:
+          customers:
+            column: country
+            rules:
+              - values: [DE]
+                regions: [eu-west-1]
+        """);
+    PeerConfig c = PeerConfig.parse("region: eu-west-1\nrouting: " + routing + "\n", "p.yml");
+    assertEquals(routing.toString(), c.routing());
+    assertEquals("COUNTRY", c.routingConfig().residency().table("customers").column());
+    assertEquals(c, c.toBuilder().build());
+    assertEquals(null, PeerConfig.builder().region("r").build().routing());
+    assertTrue(PeerConfig.builder().region("r").build().routingConfig().residency().isEmpty());
+
+    ConfigException notListed = assertThrows(ConfigException.class,
+        () -> PeerConfig.builder().region("ap-south-1").routing(routing.toString()).build());
+    assertTrue(notListed.getMessage().contains("but not this peer's region ap-south-1"),
+        notListed.getMessage());
+    ConfigException missing = assertThrows(ConfigException.class,
+        () -> PeerConfig.builder().region("r").routing(dir.resolve("none.yml").toString())
+            .build());
+    assertTrue(missing.getMessage().contains("routing: routing config")
+        && missing.getMessage().contains("does not exist"), missing.getMessage());
+    java.nio.file.Files.writeString(routing, "tables:\n  t:\n    column: c\n");
+    ConfigException bad = assertThrows(ConfigException.class,
+        () -> PeerConfig.builder().region("r").routing(routing.toString()).build());
+    assertTrue(bad.getMessage().contains("line 3, column 5"), bad.getMessage());
+  }
+
+  @Test
   void everyOptionIsListedOnce() {
-    assertEquals(18, PeerOption.values().length);
+    assertEquals(19, PeerOption.values().length);
     assertEquals(null, PeerOption.REGION.defaultValue());
     assertEquals("7400", PeerOption.CLIENT_PORT.defaultValue());
   }

@@ -37,6 +37,12 @@ public enum SqlState {
   NOT_NULL_VIOLATION("23502"),
   /** {@code 23505}: the key already exists. */
   UNIQUE_VIOLATION("23505"),
+  /**
+   * {@code 23M01}: the row may not live in the region that was asked to store it (a data
+   * residency rule of the routing config pins it to other regions); write it in one of the
+   * regions the message names.
+   */
+  RESIDENCY_VIOLATION("23M01"),
   /** {@code 25000}: an operation not allowed in the current transaction state. */
   INVALID_TRANSACTION_STATE("25000"),
   /** {@code 28000}: credentials were refused. */
@@ -79,6 +85,8 @@ public enum SqlState {
    * back, or accept older data with {@code consistency=eventual} or a reset session token.
    */
   SESSION_BEHIND("57M01"),
+  /** {@code 58030}: a file could not be read or written (e.g. a configuration file). */
+  IO_ERROR("58030"),
   /** {@code 57014}: the statement was cancelled. */
   QUERY_CANCELED("57014"),
   /** {@code HYT00}: a timeout expired. */

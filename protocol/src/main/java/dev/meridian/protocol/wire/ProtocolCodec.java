@@ -56,8 +56,10 @@ import java.util.Map;
  *                   int n, n x (long tableId,                int conflicts, int skew
  *                   bytes key, bytes row)
  * 0x33 GetDigests   long tableId, int n, n x int 0xB3 Digests int n, n x (int b, b x long)
+ *                   string fromRegion
  * 0x34 GetRowHashes long tableId, int partition, 0xB4 RowHashes int n, n x long keyHash,
- *                   int n, n x int bucket                    n x long rowHash
+ *                   int n, n x int bucket,                   n x long rowHash
+ *                   string fromRegion
  * 0x35 ReadSystemTable string name               0x90 Rows (as for Get)
  * 0x36 Repair       string targetRegion          0xB6 RepairDone long compared, long shipped
  * 0x37 LinkProgress string origin, long millis,  0xB7 ProgressNoted (empty)
@@ -196,9 +198,11 @@ public final class ProtocolCodec {
     } else if (r instanceof Request.GetDigests d) {
       out.writeByte(GET_DIGESTS).writeLong(d.tableId());
       writeInts(out, d.partitions());
+      Values.writeString(out, d.fromRegion());
     } else if (r instanceof Request.GetRowHashes h) {
       out.writeByte(GET_ROW_HASHES).writeLong(h.tableId()).writeInt(h.partition());
       writeInts(out, h.buckets());
+      Values.writeString(out, h.fromRegion());
     } else if (r instanceof Request.ReadSystemTable t) {
       out.writeByte(READ_SYSTEM_TABLE);
       Values.writeString(out, t.name());
@@ -284,12 +288,14 @@ public final class ProtocolCodec {
       }
       case GET_DIGESTS -> {
         long tableId = Values.need(in, 8).readLong();
-        yield new Request.GetDigests(tableId, readInts(in));
+        List<Integer> partitions = readInts(in);
+        yield new Request.GetDigests(tableId, partitions, Values.readString(in));
       }
       case GET_ROW_HASHES -> {
         long tableId = Values.need(in, 8).readLong();
         int partition = Values.need(in, 4).readInt();
-        yield new Request.GetRowHashes(tableId, partition, readInts(in));
+        List<Integer> buckets = readInts(in);
+        yield new Request.GetRowHashes(tableId, partition, buckets, Values.readString(in));
       }
       case READ_SYSTEM_TABLE -> new Request.ReadSystemTable(Values.readString(in));
       case REPAIR -> new Request.Repair(Values.readString(in));

@@ -80,15 +80,29 @@ public sealed interface Request {
 
   /**
    * Asks for the digests of some partitions of a table (anti-entropy, first level); answered
-   * by {@link Response.Digests}, one array of bucket hashes per partition, in order.
+   * by {@link Response.Digests}, one array of bucket hashes per partition, in order. Only rows
+   * that both {@code fromRegion} (the asking region) and the answering region may hold by
+   * their residency rules count.
    */
-  record GetDigests(long tableId, List<Integer> partitions) implements Request {}
+  record GetDigests(long tableId, List<Integer> partitions, String fromRegion)
+      implements Request {
+    /** A null region travels as "" (unknown: only rows every region may hold count). */
+    public GetDigests {
+      fromRegion = fromRegion == null ? "" : fromRegion;
+    }
+  }
 
   /**
    * Asks for the hash of every row in some buckets of one partition (anti-entropy, second
-   * level); answered by {@link Response.RowHashes}.
+   * level); answered by {@link Response.RowHashes}. Rows as for {@link GetDigests}.
    */
-  record GetRowHashes(long tableId, int partition, List<Integer> buckets) implements Request {}
+  record GetRowHashes(long tableId, int partition, List<Integer> buckets, String fromRegion)
+      implements Request {
+    /** A null region travels as "". */
+    public GetRowHashes {
+      fromRegion = fromRegion == null ? "" : fromRegion;
+    }
+  }
 
   /**
    * A link's progress report: the sending peer of region {@code origin} has had every change

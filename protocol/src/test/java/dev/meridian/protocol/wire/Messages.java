@@ -53,8 +53,8 @@ final class Messages {
         new Request.Replicate("eu-west-1", 77L, List.of(
             new ChangeRecord(99L, new byte[] {1, 2}, new byte[] {3}),
             new ChangeRecord(-1L, new byte[0], new byte[0]))),
-        new Request.GetDigests(99L, List.of(0, 270)),
-        new Request.GetRowHashes(99L, 5, List.of(1, 63)),
+        new Request.GetDigests(99L, List.of(0, 270), "eu-west-1"),
+        new Request.GetRowHashes(99L, 5, List.of(1, 63), "us-east-1"),
         new Request.ReadSystemTable("replication_links"),
         new Request.Repair(""),
         new Request.AwaitApplied(java.util.Map.of("us-east-1", Stamp.hlc(1_700_000_000_000L, 3)),

@@ -19,6 +19,8 @@ public final class EmbeddedClusters implements EmbeddedRegions {
   public static final String PEERS_PER_REGION = "peersPerRegion";
   /** The embedded option that sets injected one-way latency: {@code 80} or {@code a:b=80,..}. */
   public static final String WAN_LATENCY_MS = "wanLatencyMs";
+  /** The embedded option naming the routing config file every embedded peer reads. */
+  public static final String ROUTING = "routing";
 
   /** Used by {@link java.util.ServiceLoader}. */
   public EmbeddedClusters() {}
@@ -28,7 +30,8 @@ public final class EmbeddedClusters implements EmbeddedRegions {
       Map<String, String> options) {
     EmbeddedCluster.Options o = EmbeddedCluster.Options.defaults()
         .peersPerRegion(peersPerRegion(options))
-        .wanLatency(options.get(WAN_LATENCY_MS));
+        .wanLatency(options.get(WAN_LATENCY_MS))
+        .routing(routing(options));
     return EmbeddedCluster.startOrJoin(name, regions, o).addresses();
   }
 
@@ -38,6 +41,15 @@ public final class EmbeddedClusters implements EmbeddedRegions {
     if (cluster != null) {
       cluster.close();
     }
+  }
+
+  /** The routing file, or null; "local" and other non-file values are the driver's business. */
+  private static String routing(Map<String, String> options) {
+    String value = options.get(ROUTING);
+    if (value == null || value.isBlank() || value.strip().equals("local")) {
+      return null;
+    }
+    return value.strip();
   }
 
   private static int peersPerRegion(Map<String, String> options) {

@@ -21,13 +21,37 @@ import java.util.concurrent.CompletionStage;
  * </ol>
  * One direction only: rows the target has and this side lacks are the target's own link's
  * business. Rows are compared by their stored bytes, which are equal exactly when the merged
- * states are (the row format is canonical). Stateless; the functions are pure and thread-safe.
+ * states are (the row format is canonical).
+ *
+ * <p>Residency: a repair between two regions covers only the rows both may hold, as a
+ * {@link Scope} says, on both sides alike, so digests of equal states match and no pinned row
+ * is shipped (or even hashed) towards a region outside its set. A tombstone whose row's
+ * deciding value is gone with its cells ({@link Scope#TOMBSTONE}) is in no digest; it is
+ * shipped only to a target that lists a live row of that key (which both may hold), so a delete
+ * that the link could not carry still reaches the row's other regions, and goes nowhere else.
+ * Stateless; the functions are pure and thread-safe.
  */
 public final class AntiEntropy {
   /** Buckets per partition at the first level. */
   public static final int BUCKETS = 64;
 
   private AntiEntropy() {}
+
+  /** Which rows a repair between two regions covers; implementations are thread-safe. */
+  @FunctionalInterface
+  public interface Scope {
+    /** In the digests and row hashes, shipped where the target lacks or differs. */
+    int LISTED = 0;
+    /** In no digest; shipped only where the target lists its key with another row. */
+    int TOMBSTONE = 1;
+    /** Never compared nor shipped. */
+    int HIDDEN = 2;
+    /** Every row, listed. */
+    Scope ALL = row -> LISTED;
+
+    /** {@link #LISTED}, {@link #TOMBSTONE} or {@link #HIDDEN}. */
+    int classify(Row row);
+  }
 
   /** A stored row: canonical key bytes and row-format bytes. */
   public record Row(byte[] key, byte[] row) {}
@@ -60,11 +84,21 @@ public final class AntiEntropy {
    */
   public static CompletionStage<Result> repair(StreamId stream, Rows local, Target target,
       int batchSize) {
-    return local.rows(stream).thenCompose(rows -> rows.isEmpty()
+    return repair(stream, local, target, batchSize, Scope.ALL);
+  }
+
+  /**
+   * Repairs one stream's partition at the target, covering the rows {@code scope} lets in
+   * (the target's digests must use the same scope).
+   */
+  public static CompletionStage<Result> repair(StreamId stream, Rows local, Target target,
+      int batchSize, Scope scope) {
+    return local.rows(stream).thenApply(all -> scoped(all, scope)).thenCompose(rows ->
+        rows.isEmpty()
         // Nothing here to push (a new table's partition): no round trip at all.
         ? CompletableFuture.completedFuture(new Result(0, 0))
         : target.digest(stream).thenCompose(theirs -> {
-      long[] ours = digest(rows);
+      long[] ours = digest(rows, scope);
       List<Integer> differing = new ArrayList<>();
       for (int b = 0; b < BUCKETS; b++) {
         if (theirs.length != BUCKETS || ours[b] != theirs[b]) {
@@ -82,7 +116,9 @@ public final class AntiEntropy {
           long k = keyHash(r.key());
           if (inDiff[bucket(k)]) {
             Long theirRow = hashes.get(k);
-            if (theirRow == null || theirRow != rowHash(r.key(), r.row())) {
+            boolean listed = scope.classify(r) == Scope.LISTED;
+            if ((theirRow == null && listed)
+                || (theirRow != null && theirRow != rowHash(r.key(), r.row()))) {
               toShip.add(new ChangeRecord(stream.tableId(), r.key(), r.row()));
             }
           }
@@ -97,17 +133,43 @@ public final class AntiEntropy {
     }));
   }
 
+  /** The rows a scope does not hide. */
+  private static List<Row> scoped(List<Row> rows, Scope scope) {
+    if (scope == Scope.ALL) {
+      return rows;
+    }
+    List<Row> out = new ArrayList<>(rows.size());
+    for (Row r : rows) {
+      if (scope.classify(r) != Scope.HIDDEN) {
+        out.add(r);
+      }
+    }
+    return out;
+  }
+
   /** The first-level digest of a partition's rows. */
   public static long[] digest(List<Row> rows) {
+    return digest(rows, Scope.ALL);
+  }
+
+  /** The first-level digest of the rows of a partition that a scope lists. */
+  public static long[] digest(List<Row> rows, Scope scope) {
     long[] d = new long[BUCKETS];
     for (Row r : rows) {
-      d[bucket(keyHash(r.key()))] += rowHash(r.key(), r.row());
+      if (scope.classify(r) == Scope.LISTED) {
+        d[bucket(keyHash(r.key()))] += rowHash(r.key(), r.row());
+      }
     }
     return d;
   }
 
   /** Key hash to row hash of the rows in the given buckets. */
   public static Map<Long, Long> rowHashes(List<Row> rows, List<Integer> buckets) {
+    return rowHashes(rows, buckets, Scope.ALL);
+  }
+
+  /** Key hash to row hash of the rows in the given buckets that a scope lists. */
+  public static Map<Long, Long> rowHashes(List<Row> rows, List<Integer> buckets, Scope scope) {
     boolean[] wanted = new boolean[BUCKETS];
     for (int b : buckets) {
       if (b >= 0 && b < BUCKETS) {
@@ -117,7 +179,7 @@ public final class AntiEntropy {
     Map<Long, Long> out = new HashMap<>();
     for (Row r : rows) {
       long k = keyHash(r.key());
-      if (wanted[bucket(k)]) {
+      if (wanted[bucket(k)] && scope.classify(r) == Scope.LISTED) {
         out.put(k, rowHash(r.key(), r.row()));
       }
     }

@@ -9,6 +9,12 @@ import com.hazelcast.ringbuffer.ReadResultSet;
 import com.hazelcast.ringbuffer.StaleSequenceException;
 import dev.meridian.peer.internal.storage.JournalFilter;
 import dev.meridian.peer.internal.storage.JournalProjection;
+import dev.meridian.peer.internal.storage.RegionReplica;
+import dev.meridian.peer.internal.storage.Residency;
+import dev.meridian.peer.internal.row.RowFormat;
+import dev.meridian.peer.internal.row.StoredRow;
+import dev.meridian.protocol.types.Stamp;
+import java.util.Set;
 import dev.meridian.protocol.wire.ChangeRecord;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,17 +33,29 @@ import java.util.concurrent.CompletionStage;
  * interface Jet itself uses, which Hazelcast's map proxy implements.
  *
  * <p>Reads pass {@link JournalFilter} and {@link JournalProjection} to the partition owner, so
- * only this region's own changes cross the wire. Thread-safe.
+ * only this region's own changes cross the wire. For a table with a residency rule each change
+ * carries its {@link Change.Reach}: where the row may live now and where it lived before the
+ * change, so links ship it only there. Thread-safe.
  */
 public final class JournalSource implements ChangeSource {
   private final HazelcastInstance hazelcast;
   private final JournalFilter filter;
   private final JournalProjection projection;
+  private final int regionId;
+  private final RegionReplica replica;
 
+  /** A source without residency rules (every change may go everywhere). */
   public JournalSource(HazelcastInstance hazelcast, int regionId) {
+    this(hazelcast, regionId, null);
+  }
+
+  /** A source that applies the residency rules of {@code replica}'s region. */
+  public JournalSource(HazelcastInstance hazelcast, int regionId, RegionReplica replica) {
     this.hazelcast = hazelcast;
     this.filter = new JournalFilter();
     this.projection = new JournalProjection(regionId);
+    this.regionId = regionId;
+    this.replica = replica;
   }
 
   @SuppressWarnings("unchecked")
@@ -48,11 +66,21 @@ public final class JournalSource implements ChangeSource {
 
   @Override
   public CompletionStage<Slice> read(StreamId stream, long from, int max) {
+    if (replica == null || replica.residency().isEmpty()) {
+      return read(stream, from, max, null);
+    }
+    return replica.table(stream.tableId()).thenCompose(schema -> read(stream, from, max,
+        schema == null ? null : replica.residency().pin(schema)));
+  }
+
+  private CompletionStage<Slice> read(StreamId stream, long from, int max, Residency.Pin pin) {
     CompletableFuture<Slice> out = new CompletableFuture<>();
     CompletionStage<ReadResultSet<byte[]>> read;
+    JournalProjection project = pin == null || pin.byKey() ? projection
+        : new JournalProjection(regionId, pin.column());
     try {
       read = journal(stream.tableId()).readFromEventJournal(from, 0, max, stream.partition(),
-          filter, projection);
+          filter, project);
     } catch (RuntimeException e) {
       out.completeExceptionally(translate(e, stream, from));
       return out;
@@ -85,8 +113,8 @@ public final class JournalSource implements ChangeSource {
             continue;
           }
           JournalProjection.Projected p = JournalProjection.decode(bytes);
-          changes.add(new Change(new ChangeRecord(stream.tableId(), p.key(), p.row()),
-              p.commitMillis()));
+          ChangeRecord record = new ChangeRecord(stream.tableId(), p.key(), p.row());
+          changes.add(new Change(record, p.commitMillis(), reach(pin, record, p)));
         }
         out.complete(new Slice(changes, result.getNextSequenceToReadFrom(), result.readCount()));
       } catch (RuntimeException e) {
@@ -94,6 +122,26 @@ public final class JournalSource implements ChangeSource {
       }
     }, Runnable::run);
     return out;
+  }
+
+  /** Where a change of a pinned table may go; null when the table is not pinned. */
+  private static Change.Reach reach(Residency.Pin pin, ChangeRecord record,
+      JournalProjection.Projected p) {
+    if (pin == null) {
+      return null;
+    }
+    if (pin.byKey()) {
+      // The key decides and never changes: the row, tombstone included, goes where it may live.
+      return new Change.Reach(pin.allowedForKey(p.key()), Residency.NOWHERE, null);
+    }
+    Set<String> now = (p.flags() & JournalProjection.IS_VISIBLE) != 0
+        ? pin.allowedForEncoded(p.newValue()) : Residency.NOWHERE;
+    Set<String> before = (p.flags() & JournalProjection.WAS_VISIBLE) != 0
+        ? pin.allowedForEncoded(p.oldValue()) : Residency.NOWHERE;
+    Stamp tombstone = RowFormat.decode(p.row()).tombstone();
+    ChangeRecord bare = tombstone == null ? null : new ChangeRecord(record.tableId(),
+        record.key(), RowFormat.encode(StoredRow.deleted(tombstone)));
+    return new Change.Reach(now, before, bare);
   }
 
   private void nothingRead(StreamId stream, long from, CompletableFuture<Slice> out) {

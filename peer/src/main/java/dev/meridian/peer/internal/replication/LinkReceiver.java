@@ -2,6 +2,7 @@ package dev.meridian.peer.internal.replication;
 
 import dev.meridian.peer.internal.storage.ApplyProcessor;
 import dev.meridian.peer.internal.storage.RegionReplica;
+import dev.meridian.peer.internal.storage.Residency;
 import dev.meridian.peer.internal.row.RowFormat;
 import dev.meridian.protocol.error.SqlState;
 import dev.meridian.protocol.types.TableSchema;
@@ -27,6 +28,7 @@ import java.util.function.LongSupplier;
  * Thread-safe.
  */
 final class LinkReceiver {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LinkReceiver.class);
   private final String region;
   private final RegionReplica replica;
   private final Executor blocking;
@@ -61,17 +63,18 @@ final class LinkReceiver {
     } else if (request instanceof Request.GetDigests d) {
       return CompletableFuture.supplyAsync(() -> {
         List<long[]> digests = new ArrayList<>();
+        AntiEntropy.Scope scope = scope(d.tableId(), d.fromRegion());
         for (int p : d.partitions()) {
           checkPartition(p);
-          digests.add(AntiEntropy.digest(replica.scan(d.tableId(), p)));
+          digests.add(AntiEntropy.digest(replica.scan(d.tableId(), p), scope));
         }
         return new Response.Digests(digests);
       }, blocking);
     } else if (request instanceof Request.GetRowHashes h) {
       return CompletableFuture.supplyAsync(() -> {
         checkPartition(h.partition());
-        Map<Long, Long> hashes =
-            AntiEntropy.rowHashes(replica.scan(h.tableId(), h.partition()), h.buckets());
+        Map<Long, Long> hashes = AntiEntropy.rowHashes(replica.scan(h.tableId(), h.partition()),
+            h.buckets(), scope(h.tableId(), h.fromRegion()));
         long[] keys = new long[hashes.size()];
         long[] rows = new long[hashes.size()];
         int i = 0;
@@ -83,6 +86,12 @@ final class LinkReceiver {
       }, blocking);
     }
     return null;
+  }
+
+  /** The rows that a repair from {@code from} to this region covers (blocking). */
+  private AntiEntropy.Scope scope(long tableId, String from) {
+    TableSchema schema = replica.table(tableId).toCompletableFuture().join();
+    return Residency.scope(schema == null ? null : replica.residency().pin(schema), from, region);
   }
 
   private void checkPartition(int p) {
@@ -119,17 +128,24 @@ final class LinkReceiver {
               + Long.toHexString(c.tableId()) + " is not in " + region
               + "'s catalog yet: exchange catalogs and resend"));
         }
-        applied.add(replica.apply(c.tableId(), schema.resolution(), c.key(), c.row())
-            .toCompletableFuture());
+        applied.add(replica.apply(c.tableId(), schema.resolution(), c.key(), c.row(),
+            replica.residency().pin(schema)).toCompletableFuture());
       }
       return CompletableFuture.allOf(applied.toArray(new CompletableFuture<?>[0]))
           .thenApply(x -> {
             int conflicts = 0;
             int skew = 0;
+            int refused = 0;
             for (CompletableFuture<Integer> f : applied) {
               int bits = f.join();
               conflicts += (bits & ApplyProcessor.CONFLICT) != 0 ? 1 : 0;
               skew += (bits & ApplyProcessor.SKEW) != 0 ? 1 : 0;
+              refused += (bits & ApplyProcessor.REFUSED) != 0 ? 1 : 0;
+            }
+            if (refused > 0) {
+              LOG.warn("{}: refused to store {} row(s) from {} that residency rules keep out of"
+                  + " this region (only their tombstones were applied); are the routing configs"
+                  + " of the regions the same?", region, refused, r.origin());
             }
             long now = nowMillis.getAsLong();
             record(r.origin(), commitMillis, now, conflicts, skew);

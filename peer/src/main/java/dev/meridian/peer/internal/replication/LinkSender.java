@@ -544,7 +544,16 @@ public final class LinkSender implements AutoCloseable {
         if (slice.readCount() >= settings.batchSize()) {
           s.dirty = true;
         }
-        outgoing.addAll(slice.changes());
+        for (Change c : slice.changes()) {
+          // Residency: a pinned row goes only where it may live (or its tombstone where it
+          // lived); the position still moves past what is withheld.
+          ChangeRecord r = c.forTarget(target);
+          if (r == c.record()) {
+            outgoing.add(c);
+          } else if (r != null) {
+            outgoing.add(new Change(r, c.commitMillis()));
+          }
+        }
         outgoingPositions.put(s.id, slice.next());
       }
       wake();

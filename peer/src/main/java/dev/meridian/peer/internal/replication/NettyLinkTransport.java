@@ -1,6 +1,7 @@
 package dev.meridian.peer.internal.replication;
 
 import dev.meridian.peer.internal.storage.RegionReplica;
+import dev.meridian.peer.internal.storage.Residency;
 import dev.meridian.protocol.error.MeridianException;
 import dev.meridian.protocol.error.SqlState;
 import dev.meridian.protocol.net.PeerChannel;
@@ -43,6 +44,7 @@ public final class NettyLinkTransport implements LinkTransport {
   private final Executor blocking;
   private final AtomicLong latencyMillis;
   private volatile PeerChannel channel;
+  private volatile long epoch;
 
   public NettyLinkTransport(String localRegion, String target, List<InetSocketAddress> peers,
       long latencyMillis, int maxFrameBytes, int batchSize, RegionReplica replica,
@@ -91,6 +93,7 @@ public final class NettyLinkTransport implements LinkTransport {
           }
           channel = ch;
           exchangeCatalog(ch);
+          epoch = welcome.epoch();
           return welcome.epoch();
         } catch (RuntimeException e) {
           failures.add(address + ": " + e.getMessage());
@@ -132,6 +135,19 @@ public final class NettyLinkTransport implements LinkTransport {
     });
   }
 
+  /**
+   * Stores records in the target now, over this link's connection when it is up (at the epoch
+   * it connected with), else over a connection of its own; completes once applied there.
+   */
+  CompletionStage<Ack> sendNow(List<ChangeRecord> records) {
+    if (isConnected()) {
+      return send(epoch, records);
+    }
+    NettyLinkTransport own = twin();
+    return own.connect().thenCompose(e -> own.send(e, records))
+        .whenComplete((ack, error) -> own.disconnect());
+  }
+
   @Override
   public boolean reportsProgress() {
     return true;
@@ -166,7 +182,7 @@ public final class NettyLinkTransport implements LinkTransport {
     AntiEntropy.Target remote = new AntiEntropy.Target() {
       @Override
       public CompletionStage<long[]> digest(StreamId s) {
-        return call(ch, new Request.GetDigests(s.tableId(), List.of(s.partition())))
+        return call(ch, new Request.GetDigests(s.tableId(), List.of(s.partition()), localRegion))
             .thenApply(r -> {
               List<long[]> d = expect(r, Response.Digests.class).digests();
               return d.isEmpty() ? new long[0] : d.get(0);
@@ -175,7 +191,8 @@ public final class NettyLinkTransport implements LinkTransport {
 
       @Override
       public CompletionStage<Map<Long, Long>> rowHashes(StreamId s, List<Integer> buckets) {
-        return call(ch, new Request.GetRowHashes(s.tableId(), s.partition(), buckets))
+        return call(ch, new Request.GetRowHashes(s.tableId(), s.partition(), buckets,
+            localRegion))
             .thenApply(r -> {
               Response.RowHashes h = expect(r, Response.RowHashes.class);
               Map<Long, Long> out = new HashMap<>();
@@ -193,7 +210,10 @@ public final class NettyLinkTransport implements LinkTransport {
     };
     AntiEntropy.Rows local = s -> CompletableFuture.supplyAsync(
         () -> replica.scan(s.tableId(), s.partition()), blocking);
-    return AntiEntropy.repair(stream, local, remote, batchSize);
+    // Only rows both regions may hold; the target scopes its digests the same way.
+    return replica.table(stream.tableId()).thenCompose(schema -> AntiEntropy.repair(stream, local,
+        remote, batchSize, Residency.scope(schema == null ? null : replica.residency().pin(schema),
+            localRegion, target)));
   }
 
   @Override

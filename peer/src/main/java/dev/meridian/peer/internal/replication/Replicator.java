@@ -88,7 +88,7 @@ public final class Replicator implements RequestHandler, AutoCloseable {
     this.notifier = notifier;
     this.actor = Executors.newSingleThreadScheduledExecutor(threads("link-" + config.name()));
     this.blocking = Executors.newFixedThreadPool(4, threads("link-io-" + config.name()));
-    this.source = new JournalSource(hazelcast, clock.regionId());
+    this.source = new JournalSource(hazelcast, clock.regionId(), replica);
     this.receiver = new LinkReceiver(config.region(), replica, blocking, System::currentTimeMillis);
     this.sessionTimer = Executors.newSingleThreadScheduledExecutor(
         threads("session-" + config.name()));
@@ -160,6 +160,50 @@ public final class Replicator implements RequestHandler, AutoCloseable {
     long purgeEvery = Math.max(1_000, Math.min(60_000, config.tombstoneGraceMs() / 2));
     actor.scheduleWithFixedDelay(() -> blocking.execute(this::purgeTombstones), purgeEvery,
         purgeEvery, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Stores a row moved out of this region in the regions it may now live in (see
+   * {@code StorageRequestHandler.RowShipper}): sends it to each of them that this region links
+   * to, at once, and completes with those that applied it; fails when none did.
+   */
+  public CompletionStage<List<String>> ship(long tableId, byte[] key, byte[] row,
+      List<String> regions) {
+    List<dev.meridian.protocol.wire.ChangeRecord> records =
+        List.of(new dev.meridian.protocol.wire.ChangeRecord(tableId, key, row));
+    Map<String, CompletableFuture<LinkTransport.Ack>> sends = new LinkedHashMap<>();
+    for (String r : regions) {
+      NettyLinkTransport t = transports.get(r);
+      if (t != null) {
+        sends.put(r, t.sendNow(records).toCompletableFuture());
+      }
+    }
+    if (sends.isEmpty()) {
+      return CompletableFuture.failedFuture(new MeridianException(SqlState.CONNECTION_FAILURE,
+          "region " + config.region() + " has no link to any of " + regions + " (it links to "
+              + transports.keySet() + ")"));
+    }
+    return CompletableFuture.allOf(sends.values().stream()
+            .map(f -> f.handle((a, e) -> null)).toArray(CompletableFuture<?>[]::new))
+        .thenApply(v -> {
+          List<String> stored = new ArrayList<>();
+          List<String> failures = new ArrayList<>();
+          sends.forEach((r, f) -> {
+            if (f.isCompletedExceptionally()) {
+              failures.add(r + ": " + f.handle((a, e) -> String.valueOf(e)).join());
+            } else {
+              stored.add(r);
+            }
+          });
+          if (stored.isEmpty()) {
+            throw new MeridianException(SqlState.CONNECTION_FAILURE, String.join("; ", failures));
+          }
+          if (!failures.isEmpty()) {
+            LOG.info("{}: a moved row reached {} but not {}; anti-entropy brings it there",
+                config.name(), stored, failures);
+          }
+          return stored;
+        });
   }
 
   /** The figures of this peer's link to a region (internal: benchmarks and the demo). */

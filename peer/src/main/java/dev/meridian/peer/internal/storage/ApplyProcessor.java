@@ -25,7 +25,10 @@ import java.util.Map;
  *
  * <p>The result is a bit set: {@link #CONFLICT} when the fragment lost something to a higher
  * stamp already held (a concurrent write this region resolved), {@link #SKEW} when its highest
- * stamp was beyond the maximum clock offset. Not thread-safe; one instance per row.
+ * stamp was beyond the maximum clock offset, {@link #REFUSED} when the merged row would be
+ * one this region may not hold by its residency rule: then only the fragment's tombstone is
+ * merged, never its cells (a misconfigured or hostile sender cannot place a pinned row here).
+ * Not thread-safe; one instance per row.
  */
 public final class ApplyProcessor implements EntryProcessor<byte[], byte[], Integer>,
     HazelcastInstanceAware, IdentifiedDataSerializable {
@@ -34,29 +37,42 @@ public final class ApplyProcessor implements EntryProcessor<byte[], byte[], Inte
   public static final int CONFLICT = 1;
   /** Result bit: the fragment's stamp was beyond the maximum clock offset. */
   public static final int SKEW = 2;
+  /** Result bit: this region may not hold the row; only its tombstone was applied. */
+  public static final int REFUSED = 4;
 
   private static final ConflictResolution[] RESOLUTIONS = ConflictResolution.values();
 
   private long tableId;
   private ConflictResolution resolution;
   private byte[] fragment;
+  private String pinTable;
+  private int pinColumn;
+  private String pinDecider;
   private transient HybridClock clock;
+  private transient Residency residency;
   private transient ChangeNotifier changes;
   private transient byte[] stored;
 
   /** For deserialization. */
   ApplyProcessor() {}
 
-  public ApplyProcessor(long tableId, ConflictResolution resolution, byte[] fragment) {
+  public ApplyProcessor(long tableId, ConflictResolution resolution, byte[] fragment,
+      Residency.Pin pin) {
     this.tableId = tableId;
     this.resolution = resolution;
     this.fragment = fragment;
+    if (pin != null) {
+      this.pinTable = pin.table();
+      this.pinColumn = pin.column();
+      this.pinDecider = pin.decider();
+    }
   }
 
   @Override
   public void setHazelcastInstance(HazelcastInstance instance) {
     clock = (HybridClock) instance.getUserContext().get(WriteProcessor.CLOCK_KEY);
     changes = (ChangeNotifier) instance.getUserContext().get(ChangeNotifier.CONTEXT_KEY);
+    residency = (Residency) instance.getUserContext().get(Residency.CONTEXT_KEY);
   }
 
   @Override
@@ -66,7 +82,17 @@ public final class ApplyProcessor implements EntryProcessor<byte[], byte[], Inte
     byte[] old = entry.getValue();
     StoredRow row = old == null ? StoredRow.EMPTY : RowFormat.decode(old);
     StoredRow merged = RowMerge.merge(row, incoming, resolution);
-    int result = lost(incoming, merged) ? CONFLICT : 0;
+    int refused = 0;
+    Residency.Pin pin = pinTable == null || residency == null ? null
+        : residency.pin(tableId, pinTable, pinColumn, pinDecider);
+    if (pin != null && merged.isVisible()
+        && !Residency.contains(pin.allowed(merged, entry.getKey()), residency.region())) {
+      refused = REFUSED;
+      incoming = incoming.tombstone() == null ? StoredRow.EMPTY
+          : StoredRow.deleted(incoming.tombstone());
+      merged = RowMerge.merge(row, incoming, resolution);
+    }
+    int result = refused | (lost(incoming, merged) ? CONFLICT : 0);
     if (clock != null && !incoming.isEmpty() && clock.observe(incoming.maxStamp().hlc())) {
       result |= SKEW;
     }
@@ -118,6 +144,11 @@ public final class ApplyProcessor implements EntryProcessor<byte[], byte[], Inte
     out.writeLong(tableId);
     out.writeByte(resolution.ordinal());
     out.writeByteArray(fragment);
+    out.writeString(pinTable);
+    if (pinTable != null) {
+      out.writeInt(pinColumn);
+      out.writeString(pinDecider);
+    }
   }
 
   @Override
@@ -129,5 +160,10 @@ public final class ApplyProcessor implements EntryProcessor<byte[], byte[], Inte
     }
     resolution = RESOLUTIONS[r];
     fragment = in.readByteArray();
+    pinTable = in.readString();
+    if (pinTable != null) {
+      pinColumn = in.readInt();
+      pinDecider = in.readString();
+    }
   }
 }

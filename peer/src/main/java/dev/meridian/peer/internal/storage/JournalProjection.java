@@ -13,17 +13,39 @@ import java.util.function.Function;
 /**
  * Turns a journal entry that {@link JournalFilter} kept into the change record a link ships:
  * the part of the row this region's writes made, as bytes
- * {@code long commitMillis, int keyLength, key, row fragment} ({@link #decode} reads them), or
+ * {@code long commitMillis, int keyLength, key, byte flags, [int length, old value],
+ * [int length, new value], row fragment} ({@link #decode} reads them), or
  * an empty array ({@link #isSkipped}) when the entry left that part as it was: entries made by
  * applying other regions' records (or by repair) are skipped, so records do not echo back.
- * Plain bytes cross Hazelcast's serialization without a class of their own. Thread-safe.
+ * Plain bytes cross Hazelcast's serialization without a class of their own.
+ *
+ * <p>For a table pinned by a column's value (constructed with its deciding column), the flags
+ * say whether the row was visible before ({@code 1}) and after ({@code 2}) the entry, each
+ * followed by that state's deciding cell value (length -1: NULL or unset), so that the link can
+ * tell where the row lived and where it may live now without reading the row again. Unpinned
+ * tables get flags 0. Thread-safe.
  */
 public final class JournalProjection
     implements Function<EventJournalMapEvent<byte[], byte[]>, byte[]>, IdentifiedDataSerializable {
-  private int regionId;
+  /** The deciding column of a table that is not pinned by a column. */
+  public static final int NOT_PINNED = Integer.MIN_VALUE;
+  /** Flag: the row was visible before the entry; {@link Projected#oldValue} is its value. */
+  public static final int WAS_VISIBLE = 1;
+  /** Flag: the row is visible after the entry; {@link Projected#newValue} is its value. */
+  public static final int IS_VISIBLE = 2;
 
-  /** A decoded projection. */
-  public record Projected(long commitMillis, byte[] key, byte[] row) {}
+  private int regionId;
+  private int decidingColumn = NOT_PINNED;
+
+  /**
+   * A decoded projection.
+   *
+   * @param flags {@link #WAS_VISIBLE} and {@link #IS_VISIBLE} (0 for unpinned tables)
+   * @param oldValue the deciding cell's encoded value before, or null (NULL, or not visible)
+   * @param newValue the same after
+   */
+  public record Projected(long commitMillis, byte[] key, byte[] row, int flags, byte[] oldValue,
+      byte[] newValue) {}
 
   /** For deserialization. */
   JournalProjection() {}
@@ -32,18 +54,81 @@ public final class JournalProjection
     this.regionId = regionId;
   }
 
+  /**
+   * A projection for a table pinned by a column's value.
+   *
+   * @param decidingColumn the column's index, or -1 when the table has no such column (every
+   *     row's value is then NULL)
+   */
+  public JournalProjection(int regionId, int decidingColumn) {
+    this.regionId = regionId;
+    this.decidingColumn = decidingColumn;
+  }
+
   @Override
   public byte[] apply(EventJournalMapEvent<byte[], byte[]> event) {
-    StoredRow local = RowFormat.decode(event.getNewValue()).originatedIn(regionId);
+    StoredRow now = RowFormat.decode(event.getNewValue());
+    StoredRow local = now.originatedIn(regionId);
     byte[] old = event.getOldValue();
-    if (local.isEmpty()
-        || (old != null && local.equals(RowFormat.decode(old).originatedIn(regionId)))) {
+    StoredRow before = old == null ? null : RowFormat.decode(old);
+    if (local.isEmpty() || (before != null && local.equals(before.originatedIn(regionId)))) {
       return SKIPPED;
     }
     byte[] row = RowFormat.encode(local);
     byte[] key = event.getKey();
-    return ByteBuffer.allocate(12 + key.length + row.length)
-        .putLong(local.maxStamp().millis()).putInt(key.length).put(key).put(row).array();
+    int flags = 0;
+    byte[] oldValue = null;
+    byte[] newValue = null;
+    if (decidingColumn != NOT_PINNED) {
+      if (before != null && before.isVisible()) {
+        flags |= WAS_VISIBLE;
+        oldValue = deciding(before);
+      }
+      if (now.isVisible()) {
+        flags |= IS_VISIBLE;
+        newValue = deciding(now);
+      }
+    }
+    ByteBuffer b = ByteBuffer.allocate(13 + key.length + length(flags, WAS_VISIBLE, oldValue)
+        + length(flags, IS_VISIBLE, newValue) + row.length);
+    b.putLong(local.maxStamp().millis()).putInt(key.length).put(key).put((byte) flags);
+    put(b, flags, WAS_VISIBLE, oldValue);
+    put(b, flags, IS_VISIBLE, newValue);
+    return b.put(row).array();
+  }
+
+  private byte[] deciding(StoredRow row) {
+    if (decidingColumn < 0) {
+      return null;
+    }
+    dev.meridian.peer.internal.row.Cell c = row.cell(decidingColumn);
+    return c == null || !row.isVisible(c) ? null : c.encodedValue();
+  }
+
+  private static int length(int flags, int flag, byte[] value) {
+    return (flags & flag) == 0 ? 0 : 4 + (value == null ? 0 : value.length);
+  }
+
+  private static void put(ByteBuffer b, int flags, int flag, byte[] value) {
+    if ((flags & flag) != 0) {
+      b.putInt(value == null ? -1 : value.length);
+      if (value != null) {
+        b.put(value);
+      }
+    }
+  }
+
+  private static byte[] get(ByteBuffer b, int flags, int flag) {
+    if ((flags & flag) == 0) {
+      return null;
+    }
+    int n = b.getInt();
+    if (n < 0) {
+      return null;
+    }
+    byte[] v = new byte[n];
+    b.get(v);
+    return v;
   }
 
   private static final byte[] SKIPPED = new byte[0];
@@ -59,9 +144,12 @@ public final class JournalProjection
     long millis = b.getLong();
     byte[] key = new byte[b.getInt()];
     b.get(key);
+    int flags = b.get();
+    byte[] oldValue = get(b, flags, WAS_VISIBLE);
+    byte[] newValue = get(b, flags, IS_VISIBLE);
     byte[] row = new byte[b.remaining()];
     b.get(row);
-    return new Projected(millis, key, row);
+    return new Projected(millis, key, row, flags, oldValue, newValue);
   }
 
   @Override
@@ -77,10 +165,12 @@ public final class JournalProjection
   @Override
   public void writeData(ObjectDataOutput out) throws IOException {
     out.writeInt(regionId);
+    out.writeInt(decidingColumn);
   }
 
   @Override
   public void readData(ObjectDataInput in) throws IOException {
     regionId = in.readInt();
+    decidingColumn = in.readInt();
   }
 }

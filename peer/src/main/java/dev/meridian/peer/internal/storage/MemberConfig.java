@@ -81,6 +81,8 @@ public final class MemberConfig {
     ConcurrentMap<String, Object> context = new ConcurrentHashMap<>();
     context.put(WriteProcessor.CLOCK_KEY, clock);
     context.put(ChangeNotifier.CONTEXT_KEY, changes);
+    context.put(Residency.CONTEXT_KEY, new Residency(config.region(),
+        config.routingConfig().source(), config.routingConfig().residency()));
     c.setUserContext(context);
     return c;
   }

@@ -62,6 +62,12 @@ public final class RegionReplica {
     return hazelcast.getMap(REGION_MAP_NAME);
   }
 
+  /** This region's residency rules (which rows it may hold). */
+  public Residency residency() {
+    Residency r = (Residency) hazelcast.getUserContext().get(Residency.CONTEXT_KEY);
+    return r != null ? r : new Residency("", "", dev.meridian.router.api.ResidencyRules.none());
+  }
+
   /** The region's storage epoch. */
   public long epoch() {
     return epoch;
@@ -77,10 +83,16 @@ public final class RegionReplica {
     return catalog.isDropped(tableId);
   }
 
-  /** Merges a fragment into a row on its owner; completes with {@link ApplyProcessor}'s bits. */
+  /**
+   * Merges a fragment into a row on its owner; completes with {@link ApplyProcessor}'s bits.
+   *
+   * @param pin the table's residency pin (the owner refuses a result this region may not
+   *     hold), or null when its rows may live anywhere
+   */
   public CompletionStage<Integer> apply(long tableId, ConflictResolution resolution, byte[] key,
-      byte[] fragment) {
-    return store.map(tableId).submitToKey(key, new ApplyProcessor(tableId, resolution, fragment));
+      byte[] fragment, Residency.Pin pin) {
+    return store.map(tableId).submitToKey(key,
+        new ApplyProcessor(tableId, resolution, fragment, pin));
   }
 
   /** Removes a deleted row if its tombstone is still the given one; completes with whether. */

@@ -22,7 +22,11 @@ import java.util.concurrent.Executor;
  * <p>See {@link RequestHandler} for the contract. A write of N rows submits N
  * {@link WriteProcessor}s at once and answers when all are done; a row that fails checking is
  * answered {@code FAILED} without touching storage and without affecting the others.
- * Thread-safe.
+ *
+ * <p>A row of a pinned table that this region may not hold is refused ({@code 23M01}); one whose
+ * write moves it out of this region is first shipped to the regions it may now live in (through
+ * the {@link RowShipper}) and only then replaced here by a tombstone, so a failed move leaves
+ * the row as it was here (see {@link WriteProcessor}). Thread-safe.
  */
 public final class StorageRequestHandler implements RequestHandler {
 
@@ -32,11 +36,14 @@ public final class StorageRequestHandler implements RequestHandler {
   private final TableStore store;
   private final Catalog catalog;
   private final RegionReplica replica;
+  private final Residency residency;
   private volatile RequestHandler replication;
+  private volatile RowShipper shipper;
   private volatile java.util.function.Supplier<String> notServing = () -> null;
 
   private StorageRequestHandler(String region, String peerName, HybridClock clock,
       HazelcastInstance hazelcast, Executor blocking) {
+    this.residency = (Residency) hazelcast.getUserContext().get(Residency.CONTEXT_KEY);
     this.region = region;
     this.peerName = peerName;
     this.clock = clock;
@@ -56,6 +63,23 @@ public final class StorageRequestHandler implements RequestHandler {
    */
   public void servingGate(java.util.function.Supplier<String> gate) {
     this.notServing = gate;
+  }
+
+  /** Sets how rows moved out of this region reach the regions they may live in. */
+  public void rowShipper(RowShipper shipper) {
+    this.shipper = shipper;
+  }
+
+  /** Ships a moved row to the regions it may live in. */
+  @FunctionalInterface
+  public interface RowShipper {
+    /**
+     * Stores {@code row} (row format, a tombstone and the full row above it) under {@code key}
+     * in the regions named, each once it has applied and backed it up.
+     *
+     * @return the regions that stored it; fails when none did
+     */
+    CompletionStage<List<String>> ship(long tableId, byte[] key, byte[] row, List<String> regions);
   }
 
   /** Sets the handler of requests between regions (links, digests, system tables, repair). */
@@ -160,11 +184,15 @@ public final class StorageRequestHandler implements RequestHandler {
 
   private CompletionStage<Response> write(TableSchema schema, Request.Write w) {
     List<CompletableFuture<RowOutcome>> outcomes = new ArrayList<>(w.rows().size());
+    Residency.Pin pin = residency == null ? null : residency.pin(schema);
     for (RowWrite row : w.rows()) {
       CompletableFuture<RowOutcome> outcome;
       try {
         CheckedWrite checked = CheckedWrite.check(schema, w.kind(), row);
-        outcome = store.write(schema, w.kind(), checked).toCompletableFuture();
+        outcome = store.write(schema, w.kind(), checked, pin).toCompletableFuture()
+            .thenCompose(result -> result.moved() == null
+                ? CompletableFuture.completedFuture(result.outcome())
+                : moveOut(schema, checked.key(), result));
       } catch (MeridianException e) {
         outcome = CompletableFuture.completedFuture(RowOutcome.failed(e.state(), e.getMessage()));
       }
@@ -176,6 +204,36 @@ public final class StorageRequestHandler implements RequestHandler {
     return CompletableFuture.allOf(outcomes.toArray(new CompletableFuture<?>[0]))
         .thenApply(v -> new Response.Written(
             outcomes.stream().map(CompletableFuture::join).toList()));
+  }
+
+  /**
+   * Finishes a move out of this region: ships the row to the regions it may now live in, then
+   * leaves the tombstone here (which the links carry to the row's old regions). Not atomic: a
+   * write of this row here between the two survives the tombstone if its stamp is higher, and
+   * a move whose shipment failed part way may have stored the row in some new regions only.
+   */
+  private CompletableFuture<RowOutcome> moveOut(TableSchema schema, byte[] key, WriteResult r) {
+    RowShipper ship = shipper;
+    if (ship == null) {
+      return CompletableFuture.completedFuture(RowOutcome.failed(SqlState.RESIDENCY_VIOLATION,
+          "this write moves the row of " + schema.name() + " to " + r.movedTo()
+              + ", but region " + region + " has no links to them; the row is unchanged here"));
+    }
+    byte[] tombstone = dev.meridian.peer.internal.row.RowFormat.encode(
+        dev.meridian.peer.internal.row.StoredRow.deleted(r.tombstone()));
+    return ship.ship(schema.tableId(), key, r.moved(), r.movedTo()).toCompletableFuture()
+        .handle((stored, error) -> error)
+        .thenCompose(shipError -> shipError != null
+            ? CompletableFuture.completedFuture(RowOutcome.failed(SqlState.CONNECTION_FAILURE,
+                "this write moves the row of " + schema.name() + " to " + r.movedTo()
+                    + ", and storing it there failed (" + ErrorStates.of(shipError).message()
+                    + "); it may or may not have arrived there, and is unchanged here"))
+            : replica.apply(schema.tableId(), schema.resolution(), key, tombstone, null)
+                .toCompletableFuture()
+                .handle((bits, error) -> error == null ? r.outcome() : RowOutcome.failed(
+                    SqlState.CONNECTION_FAILURE, "the row of " + schema.name() + " was moved to "
+                        + r.movedTo() + ", but removing it from " + region + " failed ("
+                        + ErrorStates.of(error).message() + "); repeat the write to remove it")));
   }
 
   private static CompletionStage<Response> done(Response response) {

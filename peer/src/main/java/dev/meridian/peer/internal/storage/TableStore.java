@@ -4,7 +4,6 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.meridian.peer.internal.row.RowFormat;
 import dev.meridian.protocol.types.TableSchema;
-import dev.meridian.protocol.wire.RowOutcome;
 import dev.meridian.protocol.wire.WriteKind;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -39,10 +38,16 @@ final class TableStore {
     return hazelcast.getMap(mapName(tableId));
   }
 
-  /** Submits one checked row write to its partition owner. */
-  CompletionStage<RowOutcome> write(TableSchema schema, WriteKind kind, CheckedWrite write) {
-    WriteProcessor processor = new WriteProcessor(schema.tableId(), kind, schema.resolution(), write);
-    return onCaller(map(schema.tableId()).submitToKey(write.key(), processor), WriteResult::outcome);
+  /**
+   * Submits one checked row write to its partition owner.
+   *
+   * @param pin the table's residency pin, or null when its rows may live anywhere
+   */
+  CompletionStage<WriteResult> write(TableSchema schema, WriteKind kind, CheckedWrite write,
+      Residency.Pin pin) {
+    WriteProcessor processor =
+        new WriteProcessor(schema.tableId(), kind, schema.resolution(), write, pin);
+    return onCaller(map(schema.tableId()).submitToKey(write.key(), processor), r -> r);
   }
 
   /** Reads one row: its visible values in column order, or null when it is not visible. */

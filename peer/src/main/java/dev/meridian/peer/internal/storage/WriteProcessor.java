@@ -19,7 +19,11 @@ import dev.meridian.protocol.types.Stamp;
 import dev.meridian.protocol.wire.RowOutcome;
 import dev.meridian.protocol.wire.WriteKind;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +41,16 @@ import org.slf4j.LoggerFactory;
  * <p>For {@link ConflictResolution#ROW} tables the fragment is the full image of the row after
  * the write (the visible cells restamped, overlaid with the written ones), because per-row
  * resolution keeps only the cells of the highest-stamped write.
+ *
+ * <p>Residency ({@link Residency}): for a pinned table the owner decides from the merged row
+ * where it may live. A new row this region may not hold is refused with {@code 23M01} and
+ * nothing is stored. A write that changes where an existing row may live (its deciding value
+ * moved it to another set of regions, or this region may no longer hold it) <em>moves</em> it:
+ * the row becomes a tombstone {@code T} followed by the full row restamped {@code S > T}. When
+ * this region may hold the result, both are stored here and the links carry the full row to the
+ * new regions and the bare tombstone to the old ones. When it may not, nothing is stored yet:
+ * the result hands the full row to the caller, which ships it to the allowed regions and then
+ * stores the tombstone here ({@link StorageRequestHandler}).
  *
  * <p>Not thread-safe: Hazelcast runs one instance on one partition thread at a time, and a
  * caller creates one instance per row.
@@ -56,33 +70,44 @@ final class WriteProcessor implements EntryProcessor<byte[], byte[], WriteResult
   private ConflictResolution resolution;
   private int[] columns;
   private byte[][] values;
+  private String pinTable;
+  private int pinColumn;
+  private String pinDecider;
 
   private transient HybridClock clock;
+  private transient Residency residency;
   private transient ChangeNotifier changes;
   private transient byte[] stored;
 
   /** For deserialization. */
   WriteProcessor() {}
 
-  WriteProcessor(long tableId, WriteKind kind, ConflictResolution resolution, CheckedWrite write) {
+  WriteProcessor(long tableId, WriteKind kind, ConflictResolution resolution, CheckedWrite write,
+      Residency.Pin pin) {
     this.tableId = tableId;
     this.kind = kind;
     this.resolution = resolution;
     this.columns = write.columns();
     this.values = write.values();
+    if (pin != null) {
+      this.pinTable = pin.table();
+      this.pinColumn = pin.column();
+      this.pinDecider = pin.decider();
+    }
   }
 
   @Override
   public void setHazelcastInstance(HazelcastInstance instance) {
     clock = (HybridClock) instance.getUserContext().get(CLOCK_KEY);
     changes = (ChangeNotifier) instance.getUserContext().get(ChangeNotifier.CONTEXT_KEY);
+    residency = (Residency) instance.getUserContext().get(Residency.CONTEXT_KEY);
   }
 
   @Override
   public WriteResult process(Map.Entry<byte[], byte[]> entry) {
     stored = null;
     try {
-      return new WriteResult(apply(entry));
+      return apply(entry);
     } catch (MeridianException e) {
       // Thrown exceptions would travel back by Java serialization; an outcome is cleaner.
       LOG.error("write of a {} row failed on the partition owner", kind, e);
@@ -90,7 +115,7 @@ final class WriteProcessor implements EntryProcessor<byte[], byte[], WriteResult
     }
   }
 
-  private RowOutcome apply(Map.Entry<byte[], byte[]> entry) {
+  private WriteResult apply(Map.Entry<byte[], byte[]> entry) {
     if (clock == null) {
       throw new MeridianException(SqlState.INTERNAL_ERROR,
           "the Hazelcast member has no Meridian clock in its user context");
@@ -99,20 +124,62 @@ final class WriteProcessor implements EntryProcessor<byte[], byte[], WriteResult
     StoredRow row = old == null ? StoredRow.EMPTY : RowFormat.decode(old);
     boolean visible = row.isVisible();
     if (kind == WriteKind.INSERT && visible) {
-      return RowOutcome.duplicate();
+      return new WriteResult(RowOutcome.duplicate());
     }
     if ((kind == WriteKind.UPDATE || kind == WriteKind.DELETE) && !visible) {
-      return RowOutcome.notFound();
+      return new WriteResult(RowOutcome.notFound());
     }
     Stamp stamp = clock.stampAfter(row.maxStamp());
     StoredRow merged = RowMerge.merge(row, fragment(row, stamp), resolution);
-    byte[] bytes = RowFormat.encode(merged);
+    Residency.Pin pin = pinTable == null || residency == null ? null
+        : residency.pin(tableId, pinTable, pinColumn, pinDecider);
+    if (pin != null && kind != WriteKind.DELETE) {
+      String here = residency.region();
+      Set<String> now = pin.allowed(merged, entry.getKey());
+      boolean mayStayHere = Residency.contains(now, here);
+      if (!visible && !mayStayHere) {
+        Object value = pin.byKey() ? null : pin.decidingValue(merged);
+        return new WriteResult(RowOutcome.failed(SqlState.RESIDENCY_VIOLATION,
+            pin.violation(value, now, here).getMessage()));
+      }
+      if (visible && (!mayStayHere || !Objects.equals(now, pin.allowed(row, entry.getKey())))) {
+        return move(entry, row, merged, now, mayStayHere);
+      }
+    }
+    store(entry, RowFormat.encode(merged));
+    return new WriteResult(RowOutcome.applied(stamp));
+  }
+
+  private void store(Map.Entry<byte[], byte[]> entry, byte[] bytes) {
     entry.setValue(bytes);
     stored = bytes;
     if (changes != null) {
       changes.changed(tableId, entry.getKey());
     }
-    return RowOutcome.applied(stamp);
+  }
+
+  /**
+   * Moves a row whose deciding value now pins it to other regions: a tombstone above every
+   * stamp it holds, then the whole visible row restamped above the tombstone, so the new
+   * regions get every cell (not only the ones this write set) and the old ones, receiving the
+   * tombstone, drop theirs; under last-writer-wins the restamped row beats the tombstone
+   * wherever both arrive.
+   */
+  private WriteResult move(Map.Entry<byte[], byte[]> entry, StoredRow row, StoredRow merged,
+      Set<String> now, boolean mayStayHere) {
+    Stamp tombstone = clock.stampAfter(merged.maxStamp());
+    Stamp rewritten = clock.stampAfter(tombstone);
+    List<Cell> cells = new ArrayList<>();
+    for (Cell c : merged.visibleCells()) {
+      cells.add(c.withStamp(rewritten));
+    }
+    StoredRow moved = StoredRow.of(tombstone, cells);
+    if (mayStayHere) {
+      store(entry, RowFormat.encode(RowMerge.merge(row, moved, resolution)));
+      return new WriteResult(RowOutcome.applied(rewritten));
+    }
+    return new WriteResult(RowOutcome.applied(rewritten), RowFormat.encode(moved), tombstone,
+        new ArrayList<>(now));
   }
 
   private StoredRow fragment(StoredRow row, Stamp stamp) {
@@ -166,6 +233,11 @@ final class WriteProcessor implements EntryProcessor<byte[], byte[], WriteResult
       out.writeInt(columns[i]);
       out.writeByteArray(values[i]);
     }
+    out.writeString(pinTable);
+    if (pinTable != null) {
+      out.writeInt(pinColumn);
+      out.writeString(pinDecider);
+    }
   }
 
   @Override
@@ -187,6 +259,11 @@ final class WriteProcessor implements EntryProcessor<byte[], byte[], WriteResult
     for (int i = 0; i < n; i++) {
       columns[i] = in.readInt();
       values[i] = in.readByteArray();
+    }
+    pinTable = in.readString();
+    if (pinTable != null) {
+      pinColumn = in.readInt();
+      pinDecider = in.readString();
     }
   }
 }

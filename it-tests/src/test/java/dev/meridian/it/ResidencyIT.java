@@ -1,0 +1,187 @@
+package dev.meridian.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.meridian.testing.Deadline;
+import dev.meridian.testing.Regions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLIntegrityConstraintViolationException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Data residency on three regions of real peer processes (us-east-1, eu-west-1, eu-central-1)
+ * that read one routing config: German customers live in the EU regions only. Writes go
+ * through JDBC to an EU region directly; every region is then asked directly what it holds,
+ * and how many change records its peers received. Driver routing (a us-east-1 connection
+ * sending the German row to the EU) is to be added here once it lands. Configurations and
+ * logs stay under {@code target/it-runs/}.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ResidencyIT {
+  static final String US = "us-east-1";
+  static final String EU_WEST = "eu-west-1";
+  static final String EU_CENTRAL = "eu-central-1";
+  static final Duration WAIT = Duration.ofSeconds(60);
+
+  static Regions regions;
+
+  @BeforeAll
+  static void startRegions() throws Exception {
+    Path dir = Path.of("target", "it-runs", "ResidencyIT-" + System.currentTimeMillis());
+    Files.createDirectories(dir);
+    Path routing = dir.resolve("routing.yml");
+    Files.writeString(routing, """
+        regions:
+          us-east-1: []
+          eu-west-1: []
+          eu-central-1: []
+        tables:
+          customers:
+            column: country
+            rules:
+              - values: [DE, FR]
+                regions: [eu-west-1, eu-central-1]
+              - values: [US]
+                regions: [us-east-1]
+        """);
+    System.out.printf("ResidencyIT: logs in %s%n", dir.toAbsolutePath());
+    regions = Regions.builder(dir).regions(US, EU_WEST, EU_CENTRAL).peersPerRegion(1)
+        .routing(routing).build();
+    regions.startAll();
+    try (Connection c = connect(EU_WEST); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE customers (id BIGINT PRIMARY KEY, country VARCHAR(2),"
+          + " name VARCHAR(40))");
+    }
+    for (String r : List.of(US, EU_CENTRAL)) {
+      Deadline.await("the table in " + r, WAIT, () -> {
+        try (Connection c = connect(r)) {
+          row(c, 0);
+          return true;
+        } catch (SQLException e) {
+          return false;
+        }
+      });
+    }
+  }
+
+  @AfterAll
+  static void stopRegions() {
+    if (regions != null) {
+      regions.close();
+    }
+  }
+
+  static Connection connect(String region) throws SQLException {
+    return DriverManager.getConnection(regions.jdbcUrl(region));
+  }
+
+  /** The row (country, name) as the connection's region holds it, or null. */
+  static List<String> row(Connection c, long id) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT country, name FROM customers WHERE id = ?")) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? List.of(rs.getString(1), rs.getString(2)) : null;
+      }
+    }
+  }
+
+  static List<String> rowIn(String region, long id) {
+    try (Connection c = connect(region)) {
+      return row(c, id);
+    } catch (SQLException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  static int update(String region, String sql) throws SQLException {
+    try (Connection c = connect(region); Statement s = c.createStatement()) {
+      return s.executeUpdate(sql);
+    }
+  }
+
+  /** Change records the peers of {@code region} applied, per origin region. */
+  static Map<String, Long> received(String region) throws SQLException {
+    Map<String, Long> out = new TreeMap<>();
+    try (Connection c = connect(region); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT from_region, to_region, measured_at, records"
+            + " FROM meridian.replication_links")) {
+      while (rs.next()) {
+        if ("receiver".equals(rs.getString(3)) && region.equals(rs.getString(2))) {
+          out.merge(rs.getString(1), rs.getLong(4), Long::sum);
+        }
+      }
+    }
+    return out;
+  }
+
+  @Test
+  @Order(1)
+  void aGermanRowWrittenInTheEuLivesInTheEuRegionsOnly() throws Exception {
+    assertEquals(1, update(EU_WEST, "UPSERT INTO customers VALUES (1, 'DE', 'Anna')"));
+    Deadline.await("the German row in eu-central-1", WAIT, () -> rowIn(EU_CENTRAL, 1) != null);
+    assertEquals(List.of("DE", "Anna"), rowIn(EU_CENTRAL, 1));
+    // A row of no rule goes everywhere; once us-east-1 has it, the links from both EU regions
+    // have read past the German row (same region of origin, written earlier).
+    assertEquals(1, update(EU_WEST, "UPSERT INTO customers VALUES (2, 'JP', 'Kenji')"));
+    assertEquals(1, update(EU_CENTRAL, "UPSERT INTO customers VALUES (3, 'JP', 'Yuki')"));
+    Deadline.await("the rows of no rule in us-east-1", WAIT,
+        () -> rowIn(US, 2) != null && rowIn(US, 3) != null);
+    assertNull(rowIn(US, 1), "us-east-1 does not hold the German row");
+    // The receiver figures are published once a second: wait until both rows are counted.
+    Map<String, Long> us = Deadline.await("us-east-1's receiver figures", WAIT, () -> {
+      try {
+        Map<String, Long> r = received(US);
+        return r.getOrDefault(EU_WEST, 0L) + r.getOrDefault(EU_CENTRAL, 0L) >= 2 ? r : null;
+      } catch (SQLException e) {
+        return null;
+      }
+    });
+    assertEquals(Map.of(EU_WEST, 1L, EU_CENTRAL, 1L), us,
+        "us-east-1 received exactly the two records of no rule, none of the German row");
+    System.out.printf("ResidencyIT: records received by us-east-1 %s, by eu-central-1 %s%n", us,
+        received(EU_CENTRAL));
+  }
+
+  @Test
+  @Order(2)
+  void usEastRefusesAGermanRow() {
+    SQLException e = assertThrows(SQLException.class,
+        () -> update(US, "INSERT INTO customers VALUES (10, 'DE', 'Bernd')"));
+    assertInstanceOf(SQLIntegrityConstraintViolationException.class, e);
+    assertEquals("23M01", e.getSQLState());
+    assertTrue(e.getMessage().contains("[eu-west-1, eu-central-1]"), e.getMessage());
+    assertNull(rowIn(US, 10));
+  }
+
+  @Test
+  @Order(3)
+  void changingTheCountryMovesTheRow() throws Exception {
+    assertEquals(1, update(EU_WEST, "UPSERT INTO customers VALUES (20, 'DE', 'Frida')"));
+    Deadline.await("row 20 in eu-central-1", WAIT, () -> rowIn(EU_CENTRAL, 20) != null);
+    assertEquals(1, update(EU_WEST, "UPDATE customers SET country = 'US' WHERE id = 20"));
+    assertEquals(List.of("US", "Frida"), rowIn(US, 20), "in us-east-1 with every cell");
+    assertNull(rowIn(EU_WEST, 20));
+    Deadline.await("row 20 gone from eu-central-1", WAIT, () -> rowIn(EU_CENTRAL, 20) == null);
+  }
+}
