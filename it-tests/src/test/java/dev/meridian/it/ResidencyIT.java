@@ -31,10 +31,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * Data residency on three regions of real peer processes (us-east-1, eu-west-1, eu-central-1)
  * that read one routing config: German customers live in the EU regions only. Writes go
- * through JDBC to an EU region directly; every region is then asked directly what it holds,
- * and how many change records its peers received. Driver routing (a us-east-1 connection
- * sending the German row to the EU) is to be added here once it lands. Configurations and
- * logs stay under {@code target/it-runs/}.
+ * through JDBC, to an EU region directly or from a us-east-1 connection that reads the same
+ * config and routes the German row to the EU; every region is then asked with
+ * {@code routing=local} what it holds, and how many change records its peers received.
+ * Configurations and logs stay under {@code target/it-runs/}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ResidencyIT {
@@ -44,12 +44,13 @@ class ResidencyIT {
   static final Duration WAIT = Duration.ofSeconds(60);
 
   static Regions regions;
+  static Path routing;
 
   @BeforeAll
   static void startRegions() throws Exception {
     Path dir = Path.of("target", "it-runs", "ResidencyIT-" + System.currentTimeMillis());
     Files.createDirectories(dir);
-    Path routing = dir.resolve("routing.yml");
+    routing = dir.resolve("routing.yml");
     Files.writeString(routing, """
         regions:
           us-east-1: []
@@ -91,8 +92,15 @@ class ResidencyIT {
     }
   }
 
+  /** A connection that asks {@code region} and nowhere else. */
   static Connection connect(String region) throws SQLException {
-    return DriverManager.getConnection(regions.jdbcUrl(region));
+    return DriverManager.getConnection(regions.localJdbcUrl(region));
+  }
+
+  /** A connection at home in {@code region} whose driver reads the routing config too. */
+  static Connection routed(String region) throws SQLException {
+    return DriverManager.getConnection(regions.jdbcUrl(region) + "&routing="
+        + routing.toAbsolutePath());
   }
 
   /** The row (country, name) as the connection's region holds it, or null. */
@@ -183,5 +191,57 @@ class ResidencyIT {
     assertEquals(List.of("US", "Frida"), rowIn(US, 20), "in us-east-1 with every cell");
     assertNull(rowIn(EU_WEST, 20));
     Deadline.await("row 20 gone from eu-central-1", WAIT, () -> rowIn(EU_CENTRAL, 20) == null);
+  }
+
+  @Test
+  @Order(4)
+  void aGermanRowWrittenFromUsEastGoesToTheEuAndOnlyThere() throws Exception {
+    long fromEuWest = received(US).getOrDefault(EU_WEST, 0L);
+    long fromEuCentral = received(US).getOrDefault(EU_CENTRAL, 0L);
+    try (Connection c = routed(US)) {
+      try (Statement s = c.createStatement()) {
+        assertEquals(1, s.executeUpdate("INSERT INTO customers VALUES (100, 'DE', 'Clara')"));
+      }
+      String served = c.unwrap(dev.meridian.driver.api.MeridianConnection.class).servingRegion();
+      assertTrue(served.equals(EU_WEST) || served.equals(EU_CENTRAL), "served by " + served);
+      assertEquals(List.of("DE", "Clara"), row(c, 100), "the us-east-1 connection reads it back");
+    }
+    Deadline.await("the German row in both EU regions", WAIT,
+        () -> rowIn(EU_WEST, 100) != null && rowIn(EU_CENTRAL, 100) != null);
+    // Rows of no rule written after it in each EU region: once us-east-1 holds them, the links
+    // from both EU regions have read past the German row.
+    assertEquals(1, update(EU_WEST, "UPSERT INTO customers VALUES (101, 'JP', 'Aiko')"));
+    assertEquals(1, update(EU_CENTRAL, "UPSERT INTO customers VALUES (102, 'JP', 'Ren')"));
+    Deadline.await("the rows of no rule in us-east-1", WAIT,
+        () -> rowIn(US, 101) != null && rowIn(US, 102) != null);
+    assertNull(rowIn(US, 100), "us-east-1 holds the German row");
+    Map<String, Long> us = Deadline.await("us-east-1's receiver figures", WAIT, () -> {
+      try {
+        Map<String, Long> r = received(US);
+        return r.getOrDefault(EU_WEST, 0L) >= fromEuWest + 1
+            && r.getOrDefault(EU_CENTRAL, 0L) >= fromEuCentral + 1 ? r : null;
+      } catch (SQLException e) {
+        return null;
+      }
+    });
+    assertEquals(Map.of(EU_WEST, fromEuWest + 1, EU_CENTRAL, fromEuCentral + 1), us,
+        "us-east-1 received only the two rows of no rule, no record of the German row");
+  }
+
+  @Test
+  @Order(5)
+  void aCountryChangeFromUsEastMovesTheRowOutOfTheEu() throws Exception {
+    try (Connection c = routed(US); Statement s = c.createStatement()) {
+      assertEquals(1, s.executeUpdate("INSERT INTO customers VALUES (110, 'FR', 'Marc')"));
+      Deadline.await("row 110 in both EU regions", WAIT,
+          () -> rowIn(EU_WEST, 110) != null && rowIn(EU_CENTRAL, 110) != null);
+      // The driver cannot know where row 110 lives: it asks home (absent there), then the EU.
+      assertEquals(1, s.executeUpdate("UPDATE customers SET country = 'US' WHERE id = 110"));
+      assertEquals(List.of("US", "Marc"), row(c, 110));
+    }
+    Deadline.await("row 110 in us-east-1", WAIT, () -> rowIn(US, 110) != null);
+    assertEquals(List.of("US", "Marc"), rowIn(US, 110), "in us-east-1 with every cell");
+    Deadline.await("row 110 gone from both EU regions", WAIT,
+        () -> rowIn(EU_WEST, 110) == null && rowIn(EU_CENTRAL, 110) == null);
   }
 }

@@ -67,6 +67,8 @@ public final class Connector {
   public Connection connect(String url, Properties info) throws SQLException {
     try {
       DriverConfig config = DriverConfig.of(url, JdbcUrl.parse(url), info);
+      ResidencyRouting residency = config.routingConfigPath() == null ? ResidencyRouting.NONE
+          : ResidencyRouting.load(config.routingConfigPath(), config.regions());
       Map<String, List<InetSocketAddress>> peers = regionPeers(config);
       RoutingGroup group = config.localRouting() ? null
           : RoutingGroup.acquire(config, peers, opener);
@@ -79,7 +81,8 @@ public final class Connector {
         router.close();
         throw e;
       }
-      return new MeridianConnection(config, router, planner(config.planCacheSize()));
+      return new MeridianConnection(config, router, residency,
+          planner(config.planCacheSize()));
     } catch (RuntimeException e) {
       throw SqlExceptions.of(e);
     }

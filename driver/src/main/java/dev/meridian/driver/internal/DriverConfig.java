@@ -388,6 +388,12 @@ final class DriverConfig {
     Map<String, String> m = new LinkedHashMap<>();
     m.put(MeridianProperty.PEERS_PER_REGION.key(), String.valueOf(peersPerRegion));
     m.put(MeridianProperty.WAN_LATENCY_MS.key(), wanLatencyMs);
+    String file = routingConfigPath();
+    if (file != null) {
+      // Every embedded peer reads the same rules as the driver.
+      m.put(MeridianProperty.ROUTING.key(),
+          java.nio.file.Path.of(file).toAbsolutePath().normalize().toString());
+    }
     return m;
   }
 

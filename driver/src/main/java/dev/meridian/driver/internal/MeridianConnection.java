@@ -51,10 +51,11 @@ final class MeridianConnection implements Connection, dev.meridian.driver.api.Me
   private volatile int holdability = ResultSet.HOLD_CURSORS_OVER_COMMIT;
   private volatile SQLWarning warnings;
 
-  MeridianConnection(DriverConfig config, RegionRouter router, StatementPlanner planner) {
+  MeridianConnection(DriverConfig config, RegionRouter router, ResidencyRouting residency,
+      StatementPlanner planner) {
     this.config = config;
     this.router = router;
-    this.executor = new PlanExecutor(router, new CatalogCache(), planner);
+    this.executor = new PlanExecutor(router, residency, new CatalogCache(), planner);
     this.networkTimeoutMillis = config.networkTimeoutMillis();
     if (config.applicationName() != null) {
       clientInfo.setProperty("ApplicationName", config.applicationName());

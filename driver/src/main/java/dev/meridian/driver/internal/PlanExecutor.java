@@ -30,6 +30,7 @@ import java.util.Set;
  */
 final class PlanExecutor {
   private final RegionRouter router;
+  private final RowAccess access;
   private final CatalogCache catalog;
   private final StatementPlanner planner;
 
@@ -38,8 +39,10 @@ final class PlanExecutor {
     static final Limits NONE = new Limits(0, 0);
   }
 
-  PlanExecutor(RegionRouter router, CatalogCache catalog, StatementPlanner planner) {
+  PlanExecutor(RegionRouter router, ResidencyRouting residency, CatalogCache catalog,
+      StatementPlanner planner) {
     this.router = router;
+    this.access = new RowAccess(router, residency);
     this.catalog = catalog;
     this.planner = planner;
   }
@@ -174,69 +177,11 @@ final class PlanExecutor {
   }
 
   /**
-   * Writes rows in the region the router picks, and notes their stamps in the session token.
-   * The region is connected to before anything is sent, so an unreachable one moves the write
-   * on whole. Rows whose connection broke after sending stay failed as "may or may not have
-   * been applied", except {@code UPSERT} rows, which are written again in the next region.
+   * Writes rows where the router and the residency rules send them (see {@link RowAccess}).
    */
   RowResult[] write(TableSchema table, WriteKind kind, List<RowWrite> rows,
       Execution execution) {
-    boolean idempotent = kind == WriteKind.UPSERT;
-    RegionRouter.Call call = idempotent ? RegionRouter.Call.IDEMPOTENT_WRITE
-        : RegionRouter.Call.WRITE;
-    String[] servedBy = new String[1];
-    RowResult[] results = router.run(call, null, execution, ch -> {
-      ch.channel();
-      servedBy[0] = ch.region();
-      RowResult[] r = PipelinedWrite.run(ch, table, kind, rows, execution);
-      MeridianException broke = connectionFailure(r);
-      if (broke != null) {
-        router.connectionBroke(ch.region(), broke);
-      }
-      return r;
-    });
-    router.wrote(results);
-    if (!idempotent || connectionFailure(results) == null || execution.cancelled()) {
-      return results;
-    }
-    // UPSERT rows whose fate is unknown: write them again in another region.
-    List<String> others = new ArrayList<>(router.candidates(call.operation, null));
-    others.remove(servedBy[0]);
-    if (others.isEmpty()) {
-      return results;
-    }
-    List<Integer> again = new ArrayList<>();
-    List<RowWrite> retry = new ArrayList<>();
-    for (int i = 0; i < results.length; i++) {
-      if (results[i].error() != null && ServingChannel.isConnectionError(results[i].error())) {
-        again.add(i);
-        retry.add(rows.get(i));
-      }
-    }
-    RowResult[] second;
-    try {
-      second = router.runIn(others, call, execution, ch -> {
-        ch.channel();
-        return PipelinedWrite.run(ch, table, kind, retry, execution);
-      });
-    } catch (MeridianException e) {
-      return results;
-    }
-    router.wrote(second);
-    for (int k = 0; k < again.size(); k++) {
-      results[again.get(k)] = second[k];
-    }
-    return results;
-  }
-
-  /** The first connection failure among row results, or null. */
-  private static MeridianException connectionFailure(RowResult[] results) {
-    for (RowResult r : results) {
-      if (r != null && r.error() != null && ServingChannel.isConnectionError(r.error())) {
-        return r.error();
-      }
-    }
-    return null;
+    return access.write(table, kind, rows, execution);
   }
 
   /**
@@ -299,14 +244,7 @@ final class PlanExecutor {
     if (keys.isEmpty()) {
       return StatementResult.query(columns, out);
     }
-    Request.Get get = new Request.Get(t.tableId(), keys);
-    Response r = router.run(RegionRouter.Call.POINT_READ, null, execution,
-        ch -> ch.call(get, execution, true));
-    List<Object[]> rows = ServingChannel.expect(r, Response.Rows.class, "a point read").rows();
-    if (rows.size() != keys.size()) {
-      throw new MeridianException(SqlState.PROTOCOL_VIOLATION, "the peer answered a read of "
-          + keys.size() + " keys with " + rows.size() + " rows");
-    }
+    List<Object[]> rows = access.get(t, keys, execution);
     for (Object[] row : rows) {
       if (row == null) {
         continue;
