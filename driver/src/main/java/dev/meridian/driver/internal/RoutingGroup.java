@@ -141,7 +141,7 @@ final class RoutingGroup {
   /** A statement could not reach a region (or it refused to serve). */
   void regionDown(String region, Throwable why) {
     if (down.add(region)) {
-      LOG.log(Level.INFO, "region " + region + " is down for routing: " + why.getMessage());
+      LOG.log(Level.FINE, "region " + region + " is down for routing: " + why.getMessage());
     }
     policy.regionDown(region);
   }
@@ -202,7 +202,7 @@ final class RoutingGroup {
         policy.recordLatency(region, rtt);
       }
       if (down.remove(region) || wasDown) {
-        LOG.log(Level.INFO, "region " + region + " answers again");
+        LOG.log(Level.FINE, "region " + region + " answers again");
         policy.regionUp(region);
       }
     } catch (Exception e) {
