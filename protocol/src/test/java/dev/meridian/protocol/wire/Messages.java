@@ -56,7 +56,24 @@ final class Messages {
         new Request.GetDigests(99L, List.of(0, 270)),
         new Request.GetRowHashes(99L, 5, List.of(1, 63)),
         new Request.ReadSystemTable("replication_links"),
-        new Request.Repair(""));
+        new Request.Repair(""),
+        new Request.Scan(99L, new int[] {2, 0}, null, 1024),
+        new Request.Scan(99L, new int[0], everyFilter(), 1),
+        new Request.ScanNext(-3L, 500),
+        new Request.ScanClose(Long.MAX_VALUE));
+  }
+
+  /** A filter holding every kind of node. */
+  static ScanFilter everyFilter() {
+    return new ScanFilter.And(List.of(
+        new ScanFilter.Compare(0, ScanFilter.Op.GE, 5L),
+        new ScanFilter.CompareColumns(1, ScanFilter.Op.NE, 3),
+        new ScanFilter.Or(List.of(
+            new ScanFilter.In(1, List.of("eu", "us")),
+            new ScanFilter.Not(new ScanFilter.IsNull(2)),
+            new ScanFilter.Like(1, "e%\\_", "\\"))),
+        new ScanFilter.Compare(3, ScanFilter.Op.LT, LocalDateTime.of(2026, 1, 2, 3, 4)),
+        new ScanFilter.In(0, List.of())));
   }
 
   static List<Response> responses() {
@@ -77,7 +94,9 @@ final class Messages {
         new Response.Replicated(1_700_000_000_000L, 4, 1),
         new Response.Digests(List.of(new long[] {1, -2, 3}, new long[0])),
         new Response.RowHashes(new long[] {7, 8}, new long[] {-1, 0}),
-        new Response.RepairDone(100_000L, 12L));
+        new Response.RepairDone(100_000L, 12L),
+        new Response.ScanPage(7L, List.of(ALL_VALUES, new Object[0]), false),
+        new Response.ScanPage(-1L, List.of(), true));
   }
 
   /** Structural equality for messages holding arrays (records compare arrays by identity). */
