@@ -32,6 +32,7 @@ public final class StorageRequestHandler implements RequestHandler {
   private final TableStore store;
   private final Catalog catalog;
   private final RegionReplica replica;
+  private final Scans scans;
   private volatile RequestHandler replication;
   private volatile java.util.function.Supplier<String> notServing = () -> null;
 
@@ -43,6 +44,7 @@ public final class StorageRequestHandler implements RequestHandler {
     this.store = new TableStore(hazelcast);
     this.catalog = new Catalog(hazelcast, store, blocking);
     this.replica = new RegionReplica(hazelcast, catalog, store);
+    this.scans = new Scans(hazelcast, peerName);
   }
 
   /** Replication's view of this region's storage. */
@@ -76,8 +78,9 @@ public final class StorageRequestHandler implements RequestHandler {
     return handler;
   }
 
-  /** Stops listening to catalog changes. */
+  /** Stops listening to catalog changes and closes every open scan. */
   public void close() {
+    scans.shutdown();
     catalog.close();
   }
 
@@ -98,6 +101,7 @@ public final class StorageRequestHandler implements RequestHandler {
     }
     String notReady = notServing.get();
     if (notReady != null && (request instanceof Request.Get || request instanceof Request.Write
+        || request instanceof Request.Scan || request instanceof Request.ScanNext
         || request instanceof Request.GetCatalog || request instanceof Request.CreateTable
         || request instanceof Request.DropTable)) {
       // Also the catalog: before the other regions' tables arrive, a table lookup would
@@ -129,6 +133,15 @@ public final class StorageRequestHandler implements RequestHandler {
         return done(protocolError("a Write without kind or rows"));
       }
       return withTable(w.tableId(), schema -> write(schema, w));
+    } else if (request instanceof Request.Scan scan) {
+      if (scan.columns() == null) {
+        return done(protocolError("a Scan without columns"));
+      }
+      return withTable(scan.tableId(), schema -> scans.open(schema, scan));
+    } else if (request instanceof Request.ScanNext next) {
+      return scans.next(next);
+    } else if (request instanceof Request.ScanClose close) {
+      return scans.close(close);
     }
     RequestHandler links = replication;
     if (links != null) {

@@ -22,6 +22,8 @@ public final class StorageSerializers implements DataSerializableFactory {
   static final int JOURNAL_FILTER = 5;
   static final int JOURNAL_PROJECTION = 6;
   static final int PURGE_PROCESSOR = 7;
+  static final int SCAN_PREDICATE = 8;
+  static final int SCAN_PROJECTION = 9;
 
   @Override
   public IdentifiedDataSerializable create(int classId) {
@@ -33,6 +35,8 @@ public final class StorageSerializers implements DataSerializableFactory {
       case JOURNAL_FILTER -> new JournalFilter();
       case JOURNAL_PROJECTION -> new JournalProjection();
       case PURGE_PROCESSOR -> new PurgeProcessor();
+      case SCAN_PREDICATE -> new ScanPredicate();
+      case SCAN_PROJECTION -> new ScanProjection();
       default -> null;
     };
   }
