@@ -43,7 +43,13 @@ public final class CatalogSchema extends AbstractSchema {
 
       @Override
       public Set<String> getNames(LikePattern pattern) {
-        return Set.of();
+        Set<String> names = new java.util.LinkedHashSet<>();
+        for (String name : catalog.tableNames()) {
+          if (pattern.matcher().apply(name)) {
+            names.add(name);
+          }
+        }
+        return names;
       }
     };
   }
