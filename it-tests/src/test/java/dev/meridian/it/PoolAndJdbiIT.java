@@ -218,8 +218,8 @@ class PoolAndJdbiIT {
       // The driver rejects the query when it is prepared, so JDBI reports it as a failure to
       // create the statement; either way the cause is the driver's SQLException.
       StatementException e = assertThrows(StatementException.class,
-          () -> h.createQuery("SELECT id FROM scores WHERE points > :min").bind("min", 10)
-              .mapTo(Long.class).list());
+          () -> h.createQuery("SELECT id, RANK() OVER (ORDER BY points) FROM scores"
+              + " WHERE points > :min").bind("min", 10).mapTo(Long.class).list());
       SQLException cause = assertInstanceOfSqlException(e.getCause());
       assertEquals("0A000", cause.getSQLState(), cause.getMessage());
       // The handle, and the pooled connection under it, stay usable.
@@ -240,7 +240,8 @@ class PoolAndJdbiIT {
     try (HikariDataSource bare = new HikariDataSource(config)) {
       Jdbi.create(bare).useHandle(h -> {
         StatementException e = assertThrows(StatementException.class,
-            () -> h.createQuery("SELECT id FROM scores WHERE points > 10").mapTo(Long.class).list());
+            () -> h.createQuery("SELECT id, RANK() OVER (ORDER BY points) FROM scores")
+                .mapTo(Long.class).list());
         assertEquals("0A000", ((SQLException) e.getCause()).getSQLState());
         assertTrue(h.getConnection().isClosed(), "HikariCP marked the connection broken");
       });

@@ -50,6 +50,15 @@ final class CatalogCache implements Catalog {
   }
 
   /** Every table, in the order the peer listed them. */
+  @Override
+  public java.util.Set<String> tableNames() {
+    java.util.Set<String> names = new java.util.LinkedHashSet<>();
+    for (TableSchema t : tables()) {
+      names.add(t.name());
+    }
+    return names;
+  }
+
   List<TableSchema> tables() {
     Snapshot s = snapshot;
     return s == null ? List.of() : List.copyOf(s.byName().values());

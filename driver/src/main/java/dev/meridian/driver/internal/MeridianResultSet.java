@@ -30,8 +30,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A forward-only, read-only result set over rows already read: a list of canonical values per
- * row, with the {@link ResultColumn}s that describe them. Getters convert with
+ * A forward-only, read-only result set over rows already read or streamed ({@link RowCursor}):
+ * canonical values per row, with the {@link ResultColumn}s that describe them. Getters convert with
  * {@link ValueConverter}; labels are found case-insensitively, the first match winning.
  *
  * <p>Errors: a column index out of range is {@code 07009}, reading before {@link #next()} or
@@ -42,7 +42,8 @@ final class MeridianResultSet extends ReadOnlyResultSet {
   private final MeridianStatement statement;
   private final MeridianConnection connection;
   private final List<ResultColumn> columns;
-  private final List<Object[]> rows;
+  private final RowCursor rows;
+  private boolean afterLast;
   private final Map<String, Integer> byLabel = new HashMap<>();
   private int cursor;
   private boolean closed;
@@ -57,6 +58,12 @@ final class MeridianResultSet extends ReadOnlyResultSet {
    */
   MeridianResultSet(MeridianStatement statement, MeridianConnection connection,
       List<ResultColumn> columns, List<Object[]> rows) {
+    this(statement, connection, columns, RowCursor.of(rows));
+  }
+
+  /** Creates a result set over a cursor, which it closes when it is closed. */
+  MeridianResultSet(MeridianStatement statement, MeridianConnection connection,
+      List<ResultColumn> columns, RowCursor rows) {
     this.statement = statement;
     this.connection = connection;
     this.columns = List.copyOf(columns);
@@ -84,12 +91,12 @@ final class MeridianResultSet extends ReadOnlyResultSet {
       throw SqlExceptions.of(SqlState.INVALID_DESCRIPTOR_INDEX, "column index " + columnIndex
           + " is out of range: the result has " + columns.size() + " columns");
     }
-    if (cursor < 1 || cursor > rows.size()) {
+    if (cursor < 1 || afterLast) {
       throw SqlExceptions.of(SqlState.INVALID_CURSOR_STATE, cursor < 1
           ? "the result set is before its first row: call next() first"
           : "the result set is after its last row");
     }
-    Object v = rows.get(cursor - 1)[columnIndex - 1];
+    Object v = rows.current()[columnIndex - 1];
     wasNull = v == null;
     return v;
   }
@@ -106,16 +113,31 @@ final class MeridianResultSet extends ReadOnlyResultSet {
   @Override
   public boolean next() throws SQLException {
     checkOpen();
-    if (cursor <= rows.size()) {
-      cursor++;
+    if (afterLast) {
+      return false;
     }
-    return cursor <= rows.size();
+    boolean more;
+    try {
+      more = rows.advance();
+    } catch (RuntimeException e) {
+      afterLast = true;
+      rows.close();
+      throw SqlExceptions.of(e);
+    }
+    if (more) {
+      cursor++;
+    } else {
+      afterLast = true;
+      rows.close();
+    }
+    return more;
   }
 
   @Override
   public void close() {
     if (!closed) {
       closed = true;
+      rows.close();
       if (statement != null) {
         statement.resultSetClosed(this);
       }
@@ -125,6 +147,7 @@ final class MeridianResultSet extends ReadOnlyResultSet {
   /** Closes without telling the statement (which is replacing or dropping this result). */
   void closeByStatement() {
     closed = true;
+    rows.close();
   }
 
   @Override
@@ -418,31 +441,31 @@ final class MeridianResultSet extends ReadOnlyResultSet {
   @Override
   public boolean isBeforeFirst() throws SQLException {
     checkOpen();
-    return cursor == 0 && !rows.isEmpty();
+    return cursor == 0 && !afterLast && rows.hasNext();
   }
 
   @Override
   public boolean isAfterLast() throws SQLException {
     checkOpen();
-    return cursor > rows.size() && !rows.isEmpty();
+    return afterLast && cursor > 0;
   }
 
   @Override
   public boolean isFirst() throws SQLException {
     checkOpen();
-    return cursor == 1 && !rows.isEmpty();
+    return cursor == 1 && !afterLast;
   }
 
   @Override
   public boolean isLast() throws SQLException {
     checkOpen();
-    return cursor == rows.size() && !rows.isEmpty();
+    return cursor >= 1 && !afterLast && !rows.hasNext();
   }
 
   @Override
   public int getRow() throws SQLException {
     checkOpen();
-    return cursor >= 1 && cursor <= rows.size() ? cursor : 0;
+    return cursor >= 1 && !afterLast ? cursor : 0;
   }
 
   @Override

@@ -37,6 +37,9 @@ class MeridianStatement implements Statement {
   private long updateCount = -1;
   private SQLWarning warnings;
   private final List<String> batch = new ArrayList<>();
+  /** The execution whose result set still streams rows, for {@link #cancel()}; or null. */
+  private volatile Execution streaming;
+
   /** The execution in progress, for {@link #cancel()}; null when idle. */
   volatile Execution running;
 
@@ -73,7 +76,7 @@ class MeridianStatement implements Statement {
   }
 
   final PlanExecutor.Limits limits() {
-    return new PlanExecutor.Limits(maxRows, maxFieldSize);
+    return new PlanExecutor.Limits(maxRows, maxFieldSize, fetchSize);
   }
 
   /**
@@ -85,6 +88,7 @@ class MeridianStatement implements Statement {
       Expect expect) throws SQLException {
     checkOpen();
     closeResult();
+    streaming = null;
     warnings = null;
     Execution execution = newExecution();
     running = execution;
@@ -98,7 +102,11 @@ class MeridianStatement implements Statement {
         addWarning(SqlExceptions.warning(r.warning()));
       }
       if (r.isQuery()) {
-        resultSet = new MeridianResultSet(this, connection, r.columns(), r.rows());
+        resultSet = new MeridianResultSet(this, connection, r.columns(), r.cursor());
+        if (r.stream() != null) {
+          // The scan goes on while the application reads: cancel() must still reach it.
+          streaming = execution;
+        }
         resultSet.setFetchSize(fetchSize);
         return true;
       }
@@ -384,6 +392,9 @@ class MeridianStatement implements Statement {
   public void cancel() throws SQLException {
     checkOpen();
     Execution e = running;
+    if (e == null) {
+      e = streaming;
+    }
     if (e != null) {
       e.cancel();
     }

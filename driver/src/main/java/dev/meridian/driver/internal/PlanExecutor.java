@@ -33,10 +33,19 @@ final class PlanExecutor {
   private final RowAccess access;
   private final CatalogCache catalog;
   private final StatementPlanner planner;
+  private final GeneralQueries queries;
 
-  /** Limits a statement puts on its results. */
-  record Limits(long maxRows, int maxFieldSize) {
-    static final Limits NONE = new Limits(0, 0);
+  /**
+   * Limits a statement puts on its results.
+   *
+   * @param fetchSize the rows a streamed query asks the peer for at a time; 0 for the default
+   */
+  record Limits(long maxRows, int maxFieldSize, int fetchSize) {
+    static final Limits NONE = new Limits(0, 0, 0);
+
+    Limits(long maxRows, int maxFieldSize) {
+      this(maxRows, maxFieldSize, 0);
+    }
   }
 
   PlanExecutor(RegionRouter router, ResidencyRouting residency, CatalogCache catalog,
@@ -45,6 +54,7 @@ final class PlanExecutor {
     this.access = new RowAccess(router, residency);
     this.catalog = catalog;
     this.planner = planner;
+    this.queries = new GeneralQueries(router, access, catalog);
   }
 
   CatalogCache catalog() {
@@ -91,18 +101,21 @@ final class PlanExecutor {
   /** Whether a plan produces rows. */
   static boolean isQuery(Plan plan) {
     return plan instanceof Plan.PointSelect || plan instanceof Plan.Constant
-        || plan instanceof Plan.SystemQuery;
+        || plan instanceof Plan.SystemQuery || plan instanceof Plan.Query;
   }
 
   /** Whether a plan changes data or definitions. */
   static boolean isWrite(Plan plan) {
     return plan instanceof Plan.Write || plan instanceof Plan.CreateTable
-        || plan instanceof Plan.DropTable;
+        || plan instanceof Plan.DropTable || plan instanceof Plan.ScanWrite;
   }
 
   /** The statement kind for messages: {@code SELECT}, {@code INSERT}, {@code CREATE TABLE}... */
   static String describe(Plan plan) {
     if (plan instanceof Plan.Write w) {
+      return w.kind().name();
+    }
+    if (plan instanceof Plan.ScanWrite w) {
       return w.kind().name();
     }
     if (plan instanceof Plan.CreateTable) {
@@ -143,6 +156,12 @@ final class PlanExecutor {
     }
     if (plan instanceof Plan.SystemQuery q) {
       return systemQuery(q, parameters, limits, execution);
+    }
+    if (plan instanceof Plan.Query q) {
+      return queries.query(q, parameters, limits, execution);
+    }
+    if (plan instanceof Plan.ScanWrite w) {
+      return StatementResult.update(queries.scanWrite(w, parameters, execution), null);
     }
     if (plan instanceof Plan.Write w) {
       List<RowWrite> rows = bind(w, parameters, 0);
@@ -328,7 +347,7 @@ final class PlanExecutor {
     return operand.resolve(parameters);
   }
 
-  private static Object truncate(Object v, int maxFieldSize) {
+  static Object truncate(Object v, int maxFieldSize) {
     if (maxFieldSize <= 0) {
       return v;
     }
@@ -370,6 +389,9 @@ final class PlanExecutor {
             SystemTables.SCHEMA));
       }
       return columns;
+    }
+    if (plan instanceof Plan.Query q) {
+      return GeneralQueries.resultColumns(q);
     }
     if (plan instanceof Plan.Constant c) {
       List<ResultColumn> columns = new ArrayList<>();

@@ -10,9 +10,25 @@ import java.util.List;
  * @param rows the rows of a query, or null for an update
  * @param updateCount the update count of an update, -1 for a query
  * @param warning a warning to attach to the statement, or null
+ * @param stream the rows of a streamed query (then {@code rows} is null), or null
  */
 record StatementResult(List<ResultColumn> columns, List<Object[]> rows, long updateCount,
-    String warning) {
+    String warning, RowCursor stream) {
+
+  StatementResult(List<ResultColumn> columns, List<Object[]> rows, long updateCount,
+      String warning) {
+    this(columns, rows, updateCount, warning, null);
+  }
+
+  /** A query whose rows are read as the application asks for them. */
+  static StatementResult streamed(List<ResultColumn> columns, RowCursor stream) {
+    return new StatementResult(List.copyOf(columns), null, -1, null, stream);
+  }
+
+  /** The rows as a cursor. */
+  RowCursor cursor() {
+    return stream != null ? stream : RowCursor.of(rows);
+  }
 
   static StatementResult query(List<ResultColumn> columns, List<Object[]> rows) {
     return new StatementResult(List.copyOf(columns), rows, -1, null);
@@ -23,6 +39,6 @@ record StatementResult(List<ResultColumn> columns, List<Object[]> rows, long upd
   }
 
   boolean isQuery() {
-    return rows != null;
+    return rows != null || stream != null;
   }
 }

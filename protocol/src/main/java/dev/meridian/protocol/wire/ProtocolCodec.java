@@ -47,6 +47,12 @@ import java.util.Map;
  *                   (row = int k, k key values,  APPLIED, or string sqlstate + string message
  *                   int c, c x (int column,      when DUPLICATE or FAILED)
  *                   value))
+ * 0x20 Scan         long tableId, int c, c x int 0xA0 ScanPage long scanId, byte last,
+ *                   column, byte hasFilter,                 int n, n x (int c, c values)
+ *                   [filter], int pageRows       (answers Scan, ScanNext and ScanClose)
+ * 0x21 ScanNext     long scanId, int pageRows
+ * 0x22 ScanClose    long scanId
+ * (filter = {@link ScanFilters}' layout)
  *
  * Between regions (replication links) and for operators:
  * 0x30 LinkHello    string fromRegion            0xB0 LinkWelcome string region, long epoch
@@ -69,8 +75,7 @@ import java.util.Map;
  * (bytes = int length + that many bytes.)
  * Example: request 7, Ping, is the frame {@code 00 00 00 05 | 00 00 00 07 | 01}.
  *
- * <p>Opcodes 0x20-0x2F are reserved for streamed scans (answered by several frames with the
- * MORE flag), so they can be added without a new protocol version. Unknown opcodes and
+ * <p>Opcodes 0x23-0x2F are reserved for more scan requests. Unknown opcodes and
  * malformed bodies fail with a {@code 08P01} {@link dev.meridian.protocol.error.MeridianException}.
  */
 public final class ProtocolCodec {
@@ -89,6 +94,9 @@ public final class ProtocolCodec {
   static final byte AWAIT_APPLIED = 0x06;
   static final byte GET = 0x10;
   static final byte WRITE = 0x11;
+  static final byte SCAN = 0x20;
+  static final byte SCAN_NEXT = 0x21;
+  static final byte SCAN_CLOSE = 0x22;
   static final byte LINK_HELLO = 0x30;
   static final byte SYNC_CATALOG = 0x31;
   static final byte REPLICATE = 0x32;
@@ -180,6 +188,20 @@ public final class ProtocolCodec {
           Values.write(out, row.values()[i]);
         }
       }
+    } else if (r instanceof Request.Scan scan) {
+      out.writeByte(SCAN).writeLong(scan.tableId()).writeInt(scan.columns().length);
+      for (int c : scan.columns()) {
+        out.writeInt(c);
+      }
+      out.writeByte(scan.filter() == null ? 0 : 1);
+      if (scan.filter() != null) {
+        ScanFilters.write(out, scan.filter());
+      }
+      out.writeInt(scan.pageRows());
+    } else if (r instanceof Request.ScanNext next) {
+      out.writeByte(SCAN_NEXT).writeLong(next.scanId()).writeInt(next.pageRows());
+    } else if (r instanceof Request.ScanClose close) {
+      out.writeByte(SCAN_CLOSE).writeLong(close.scanId());
     } else if (r instanceof Request.LinkHello h) {
       out.writeByte(LINK_HELLO);
       Values.writeString(out, h.fromRegion());
@@ -269,6 +291,19 @@ public final class ProtocolCodec {
         }
         yield new Request.Write(tableId, WriteKind.values()[kind], rows);
       }
+      case SCAN -> {
+        long tableId = Values.need(in, 8).readLong();
+        int n = Values.readCount(in, 4);
+        int[] columns = new int[n];
+        for (int i = 0; i < n; i++) {
+          columns[i] = in.readInt();
+        }
+        ScanFilter filter = readFlag(in) ? ScanFilters.read(in) : null;
+        yield new Request.Scan(tableId, columns, filter, Values.need(in, 4).readInt());
+      }
+      case SCAN_NEXT -> new Request.ScanNext(Values.need(in, 8).readLong(),
+          Values.need(in, 4).readInt());
+      case SCAN_CLOSE -> new Request.ScanClose(Values.need(in, 8).readLong());
       case LINK_HELLO -> new Request.LinkHello(Values.readString(in));
       case SYNC_CATALOG -> {
         List<TableSchema> tables = readSchemas(in);
@@ -357,6 +392,12 @@ public final class ProtocolCodec {
           Values.writeString(out, o.message() == null ? "" : o.message());
         }
       }
+    } else if (r instanceof Response.ScanPage page) {
+      out.writeByte(SCAN | REPLY).writeByte(flags).writeLong(page.scanId())
+          .writeByte(page.last() ? 1 : 0).writeInt(page.rows().size());
+      for (Object[] row : page.rows()) {
+        writeValues(out, row);
+      }
     } else if (r instanceof Response.Error e) {
       out.writeByte(ERROR).writeByte(flags);
       Values.writeString(out, e.state().code());
@@ -442,6 +483,16 @@ public final class ProtocolCodec {
           outcomes.add(readOutcome(in));
         }
         yield new Response.Written(outcomes);
+      }
+      case SCAN | REPLY -> {
+        long scanId = Values.need(in, 8).readLong();
+        boolean last = readFlag(in);
+        int n = Values.readCount(in, 4);
+        List<Object[]> rows = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+          rows.add(readValues(in));
+        }
+        yield new Response.ScanPage(scanId, rows, last);
       }
       case LINK_HELLO | REPLY -> new Response.LinkWelcome(Values.readString(in),
           Values.need(in, 8).readLong());

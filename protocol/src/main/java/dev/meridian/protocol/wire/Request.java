@@ -57,6 +57,22 @@ public sealed interface Request {
    */
   record Write(long tableId, WriteKind kind, List<RowWrite> rows) implements Request {}
 
+  /**
+   * Opens a scan of one table over the serving region's replica: the peers evaluate
+   * {@code filter} (null: every visible row) on the partitions they own and ship only the
+   * {@code columns} asked for (table column indexes, in that order). Answered by the first
+   * {@link Response.ScanPage} of at most {@code pageRows} rows; the driver asks for the next
+   * with {@link ScanNext} and stops early with {@link ScanClose}. Rows come in no particular
+   * order. A scan left without a request for a while is closed by the peer.
+   */
+  record Scan(long tableId, int[] columns, ScanFilter filter, int pageRows) implements Request {}
+
+  /** Asks an open scan for its next page of at most {@code pageRows} rows. */
+  record ScanNext(long scanId, int pageRows) implements Request {}
+
+  /** Closes an open scan early; answered by an empty last {@link Response.ScanPage}. */
+  record ScanClose(long scanId) implements Request {}
+
   // ---- between regions (replication links) ----
 
   /** Opens a replication link from a peer of {@code fromRegion}; answered by {@link Response.LinkWelcome}. */

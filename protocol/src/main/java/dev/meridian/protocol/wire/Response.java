@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * A peer's answer to a {@link Request}, carrying the request's id on the wire. A request is
- * answered by exactly one response, except that a streamed answer (a future scan) may send
- * several frames flagged {@code MORE} before its last one.
+ * answered by exactly one response. (The frame layout keeps a {@code MORE} flag for answers in
+ * several frames; scans page by request instead, so that the driver sets the pace.)
  */
 public sealed interface Response {
 
@@ -49,6 +49,12 @@ public sealed interface Response {
 
   /** Answer to {@link Request.Write}: one outcome per row, in order. */
   record Written(List<RowOutcome> outcomes) implements Response {}
+
+  /**
+   * A page of a scan ({@link Request.Scan}, {@link Request.ScanNext}): rows of the asked
+   * columns, and whether this is the last page (the peer then forgets the scan).
+   */
+  record ScanPage(long scanId, List<Object[]> rows, boolean last) implements Response {}
 
   /** The whole request failed; nothing was applied unless the message says otherwise. */
   record Error(SqlState state, String message) implements Response {}

@@ -60,7 +60,24 @@ final class Messages {
         new Request.AwaitApplied(java.util.Map.of("us-east-1", Stamp.hlc(1_700_000_000_000L, 3)),
             1000),
         new Request.AwaitApplied(java.util.Map.of(), 0),
-        new Request.LinkProgress("eu-west-1", 1_700_000_000_000L, 271, new long[] {-1L, 5L}));
+        new Request.LinkProgress("eu-west-1", 1_700_000_000_000L, 271, new long[] {-1L, 5L}),
+        new Request.Scan(99L, new int[] {2, 0}, null, 1024),
+        new Request.Scan(99L, new int[0], everyFilter(), 1),
+        new Request.ScanNext(-3L, 500),
+        new Request.ScanClose(Long.MAX_VALUE));
+  }
+
+  /** A filter holding every kind of node. */
+  static ScanFilter everyFilter() {
+    return new ScanFilter.And(List.of(
+        new ScanFilter.Compare(0, ScanFilter.Op.GE, 5L),
+        new ScanFilter.CompareColumns(1, ScanFilter.Op.NE, 3),
+        new ScanFilter.Or(List.of(
+            new ScanFilter.In(1, List.of("eu", "us")),
+            new ScanFilter.Not(new ScanFilter.IsNull(2)),
+            new ScanFilter.Like(1, "e%\\_", "\\"))),
+        new ScanFilter.Compare(3, ScanFilter.Op.LT, LocalDateTime.of(2026, 1, 2, 3, 4)),
+        new ScanFilter.In(0, List.of())));
   }
 
   static List<Response> responses() {
@@ -84,7 +101,9 @@ final class Messages {
         new Response.RepairDone(100_000L, 12L),
         new Response.Applied(true, java.util.Map.of("eu-west-1", 1_700_000_000_000L)),
         new Response.Applied(false, java.util.Map.of()),
-        new Response.ProgressNoted());
+        new Response.ProgressNoted(),
+        new Response.ScanPage(7L, List.of(ALL_VALUES, new Object[0]), false),
+        new Response.ScanPage(-1L, List.of(), true));
   }
 
   /** Structural equality for messages holding arrays (records compare arrays by identity). */

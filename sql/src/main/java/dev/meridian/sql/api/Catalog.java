@@ -13,4 +13,9 @@ public interface Catalog {
 
   /** A number that changes whenever the catalog changes. */
   long version();
+
+  /** The names of every table, for tools and query engines that list them; may be empty. */
+  default java.util.Set<String> tableNames() {
+    return java.util.Set.of();
+  }
 }

@@ -125,6 +125,41 @@ public sealed interface Plan {
   record SortKey(int column, boolean descending, boolean nullsFirst) {}
 
   /**
+   * Any other query, run by Calcite over scans of the serving region's replica
+   * ({@link QueryConnections}): the statement as written, validated against the catalog.
+   *
+   * @param columns the result's columns, in order
+   */
+  record Query(String sql, List<QueryColumn> columns, List<ColumnType> parameterTypes)
+      implements Plan {}
+
+  /**
+   * One column of a {@link Query}'s result.
+   *
+   * @param label the column's label ({@code AS} name, else what Calcite derives)
+   * @param table the table it is read from unchanged, or "" when computed
+   * @param column the column's name in that table, or the label when computed
+   * @param nullable whether it may be NULL
+   */
+  record QueryColumn(String label, String table, String column, ColumnType type,
+      boolean nullable) {}
+
+  /**
+   * {@code UPDATE} or {@code DELETE} on a condition that does not name one row: {@code query}
+   * (a {@link Query}) finds the rows in the serving region, reading their key columns first
+   * and then one column per assignment whose value it computes; each row is then written by
+   * key like a {@link Write}, one at a time, not atomically.
+   *
+   * @param queryParameters for each {@code ?} of the query in order, the index of the
+   *     statement's parameter it stands for
+   * @param columns the assigned columns (none for DELETE), ascending
+   * @param values per assigned column, the operand to write, or null when the query computes
+   *     it (the next query column after the key and earlier computed ones)
+   */
+  record ScanWrite(TableSchema table, WriteKind kind, Query query, int[] queryParameters,
+      int[] columns, List<Operand> values, List<ColumnType> parameterTypes) implements Plan {}
+
+  /**
    * One row of a {@link Write}: key operands in key order, and the written columns with their
    * operands.
    */

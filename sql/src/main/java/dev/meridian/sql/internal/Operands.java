@@ -72,6 +72,20 @@ final class Operands {
     return new Operand.Parameter(index, type);
   }
 
+  /** One more than the highest parameter index typed so far. */
+  int parameterCount() {
+    return parameterTypes.length;
+  }
+
+  /** Copies the types known so far into {@code into} by index (gaps stay as they are). */
+  void typesInto(ColumnType[] into) {
+    for (int i = 0; i < parameterTypes.length && i < into.length; i++) {
+      if (parameterTypes[i] != null) {
+        into[i] = parameterTypes[i];
+      }
+    }
+  }
+
   /** The parameter types in {@code ?} order; every {@code ?} must have been typed. */
   List<ColumnType> parameterTypes() {
     List<ColumnType> types = new ArrayList<>(parameterTypes.length);

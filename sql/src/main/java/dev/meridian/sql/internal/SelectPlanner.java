@@ -35,9 +35,7 @@ final class SelectPlanner {
 
   /** The {@code 0A000} for a query construct beyond point reads. */
   static MeridianException general(String what, SqlNode at) {
-    return SourceText.error(SqlState.FEATURE_NOT_SUPPORTED, "general queries are not supported"
-        + " yet (" + what + "); only SELECT of columns WHERE every primary key column is"
-        + " = a value or IN (values), and SELECT of constants without FROM", at);
+    return new NeedsQuery("not a point read (" + what + ")", at);
   }
 
   Plan plan(SqlSelect select) {

@@ -6,6 +6,7 @@ import dev.meridian.sql.api.Catalog;
 import dev.meridian.sql.api.Plan;
 import dev.meridian.sql.internal.parser.SqlCreateTable;
 import dev.meridian.sql.internal.parser.SqlDropTable;
+import dev.meridian.sql.internal.query.QueryPlanner;
 import java.util.Locale;
 import org.apache.calcite.sql.SqlDelete;
 import org.apache.calcite.sql.SqlInsert;
@@ -36,25 +37,39 @@ public final class StatementPlanner {
       case INSERT:
         return new WritePlanner(catalog, text).insert((SqlInsert) statement);
       case UPDATE:
-        return new WritePlanner(catalog, text).update((SqlUpdate) statement);
+        try {
+          return new WritePlanner(catalog, text).update((SqlUpdate) statement);
+        } catch (NeedsQuery e) {
+          return new ScanWritePlanner(catalog, text)
+              .update((SqlUpdate) StatementParser.parse(sql));
+        }
       case DELETE:
-        return new WritePlanner(catalog, text).delete((SqlDelete) statement);
+        try {
+          return new WritePlanner(catalog, text).delete((SqlDelete) statement);
+        } catch (NeedsQuery e) {
+          return new ScanWritePlanner(catalog, text)
+              .delete((SqlDelete) StatementParser.parse(sql));
+        }
       case SELECT:
-        return new SelectPlanner(catalog, text).plan((SqlSelect) statement);
+        try {
+          return new SelectPlanner(catalog, text).plan((SqlSelect) statement);
+        } catch (NeedsQuery e) {
+          return query(sql, catalog);
+        }
       case ORDER_BY: {
         SqlOrderBy orderBy = (SqlOrderBy) statement;
         if (orderBy.query instanceof SqlSelect select
             && SystemQueryPlanner.mentions(select.getFrom())) {
           return new SystemQueryPlanner(text).plan(select, orderBy);
         }
-        throw SelectPlanner.general(orderByName(orderBy), statement);
+        return query(sql, catalog);
       }
       case UNION:
       case INTERSECT:
       case EXCEPT:
       case WITH:
       case VALUES:
-        throw SelectPlanner.general(name(statement), statement);
+        return query(sql, catalog);
       default:
         // Calcite places some statements (EXPLAIN) at their end; point at the first word.
         throw new MeridianException(SqlState.FEATURE_NOT_SUPPORTED, name(statement)
@@ -62,11 +77,9 @@ public final class StatementPlanner {
     }
   }
 
-  private static String orderByName(SqlOrderBy orderBy) {
-    if (!orderBy.orderList.isEmpty()) {
-      return "ORDER BY";
-    }
-    return orderBy.fetch != null ? "LIMIT/FETCH" : "OFFSET";
+  /** A general query, parsed afresh (the key planners may have looked into the first tree). */
+  private static Plan query(String sql, Catalog catalog) {
+    return new QueryPlanner(catalog).plan(sql, StatementParser.parse(sql));
   }
 
   private static String name(SqlNode statement) {

@@ -19,6 +19,9 @@ final class UnsupportedStatements {
   private static final Set<String> OTHER = Set.of("GRANT", "REVOKE", "TRUNCATE", "SHOW", "USE",
       "ANALYZE", "LOCK", "UNLOCK", "VACUUM", "COPY", "REPLACE", "PREPARE", "EXECUTE", "DEALLOCATE",
       "COMMENT", "RENAME", "DECLARE", "LOAD", "REINDEX", "CLUSTER", "LISTEN", "NOTIFY", "DO");
+  private static final java.util.regex.Pattern LOCKING = java.util.regex.Pattern.compile(
+      "\\bFOR\\s+(UPDATE|SHARE|NO\\s+KEY\\s+UPDATE|KEY\\s+SHARE)\\b",
+      java.util.regex.Pattern.CASE_INSENSITIVE);
   private static final Set<String> DDL = Set.of("CREATE", "DROP", "ALTER");
   private static final Set<String> DDL_MODIFIERS = Set.of("OR", "REPLACE", "TEMPORARY", "TEMP",
       "GLOBAL", "LOCAL", "UNIQUE", "MATERIALIZED", "UNLOGGED", "EXTERNAL", "FOREIGN");
@@ -42,6 +45,16 @@ final class UnsupportedStatements {
     if (OTHER.contains(first)) {
       return new MeridianException(SqlState.FEATURE_NOT_SUPPORTED,
           first + " statements are not supported", position, null);
+    }
+    if (first.equals("SELECT") || first.equals("WITH")) {
+      java.util.regex.Matcher lock = LOCKING.matcher(sql);
+      if (lock.find()) {
+        return new MeridianException(SqlState.FEATURE_NOT_SUPPORTED, "SELECT ... FOR "
+            + lock.group(1).toUpperCase(Locale.ROOT) + " is not supported: Meridian has no row"
+            + " locks (every statement runs on its own); drop the FOR clause",
+            position(sql, lock.start()), null);
+      }
+      return null;
     }
     if (!DDL.contains(first)) {
       return null;

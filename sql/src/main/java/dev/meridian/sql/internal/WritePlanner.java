@@ -100,7 +100,11 @@ final class WritePlanner {
         throw SourceText.error(SqlState.SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION, "column "
             + table.column(c).name() + " is assigned twice", id);
       }
-      written.put(c, value(sources.get(i), table.column(c), table, c));
+      SqlNode source = sources.get(i);
+      if (Operands.parameterOf(source) == null && !Literals.isConstant(source)) {
+        throw new NeedsQuery("an assignment computed from columns", source);
+      }
+      written.put(c, value(source, table.column(c), table, c));
     }
     List<Operand> key = singleKey(ref, update.getCondition(), "UPDATE", update);
     Plan.RowTemplate row = new Plan.RowTemplate(key, columns(written),
@@ -200,8 +204,7 @@ final class WritePlanner {
     for (int k : ref.schema().keyColumns()) {
       key.add(ref.schema().column(k).name() + " = ...");
     }
-    return SourceText.error(SqlState.FEATURE_NOT_SUPPORTED, "only full-key UPDATE/DELETE are"
-        + " supported so far: " + verb + " needs WHERE " + String.join(" AND ", key)
-        + "; found " + what, at);
+    return new NeedsQuery(verb + " names no single row by WHERE " + String.join(" AND ", key)
+        + " (" + what + ")", at);
   }
 }

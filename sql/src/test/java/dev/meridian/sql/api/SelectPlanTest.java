@@ -8,6 +8,7 @@ import static dev.meridian.sql.api.TestCatalog.BIGINT;
 import static dev.meridian.sql.api.TestCatalog.INTEGER;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
@@ -139,9 +140,43 @@ class SelectPlanTest {
       "SELECT CURRENT_DATE | CURRENT_DATE | CURRENT_DATE",
       "SELECT 1 + 1 | 1 + 1 | 1 + 1",
   })
-  void generalQueriesAreNotSupportedYet(String sql, String at, String mention) {
-    assertFails(catalog, sql, SqlState.FEATURE_NOT_SUPPORTED, 1, col(sql, at),
-        "general queries are not supported yet", mention);
+  void queriesBeyondPointReadsArePlannedForCalcite(String sql, String at, String mention) {
+    Plan.Query plan = assertInstanceOf(Plan.Query.class, planner.plan(sql, catalog), sql);
+    assertEquals(sql, plan.sql());
+    assertFalse(plan.columns().isEmpty(), sql);
+  }
+
+  @Test
+  void aGeneralQueryKnowsItsColumnsAndParameterTypes() {
+    Plan.Query plan = assertInstanceOf(Plan.Query.class, planner.plan(
+        "SELECT name, COUNT(*) AS n, SUM(age) FROM users WHERE age > ? GROUP BY name", catalog));
+    assertEquals(List.of("NAME", "N", "EXPR$2"),
+        plan.columns().stream().map(Plan.QueryColumn::label).toList());
+    assertEquals("USERS", plan.columns().get(0).table());
+    assertEquals("", plan.columns().get(1).table());
+    assertEquals(BIGINT, plan.columns().get(1).type());
+    assertFalse(plan.columns().get(1).nullable());
+    assertEquals(1, plan.parameterTypes().size());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+      "SELECT name, ROW_NUMBER() OVER (ORDER BY age) FROM users | ROW_NUMBER | window functions",
+      "SELECT * FROM users TABLESAMPLE BERNOULLI(10) | users | TABLESAMPLE",
+      "SELECT name FROM users GROUP BY ROLLUP(name) | ROLLUP | ROLLUP",
+      "SELECT * FROM users FOR UPDATE | FOR UPDATE | FOR UPDATE",
+  })
+  void unsupportedQueryConstructsSayWhatTheyAre(String sql, String at, String mention) {
+    assertFails(catalog, sql, SqlState.FEATURE_NOT_SUPPORTED, 1, col(sql, at), mention,
+        "not supported");
+  }
+
+  @Test
+  void unknownNamesInGeneralQueriesAre42xxxWithPositions() {
+    assertFails(catalog, "SELECT * FROM nope WHERE x > 1", SqlState.UNDEFINED_TABLE, 1, 15,
+        "NOPE");
+    assertFails(catalog, "SELECT nope FROM users WHERE age > 1", SqlState.UNDEFINED_COLUMN, 1,
+        8, "NOPE");
   }
 
   @Test

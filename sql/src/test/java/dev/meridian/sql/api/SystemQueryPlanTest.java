@@ -260,7 +260,8 @@ class SystemQueryPlanTest {
   void setOperationsAreRefusedLikeOtherGeneralQueries() {
     String sql = "SELECT region FROM meridian.regions UNION SELECT to_region"
         + " FROM meridian.replication_links";
-    assertFails(catalog, sql, SqlState.FEATURE_NOT_SUPPORTED, 1, 1, "UNION");
+    assertFails(catalog, sql, SqlState.FEATURE_NOT_SUPPORTED, 1, 20, "system tables",
+        "MERIDIAN.REGIONS");
   }
 
   @ParameterizedTest(name = "{0}")

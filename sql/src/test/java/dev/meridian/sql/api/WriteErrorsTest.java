@@ -95,8 +95,6 @@ class WriteErrorsTest {
       "INSERT INTO users VALUES (1, UPPER('a'), NULL, NULL) | UPPER('a')",
       "INSERT INTO users VALUES (1, 'a', NULL, DEFAULT) | DEFAULT",
       "INSERT INTO users (id, name) VALUES (1, CAST(1 + 1 AS VARCHAR(2))) | 1 + 1",
-      "UPDATE users SET age = age + 1 WHERE id = 1 | age + 1",
-      "UPDATE users SET age = CURRENT_DATE WHERE id = 1 | CURRENT_DATE",
   })
   void expressionsAreNotSupported(String sql, String expression) {
     fails(sql, SqlState.FEATURE_NOT_SUPPORTED, expression, expression);
@@ -132,18 +130,29 @@ class WriteErrorsTest {
       "DELETE FROM users WHERE id = 1 AND age = 2 | age | AGE",
       "DELETE FROM orders WHERE region = 'eu' | region | ORDER_ID",
       "DELETE FROM users WHERE id = age | id = age | id = age",
+      "UPDATE users SET age = age + 1 WHERE id = 1 | age + 1 | computed",
   })
-  void onlyFullKeyUpdateAndDelete(String sql, String at, String mention) {
-    fails(sql, SqlState.FEATURE_NOT_SUPPORTED, at, "only full-key UPDATE/DELETE are supported",
-        mention);
+  void updatesAndDeletesBeyondOneKeyScanForTheirRows(String sql, String at, String mention) {
+    Plan plan = new SqlPlanner(0).plan(sql, catalog);
+    Plan.ScanWrite w = org.junit.jupiter.api.Assertions.assertInstanceOf(Plan.ScanWrite.class,
+        plan, sql);
+    org.junit.jupiter.api.Assertions.assertEquals(sql.startsWith("UPDATE")
+        ? dev.meridian.protocol.wire.WriteKind.UPDATE
+        : dev.meridian.protocol.wire.WriteKind.DELETE, w.kind());
+    org.junit.jupiter.api.Assertions.assertTrue(w.query().sql().startsWith("SELECT "), sql);
   }
 
   @Test
-  void updateOrDeleteWithoutWhere() {
-    fails("DELETE FROM users", SqlState.FEATURE_NOT_SUPPORTED, "DELETE",
-        "only full-key UPDATE/DELETE are supported", "WHERE ID = ...");
-    fails("UPDATE users SET age = 1", SqlState.FEATURE_NOT_SUPPORTED, "UPDATE",
-        "only full-key UPDATE/DELETE are supported");
+  void updateOrDeleteWithoutWhereScansTheWholeTable() {
+    Plan.ScanWrite d = org.junit.jupiter.api.Assertions.assertInstanceOf(Plan.ScanWrite.class,
+        new SqlPlanner(0).plan("DELETE FROM users", catalog));
+    org.junit.jupiter.api.Assertions.assertFalse(d.query().sql().contains("WHERE"));
+    Plan.ScanWrite u = org.junit.jupiter.api.Assertions.assertInstanceOf(Plan.ScanWrite.class,
+        new SqlPlanner(0).plan("UPDATE users SET age = age + ?, name = ? WHERE age > ?",
+            catalog));
+    // ? 1 is inside a computed assignment (the query's first), ? 2 an operand, ? 3 the filter.
+    org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {0, 2}, u.queryParameters());
+    org.junit.jupiter.api.Assertions.assertEquals(3, u.parameterTypes().size());
   }
 
   @Test

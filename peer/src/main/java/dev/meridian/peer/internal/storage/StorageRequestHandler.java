@@ -37,6 +37,7 @@ public final class StorageRequestHandler implements RequestHandler {
   private final Catalog catalog;
   private final RegionReplica replica;
   private final Residency residency;
+  private final Scans scans;
   private volatile RequestHandler replication;
   private volatile RowShipper shipper;
   private volatile java.util.function.Supplier<String> notServing = () -> null;
@@ -50,6 +51,7 @@ public final class StorageRequestHandler implements RequestHandler {
     this.store = new TableStore(hazelcast);
     this.catalog = new Catalog(hazelcast, store, blocking);
     this.replica = new RegionReplica(hazelcast, catalog, store);
+    this.scans = new Scans(hazelcast, peerName);
   }
 
   /** Replication's view of this region's storage. */
@@ -100,8 +102,9 @@ public final class StorageRequestHandler implements RequestHandler {
     return handler;
   }
 
-  /** Stops listening to catalog changes. */
+  /** Stops listening to catalog changes and closes every open scan. */
   public void close() {
+    scans.shutdown();
     catalog.close();
   }
 
@@ -122,6 +125,7 @@ public final class StorageRequestHandler implements RequestHandler {
     }
     String notReady = notServing.get();
     if (notReady != null && (request instanceof Request.Get || request instanceof Request.Write
+        || request instanceof Request.Scan || request instanceof Request.ScanNext
         || request instanceof Request.GetCatalog || request instanceof Request.CreateTable
         || request instanceof Request.DropTable)) {
       // Also the catalog: before the other regions' tables arrive, a table lookup would
@@ -153,6 +157,15 @@ public final class StorageRequestHandler implements RequestHandler {
         return done(protocolError("a Write without kind or rows"));
       }
       return withTable(w.tableId(), schema -> write(schema, w));
+    } else if (request instanceof Request.Scan scan) {
+      if (scan.columns() == null) {
+        return done(protocolError("a Scan without columns"));
+      }
+      return withTable(scan.tableId(), schema -> scans.open(schema, scan));
+    } else if (request instanceof Request.ScanNext next) {
+      return scans.next(next);
+    } else if (request instanceof Request.ScanClose close) {
+      return scans.close(close);
     }
     RequestHandler links = replication;
     if (links != null) {

@@ -23,6 +23,8 @@ public final class StorageSerializers implements DataSerializableFactory {
   static final int JOURNAL_PROJECTION = 6;
   static final int PURGE_PROCESSOR = 7;
   static final int APPLIED_THROUGH_MERGE = 20;
+  static final int SCAN_PREDICATE = 8;
+  static final int SCAN_PROJECTION = 9;
 
   @Override
   public IdentifiedDataSerializable create(int classId) {
@@ -35,6 +37,8 @@ public final class StorageSerializers implements DataSerializableFactory {
       case JOURNAL_PROJECTION -> new JournalProjection();
       case PURGE_PROCESSOR -> new PurgeProcessor();
       case APPLIED_THROUGH_MERGE -> new AppliedThroughMerge();
+      case SCAN_PREDICATE -> new ScanPredicate();
+      case SCAN_PROJECTION -> new ScanProjection();
       default -> null;
     };
   }

@@ -1,0 +1,164 @@
+package dev.meridian.sql.internal;
+
+import dev.meridian.protocol.error.MeridianException;
+import dev.meridian.protocol.error.SqlState;
+import dev.meridian.protocol.types.ColumnDef;
+import dev.meridian.protocol.types.ColumnType;
+import dev.meridian.protocol.types.TableSchema;
+import dev.meridian.protocol.wire.WriteKind;
+import dev.meridian.sql.api.Catalog;
+import dev.meridian.sql.api.Operand;
+import dev.meridian.sql.api.Plan;
+import dev.meridian.sql.internal.query.QueryPlanner;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlDelete;
+import org.apache.calcite.sql.SqlDynamicParam;
+import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlNodeList;
+import org.apache.calcite.sql.SqlUpdate;
+import org.apache.calcite.sql.dialect.CalciteSqlDialect;
+import org.apache.calcite.sql.util.SqlBasicVisitor;
+
+/**
+ * Plans UPDATE and DELETE whose WHERE does not name one row ({@link Plan.ScanWrite}): a query
+ * {@code SELECT <key columns>, <computed assignments> FROM t WHERE <condition>} finds the rows
+ * and computes the assigned values that read columns; literals and bare {@code ?} assignments
+ * stay operands. Not thread-safe; one per statement.
+ */
+final class ScanWritePlanner {
+  private final Catalog catalog;
+  private final SourceText text;
+  private final Operands operands;
+
+  ScanWritePlanner(Catalog catalog, SourceText text) {
+    this.catalog = catalog;
+    this.text = text;
+    this.operands = new Operands(text);
+  }
+
+  Plan.ScanWrite update(SqlUpdate update) {
+    TableRef ref = TableRef.target(catalog, update.getTargetTable(), update.getAlias(), text,
+        "UPDATE");
+    TableSchema table = ref.schema();
+    SqlNodeList columns = update.getTargetColumnList();
+    SqlNodeList sources = update.getSourceExpressionList();
+    TreeMap<Integer, SqlNode> assigned = new TreeMap<>();
+    for (int i = 0; i < columns.size(); i++) {
+      SqlIdentifier id = (SqlIdentifier) columns.get(i);
+      int c = ref.column(id);
+      if (table.isKeyColumn(c)) {
+        throw SourceText.error(SqlState.FEATURE_NOT_SUPPORTED, "UPDATE of key column "
+            + table.column(c).name() + " is not supported: the key names the row; DELETE it"
+            + " and INSERT it under the new key", id);
+      }
+      if (assigned.put(c, sources.get(i)) != null) {
+        throw SourceText.error(SqlState.SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION, "column "
+            + table.column(c).name() + " is assigned twice", id);
+      }
+    }
+    return plan(table, WriteKind.UPDATE, update.getAlias(), assigned, update.getCondition());
+  }
+
+  Plan.ScanWrite delete(SqlDelete delete) {
+    TableRef ref = TableRef.target(catalog, delete.getTargetTable(), delete.getAlias(), text,
+        "DELETE");
+    return plan(ref.schema(), WriteKind.DELETE, delete.getAlias(), new TreeMap<>(),
+        delete.getCondition());
+  }
+
+  private Plan.ScanWrite plan(TableSchema table, WriteKind kind, SqlIdentifier alias,
+      TreeMap<Integer, SqlNode> assigned, SqlNode where) {
+    StringBuilder select = new StringBuilder("SELECT ");
+    for (int k = 0; k < table.keyColumns().size(); k++) {
+      select.append(k == 0 ? "" : ", ").append(quote(table.column(table.keyColumns().get(k)).name()));
+    }
+    List<Integer> queryParameters = new ArrayList<>();
+    int[] columns = new int[assigned.size()];
+    List<Operand> values = new ArrayList<>();
+    int i = 0;
+    for (Map.Entry<Integer, SqlNode> e : assigned.entrySet()) {
+      int c = e.getKey();
+      SqlNode node = e.getValue();
+      ColumnDef def = table.column(c);
+      columns[i++] = c;
+      if (Operands.parameterOf(node) != null || Literals.isConstant(node)) {
+        Operand operand = operands.forColumn(node, def);
+        if (operand instanceof Operand.Literal l && l.value() == null && !def.nullable()) {
+          throw SourceText.error(SqlState.NOT_NULL_VIOLATION, "NULL is not allowed in NOT NULL"
+              + " column " + def.name(), node);
+        }
+        values.add(operand);
+      } else {
+        select.append(", (").append(unparse(node)).append(')');
+        queryParameters.addAll(parameters(node));
+        values.add(null);
+      }
+    }
+    select.append(" FROM ").append(quote(table.name()));
+    if (alias != null) {
+      select.append(" AS ").append(quote(alias.getSimple()));
+    }
+    if (where != null) {
+      select.append(" WHERE ").append(unparse(where));
+      queryParameters.addAll(parameters(where));
+    }
+    String sql = select.toString();
+    Plan.Query query = new QueryPlanner(catalog).plan(sql, StatementParser.parse(sql));
+    int[] mapped = queryParameters.stream().mapToInt(Integer::intValue).toArray();
+    return new Plan.ScanWrite(table, kind, query, mapped, columns,
+        Collections.unmodifiableList(values), parameterTypes(query, mapped));
+  }
+
+  /** The statement's parameter types: the operands' and, for the rest, the query's. */
+  private List<ColumnType> parameterTypes(Plan.Query query, int[] mapped) {
+    int n = operands.parameterCount();
+    for (int m : mapped) {
+      n = Math.max(n, m + 1);
+    }
+    ColumnType[] all = new ColumnType[n];
+    operands.typesInto(all);
+    for (int j = 0; j < mapped.length; j++) {
+      all[mapped[j]] = query.parameterTypes().get(j);
+    }
+    for (int j = 0; j < all.length; j++) {
+      if (all[j] == null) {
+        throw new MeridianException(SqlState.INTERNAL_ERROR, "parameter " + (j + 1)
+            + " was not given a type");
+      }
+    }
+    return List.of(all);
+  }
+
+  /** The statement-wide indexes of the ? in a node, in text order. */
+  private static List<Integer> parameters(SqlNode node) {
+    List<Integer> found = new ArrayList<>();
+    node.accept(new SqlBasicVisitor<Void>() {
+      @Override
+      public Void visit(SqlDynamicParam param) {
+        found.add(param.getIndex());
+        return null;
+      }
+
+      @Override
+      public Void visit(SqlCall call) {
+        return super.visit(call);
+      }
+    });
+    Collections.sort(found);
+    return found;
+  }
+
+  private static String unparse(SqlNode node) {
+    return node.toSqlString(CalciteSqlDialect.DEFAULT).getSql();
+  }
+
+  private static String quote(String name) {
+    return "\"" + name.replace("\"", "\"\"") + "\"";
+  }
+}
