@@ -428,7 +428,7 @@ final class MeridianDatabaseMetaData implements DatabaseMetaData {
   @Override
   public boolean supportsMultipleTransactions() throws SQLException {
     connection.checkOpen();
-    return false;
+    return true;
   }
 
   @Override
@@ -656,25 +656,25 @@ final class MeridianDatabaseMetaData implements DatabaseMetaData {
   @Override
   public boolean supportsOpenCursorsAcrossCommit() throws SQLException {
     connection.checkOpen();
-    return false;
+    return true;
   }
 
   @Override
   public boolean supportsOpenCursorsAcrossRollback() throws SQLException {
     connection.checkOpen();
-    return false;
+    return true;
   }
 
   @Override
   public boolean supportsOpenStatementsAcrossCommit() throws SQLException {
     connection.checkOpen();
-    return false;
+    return true;
   }
 
   @Override
   public boolean supportsOpenStatementsAcrossRollback() throws SQLException {
     connection.checkOpen();
-    return false;
+    return true;
   }
 
   @Override
@@ -806,19 +806,19 @@ final class MeridianDatabaseMetaData implements DatabaseMetaData {
   @Override
   public int getDefaultTransactionIsolation() throws SQLException {
     connection.checkOpen();
-    return Connection.TRANSACTION_NONE;
+    return Connection.TRANSACTION_READ_UNCOMMITTED;
   }
 
   @Override
   public boolean supportsTransactions() throws SQLException {
     connection.checkOpen();
-    return false;
+    return true;
   }
 
   @Override
   public boolean supportsTransactionIsolationLevel(int level) throws SQLException {
     connection.checkOpen();
-    return level == Connection.TRANSACTION_NONE;
+    return level == Connection.TRANSACTION_READ_UNCOMMITTED;
   }
 
   @Override
@@ -836,7 +836,7 @@ final class MeridianDatabaseMetaData implements DatabaseMetaData {
   @Override
   public boolean dataDefinitionCausesTransactionCommit() throws SQLException {
     connection.checkOpen();
-    return false;
+    return true;
   }
 
   @Override
