@@ -374,8 +374,9 @@ class ConnectionTest {
     assertFalse(tt.next());
     assertTrue(md.getIndexInfo(null, null, "KV", true, false).next());
     SQLFeatureNotSupportedException e = assertThrows(SQLFeatureNotSupportedException.class,
-        () -> md.getProcedures(null, null, null));
-    assertEquals("DatabaseMetaData.getProcedures is not supported by Meridian", e.getMessage());
+        () -> md.getVersionColumns(null, null, "KV"));
+    assertEquals("DatabaseMetaData.getVersionColumns is not supported by Meridian",
+        e.getMessage());
   }
 
   @Test
