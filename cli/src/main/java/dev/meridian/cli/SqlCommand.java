@@ -38,8 +38,8 @@ final class SqlCommand implements Callable<Integer> {
       args.add(a);
     }
     if (args.stream().noneMatch(a -> a.startsWith("--isolation"))) {
-      // Meridian has no transactions; without this sqlline asks for REPEATABLE_READ and warns.
-      args.add("--isolation=TRANSACTION_NONE");
+      // Meridian's only level; without this sqlline asks for REPEATABLE_READ and warns.
+      args.add("--isolation=TRANSACTION_READ_UNCOMMITTED");
     }
     if (System.console() == null && args.stream().noneMatch(a -> a.startsWith("--maxWidth"))) {
       // No terminal (a pipe, CI): sqlline would size tables to a width of 0.

@@ -231,6 +231,43 @@ class PoolAndJdbiIT {
 
   @Test
   @Order(4)
+  void jdbiTransactionsCommitTogetherAndRollBackOnFailure() throws SQLException {
+    Jdbi jdbi = Jdbi.create(pool);
+    jdbi.useHandle(h -> h.execute("CREATE TABLE accounts (id BIGINT PRIMARY KEY, balance INTEGER)"));
+    int moved = jdbi.inTransaction(h -> {
+      h.createUpdate("INSERT INTO accounts VALUES (:id, :b)").bind("id", 1L).bind("b", 100).execute();
+      h.createUpdate("INSERT INTO accounts VALUES (:id, :b)").bind("id", 2L).bind("b", 0).execute();
+      // Reads inside the transaction do not see its own writes: they wait for commit.
+      assertTrue(h.createQuery("SELECT balance FROM accounts WHERE id = 1").mapTo(Integer.class)
+          .findOne().isEmpty());
+      return h.createUpdate("UPDATE accounts SET balance = :b WHERE id = :id").bind("b", 60)
+          .bind("id", 1L).execute();
+    });
+    assertEquals(1, moved, "the row inserted earlier in the transaction counts as there");
+    assertEquals(List.of(60, 0), jdbi.withHandle(h -> h.createQuery(
+        "SELECT balance FROM accounts WHERE id IN (1, 2)").mapTo(Integer.class).list()));
+
+    IllegalStateException boom = assertThrows(IllegalStateException.class, () ->
+        jdbi.useTransaction(h -> {
+          h.createUpdate("UPSERT INTO accounts VALUES (1, 0)").execute();
+          h.createUpdate("DELETE FROM accounts WHERE id = 2").execute();
+          throw new IllegalStateException("the application changed its mind");
+        }));
+    assertEquals("the application changed its mind", boom.getMessage());
+    assertEquals(List.of(60, 0), jdbi.withHandle(h -> h.createQuery(
+        "SELECT balance FROM accounts WHERE id IN (1, 2)").mapTo(Integer.class).list()),
+        "rolled back: nothing of it was applied");
+
+    // The pool hands connections back in autocommit mode, with nothing pending.
+    try (Connection c = pool.getConnection()) {
+      assertTrue(c.getAutoCommit());
+    }
+    assertEquals(0, pool.getHikariPoolMXBean().getActiveConnections());
+    assertFalse(log.text().contains(LEAK_LINE), log.text());
+  }
+
+  @Test
+  @Order(5)
   void withoutTheOverrideHikariEvictsAConnectionOnUnsupportedSql() throws SQLException {
     // Documents why the pool above needs KeepConnectionOnUnsupportedSql.
     HikariConfig config = new HikariConfig();
@@ -249,7 +286,7 @@ class PoolAndJdbiIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void thePoolSurvivesAKilledPeer() throws Exception {
     PeerProcess victim = region.peers().get(0);
     victim.kill();
@@ -282,7 +319,7 @@ class PoolAndJdbiIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void aHeldConnectionIsReportedAsALeak() throws Exception {
     // The positive control for the leak assertions above: the tap does see HikariCP's report.
     try (Connection c = pool.getConnection()) {

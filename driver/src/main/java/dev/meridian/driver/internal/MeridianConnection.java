@@ -24,23 +24,31 @@ import java.sql.Savepoint;
 import java.sql.Statement;
 import java.sql.Struct;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executor;
+import java.util.logging.Logger;
 
 /**
  * A JDBC connection to a set of regions: its {@link RegionRouter} (a channel per region, the
  * shared routing policy, the session token), its {@link CatalogCache} and the shared planner.
- * Every statement autocommits.
  *
- * <p>Choices: read-only mode ({@link #setReadOnly}) is enforced: writes and DDL fail with
- * {@code 25000}. {@code setAutoCommit(false)} fails with {@code 0A000}; {@code commit()} and
- * {@code rollback()} fail with {@code 25000} as JDBC asks in autocommit mode. The network
- * timeout bounds every wait for a peer's answer. Every method but {@code close},
+ * <p>Transactions: with autocommit on (the default) every statement commits on its own, row by
+ * row. With autocommit off, key writes (INSERT, UPSERT, UPDATE and DELETE by key) are buffered
+ * in the driver ({@link PendingWrites}) and applied at {@code commit}, row by row and not
+ * atomically; {@code rollback} discards them; queries do not see them; DDL commits them first;
+ * closing the connection with writes pending discards them and logs a warning. So the isolation
+ * level is {@link #TRANSACTION_READ_UNCOMMITTED}: others may see part of a commit, even of one
+ * that fails. Savepoints are {@code 0A000}.
+ *
+ * <p>Read-only mode ({@link #setReadOnly}) is enforced: writes and DDL fail with {@code 25006}.
+ * The network timeout bounds every wait for a peer's answer. Every method but {@code close},
  * {@code isClosed}, {@code isValid} and {@code abort} fails with {@code 08003} once closed.
  * Thread-safe.
  */
 final class MeridianConnection implements Connection, dev.meridian.driver.api.MeridianConnection {
+  private static final Logger LOG = Logger.getLogger("dev.meridian.driver");
   private final DriverConfig config;
   private final RegionRouter router;
   private final PlanExecutor executor;
@@ -50,6 +58,8 @@ final class MeridianConnection implements Connection, dev.meridian.driver.api.Me
   private volatile int networkTimeoutMillis;
   private volatile int holdability = ResultSet.HOLD_CURSORS_OVER_COMMIT;
   private volatile SQLWarning warnings;
+  private volatile boolean autoCommit = true;
+  private final PendingWrites pending = new PendingWrites();
 
   MeridianConnection(DriverConfig config, RegionRouter router, ResidencyRouting residency,
       StatementPlanner planner) {
@@ -80,10 +90,10 @@ final class MeridianConnection implements Connection, dev.meridian.driver.api.Me
     }
   }
 
-  /** Fails with {@code 25000} when a read-only connection is asked to write. */
+  /** Fails with {@code 25006} when a read-only connection is asked to write. */
   void checkWritable(Plan plan) {
     if (readOnly && PlanExecutor.isWrite(plan)) {
-      throw new MeridianException(SqlState.INVALID_TRANSACTION_STATE, "the connection is"
+      throw new MeridianException(SqlState.READ_ONLY_SQL_TRANSACTION, "the connection is"
           + " read-only: " + PlanExecutor.describe(plan) + " is refused; call setReadOnly(false)"
           + " to write");
     }
@@ -201,40 +211,124 @@ final class MeridianConnection implements Connection, dev.meridian.driver.api.Me
     return sql;
   }
 
+  /**
+   * Runs a planned statement: at once with autocommit on; with it off, key writes go to the
+   * buffer, DDL commits the buffer first, queries run at once (without seeing the buffer), and
+   * anything else is {@code 0A000}.
+   */
+  StatementResult execute(String sql, Plan plan, Object[] parameters, PlanExecutor.Limits limits,
+      Execution execution) {
+    if (autoCommit || PlanExecutor.isQuery(plan)) {
+      return executor.execute(sql, plan, parameters, limits, execution);
+    }
+    if (plan instanceof Plan.Write w) {
+      long[] counts = pending.add(sql, w, List.<Object[]>of(parameters), false, executor,
+          execution);
+      return StatementResult.update(counts[0], null);
+    }
+    if (plan instanceof Plan.CreateTable || plan instanceof Plan.DropTable) {
+      commitPending(execution);
+      return executor.execute(sql, plan, parameters, limits, execution);
+    }
+    throw new MeridianException(SqlState.FEATURE_NOT_SUPPORTED, PlanExecutor.describe(plan)
+        + " with autocommit off is not supported: only writes by key are buffered for commit;"
+        + " call setAutoCommit(true) to run it");
+  }
+
+  /** Runs a batch of a key write: at once with autocommit on, else into the buffer. */
+  long[] executeBatch(String sql, Plan.Write plan, List<Object[]> parameterSets,
+      Execution execution) {
+    if (autoCommit) {
+      return executor.executeBatch(sql, plan, parameterSets, execution);
+    }
+    return pending.add(sql, plan, parameterSets, true, executor, execution);
+  }
+
+  private void commitPending(Execution execution) {
+    for (String w : pending.commit(executor, execution)) {
+      addWarning(SqlExceptions.warning(w));
+    }
+  }
+
+  private synchronized void addWarning(SQLWarning w) {
+    if (warnings == null) {
+      warnings = w;
+    } else {
+      warnings.setNextWarning(w);
+    }
+  }
+
+  /**
+   * Turning autocommit off starts buffering key writes until {@link #commit}; turning it on
+   * commits what is pending (as JDBC asks).
+   */
   @Override
   public void setAutoCommit(boolean autoCommit) throws SQLException {
     checkOpen();
-    if (!autoCommit) {
-      throw SqlExceptions.notSupported("Connection.setAutoCommit(false): transactions are not"
-          + " supported yet; every statement commits on its own, row by row,");
+    if (autoCommit && !this.autoCommit) {
+      commit();
     }
+    this.autoCommit = autoCommit;
   }
 
   @Override
   public boolean getAutoCommit() throws SQLException {
     checkOpen();
-    return true;
+    return autoCommit;
   }
 
+  /**
+   * Applies the buffered writes in order, row by row; a failure stops it, leaves what was
+   * applied, discards the rest and says which was which. Rows that changed a different number
+   * of rows than they reported add warnings to the connection.
+   */
   @Override
   public void commit() throws SQLException {
     checkOpen();
-    throw SqlExceptions.of(SqlState.INVALID_TRANSACTION_STATE, "commit() is not allowed in"
-        + " autocommit mode: every statement already committed on its own");
+    if (autoCommit) {
+      throw SqlExceptions.of(SqlState.INVALID_TRANSACTION_STATE, "commit() is not allowed in"
+          + " autocommit mode: every statement already committed on its own");
+    }
+    try {
+      commitPending(new Execution(0, networkTimeoutMillis));
+    } catch (RuntimeException e) {
+      throw SqlExceptions.of(e);
+    }
   }
 
+  /** Discards the buffered writes; nothing of them reached a peer. */
   @Override
   public void rollback() throws SQLException {
     checkOpen();
-    throw SqlExceptions.of(SqlState.INVALID_TRANSACTION_STATE, "rollback() is not allowed in"
-        + " autocommit mode: every statement already committed on its own");
+    if (autoCommit) {
+      throw SqlExceptions.of(SqlState.INVALID_TRANSACTION_STATE, "rollback() is not allowed in"
+          + " autocommit mode: every statement already committed on its own");
+    }
+    pending.discard();
   }
 
-  /** Closes the connection to the peer. Idempotent. */
+  /**
+   * Closes the connection to the peer, discarding writes still waiting for {@code commit} (with
+   * a warning in the log). Idempotent.
+   */
   @Override
   public void close() {
+    if (closed) {
+      return;
+    }
     closed = true;
+    discardOnClose();
     router.close();
+  }
+
+  private void discardOnClose() {
+    long rows = pending.rows();
+    int statements = pending.discard();
+    if (statements > 0) {
+      LOG.warning("a Meridian connection to " + config.homeRegion() + " closed with "
+          + statements + " statements (" + rows + " rows) not committed; they were discarded:"
+          + " call commit() before close() to apply them");
+    }
   }
 
   @Override
@@ -248,9 +342,18 @@ final class MeridianConnection implements Connection, dev.meridian.driver.api.Me
     return new MeridianDatabaseMetaData(this);
   }
 
+  /**
+   * Read-only connections refuse writes and DDL with {@code 25006}; {@code 25001} while writes
+   * wait for commit.
+   */
   @Override
   public void setReadOnly(boolean readOnly) throws SQLException {
     checkOpen();
+    if (readOnly != this.readOnly && !pending.isEmpty()) {
+      throw SqlExceptions.of(SqlState.ACTIVE_SQL_TRANSACTION, "setReadOnly cannot change the"
+          + " mode while " + pending.statements() + " statements wait for commit: call commit()"
+          + " or rollback() first");
+    }
     this.readOnly = readOnly;
   }
 
@@ -272,20 +375,43 @@ final class MeridianConnection implements Connection, dev.meridian.driver.api.Me
     return null;
   }
 
+  /**
+   * Accepts {@link #TRANSACTION_READ_UNCOMMITTED}, the only level: a commit applies its rows one
+   * by one, so others can see part of it. Stronger levels are {@code 0A000}.
+   */
   @Override
   public void setTransactionIsolation(int level) throws SQLException {
     checkOpen();
-    if (level == TRANSACTION_NONE) {
-      return; // the only level there is: every statement commits on its own
+    switch (level) {
+      case TRANSACTION_READ_UNCOMMITTED:
+        return;
+      case TRANSACTION_READ_COMMITTED:
+      case TRANSACTION_REPEATABLE_READ:
+      case TRANSACTION_SERIALIZABLE:
+        throw SqlExceptions.notSupported("Connection.setTransactionIsolation("
+            + isolationName(level) + ") (a commit applies its writes row by row, so others can"
+            + " see part of it: the only level is TRANSACTION_READ_UNCOMMITTED)");
+      case TRANSACTION_NONE:
+        throw SqlExceptions.of(SqlState.INVALID_PARAMETER_VALUE, "TRANSACTION_NONE cannot be"
+            + " set; Meridian's level is TRANSACTION_READ_UNCOMMITTED");
+      default:
+        throw SqlExceptions.of(SqlState.INVALID_PARAMETER_VALUE, "no transaction isolation level"
+            + " " + level + "; Meridian's level is TRANSACTION_READ_UNCOMMITTED");
     }
-    throw SqlExceptions.notSupported("Connection.setTransactionIsolation(" + level
-        + ") (Meridian has no transactions; every statement commits on its own)");
+  }
+
+  private static String isolationName(int level) {
+    return switch (level) {
+      case TRANSACTION_READ_COMMITTED -> "TRANSACTION_READ_COMMITTED";
+      case TRANSACTION_REPEATABLE_READ -> "TRANSACTION_REPEATABLE_READ";
+      default -> "TRANSACTION_SERIALIZABLE";
+    };
   }
 
   @Override
   public int getTransactionIsolation() throws SQLException {
     checkOpen();
-    return TRANSACTION_NONE;
+    return TRANSACTION_READ_UNCOMMITTED;
   }
 
   @Override
@@ -330,7 +456,8 @@ final class MeridianConnection implements Connection, dev.meridian.driver.api.Me
   @Override
   public Savepoint setSavepoint() throws SQLException {
     checkOpen();
-    throw SqlExceptions.notSupported("Connection.setSavepoint (no transactions)");
+    throw SqlExceptions.notSupported("Connection.setSavepoint (a rollback discards the whole"
+        + " transaction)");
   }
 
   @Override
@@ -341,13 +468,13 @@ final class MeridianConnection implements Connection, dev.meridian.driver.api.Me
   @Override
   public void rollback(Savepoint savepoint) throws SQLException {
     checkOpen();
-    throw SqlExceptions.notSupported("Connection.rollback(Savepoint) (no transactions)");
+    throw SqlExceptions.notSupported("Connection.rollback(Savepoint) (no savepoints)");
   }
 
   @Override
   public void releaseSavepoint(Savepoint savepoint) throws SQLException {
     checkOpen();
-    throw SqlExceptions.notSupported("Connection.releaseSavepoint (no transactions)");
+    throw SqlExceptions.notSupported("Connection.releaseSavepoint (no savepoints)");
   }
 
   @Override
@@ -475,6 +602,7 @@ final class MeridianConnection implements Connection, dev.meridian.driver.api.Me
       return;
     }
     closed = true;
+    discardOnClose();
     executor.execute(router::close);
   }
 

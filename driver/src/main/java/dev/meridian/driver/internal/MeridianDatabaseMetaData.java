@@ -11,14 +11,18 @@ import java.util.List;
 
 /**
  * What a Meridian connection says about the database: product "Meridian", identifiers quoted
- * with {@code "}, unquoted identifiers stored upper-case, no transactions, no catalogs,
+ * with {@code "}, unquoted identifiers stored upper-case, no catalogs,
  * forward-only read-only results, batches. User tables have no schema; the read-only system
  * tables are in schema {@code MERIDIAN}, of type {@code SYSTEM TABLE}, and are named with it in
  * SQL. Tables, columns and keys come from the peer's catalog, reloaded on each such call, and
- * from {@link dev.meridian.protocol.types.SystemTables}. SQL capabilities are answered for
- * what the driver runs today (point reads, key writes, system-table queries): no joins,
- * GROUP BY or subqueries yet. Catalog queries without a meaningful answer in Meridian fail
- * with {@code 0A000} naming the method.
+ * from {@link dev.meridian.protocol.types.SystemTables}; the primary key is the one unique
+ * index and the best row identifier. SQL capabilities are answered for what the driver runs
+ * today (point reads, key writes, system-table queries, table aliases): no joins, GROUP BY or
+ * subqueries yet. Transactions: autocommit off buffers key writes until commit, applied row by
+ * row, so the one isolation level is READ UNCOMMITTED; DDL commits first; no savepoints.
+ * Procedures, functions and user-defined types do not exist (empty results); catalog queries
+ * about privileges, versions, super types and pseudo columns fail with {@code 0A000} naming
+ * the method.
  *
  * <p>Usable only while its connection is open ({@code 08003} after). Thread-safe.
  */
@@ -373,7 +377,7 @@ final class MeridianDatabaseMetaData implements DatabaseMetaData {
   @Override
   public boolean supportsTableCorrelationNames() throws SQLException {
     connection.checkOpen();
-    return false;
+    return true; // FROM t AS x, FROM t x
   }
 
   @Override
@@ -427,7 +431,7 @@ final class MeridianDatabaseMetaData implements DatabaseMetaData {
   @Override
   public boolean supportsMultipleTransactions() throws SQLException {
     connection.checkOpen();
-    return false;
+    return true;
   }
 
   @Override
@@ -655,25 +659,25 @@ final class MeridianDatabaseMetaData implements DatabaseMetaData {
   @Override
   public boolean supportsOpenCursorsAcrossCommit() throws SQLException {
     connection.checkOpen();
-    return false;
+    return true;
   }
 
   @Override
   public boolean supportsOpenCursorsAcrossRollback() throws SQLException {
     connection.checkOpen();
-    return false;
+    return true;
   }
 
   @Override
   public boolean supportsOpenStatementsAcrossCommit() throws SQLException {
     connection.checkOpen();
-    return false;
+    return true;
   }
 
   @Override
   public boolean supportsOpenStatementsAcrossRollback() throws SQLException {
     connection.checkOpen();
-    return false;
+    return true;
   }
 
   @Override
@@ -805,19 +809,19 @@ final class MeridianDatabaseMetaData implements DatabaseMetaData {
   @Override
   public int getDefaultTransactionIsolation() throws SQLException {
     connection.checkOpen();
-    return Connection.TRANSACTION_NONE;
+    return Connection.TRANSACTION_READ_UNCOMMITTED;
   }
 
   @Override
   public boolean supportsTransactions() throws SQLException {
     connection.checkOpen();
-    return false;
+    return true;
   }
 
   @Override
   public boolean supportsTransactionIsolationLevel(int level) throws SQLException {
     connection.checkOpen();
-    return level == Connection.TRANSACTION_NONE;
+    return level == Connection.TRANSACTION_READ_UNCOMMITTED;
   }
 
   @Override
@@ -835,7 +839,7 @@ final class MeridianDatabaseMetaData implements DatabaseMetaData {
   @Override
   public boolean dataDefinitionCausesTransactionCommit() throws SQLException {
     connection.checkOpen();
-    return false;
+    return true;
   }
 
   @Override
@@ -1026,7 +1030,8 @@ final class MeridianDatabaseMetaData implements DatabaseMetaData {
 
   @Override
   public ResultSet getProcedures(String catalog, String schemaPattern, String procedureNamePattern) throws SQLException {
-    throw unsupported("getProcedures");
+    connection.checkOpen();
+    return MetadataTables.procedures(connection);
   }
 
   @Override
@@ -1046,7 +1051,7 @@ final class MeridianDatabaseMetaData implements DatabaseMetaData {
 
   @Override
   public ResultSet getBestRowIdentifier(String catalog, String schema, String table, int scope, boolean nullable) throws SQLException {
-    throw unsupported("getBestRowIdentifier");
+    return MetadataTables.bestRowIdentifier(connection, tables(), catalog, schema, table);
   }
 
   @Override
@@ -1056,7 +1061,8 @@ final class MeridianDatabaseMetaData implements DatabaseMetaData {
 
   @Override
   public ResultSet getUDTs(String catalog, String schemaPattern, String typeNamePattern, int[] types) throws SQLException {
-    throw unsupported("getUDTs");
+    connection.checkOpen();
+    return MetadataTables.udts(connection);
   }
 
   @Override
@@ -1076,12 +1082,14 @@ final class MeridianDatabaseMetaData implements DatabaseMetaData {
 
   @Override
   public ResultSet getClientInfoProperties() throws SQLException {
-    throw unsupported("getClientInfoProperties");
+    connection.checkOpen();
+    return MetadataTables.clientInfoProperties(connection);
   }
 
   @Override
   public ResultSet getFunctions(String catalog, String schemaPattern, String functionNamePattern) throws SQLException {
-    throw unsupported("getFunctions");
+    connection.checkOpen();
+    return MetadataTables.functions(connection);
   }
 
   @Override

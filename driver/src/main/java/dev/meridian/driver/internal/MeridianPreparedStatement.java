@@ -172,7 +172,7 @@ final class MeridianPreparedStatement extends MeridianStatement implements Prepa
       if (p instanceof Plan.Write w) {
         running = execution;
         try {
-          return connection.executor().executeBatch(sql, w, sets, execution);
+          return connection.executeBatch(sql, w, sets, execution);
         } finally {
           running = null;
         }

@@ -96,7 +96,7 @@ class MeridianStatement implements Statement {
       Plan plan = planner.apply(execution);
       checkExpected(plan, expect);
       connection.checkWritable(plan);
-      StatementResult r = connection.executor().execute(sql, plan, parameters, limits(),
+      StatementResult r = connection.execute(sql, plan, parameters, limits(),
           execution);
       if (r.warning() != null) {
         addWarning(SqlExceptions.warning(r.warning()));

@@ -8,6 +8,7 @@ import dev.meridian.protocol.types.TypeKind;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -124,7 +125,7 @@ final class MetadataTables {
     List<Listed> listed = tables(all, catalog, schemaPattern, tablePattern);
     listed.sort(Comparator.comparing(Listed::type)); // stable: schema and name order stays
     for (Listed l : listed) {
-      if (types == null || List.of(types).contains(l.type())) {
+      if (types == null || Arrays.asList(types).contains(l.type())) {
         rows.add(new Object[] {null, l.schema(), l.table().name(), l.type(), "", null, null,
             null, null, null});
       }
@@ -149,7 +150,8 @@ final class MetadataTables {
         TypeKind k = type.kind();
         rows.add(new Object[] {null, l.schema(), t.name(), d.name(), type.jdbcType(), k.name(),
             TypeFacts.precision(type), null,
-            TypeFacts.numeric(k) ? TypeFacts.scale(type) : null,
+            TypeFacts.numeric(k) || k == TypeKind.TIME || k == TypeKind.TIMESTAMP
+                ? TypeFacts.scale(type) : null,
             TypeFacts.numeric(k) ? 10 : null,
             d.nullable() ? DatabaseMetaData.columnNullable : DatabaseMetaData.columnNoNulls,
             "", null, null, null,
@@ -219,6 +221,60 @@ final class MetadataTables {
         "ORDINAL_POSITION", SHORT, "COLUMN_NAME", TEXT, "ASC_OR_DESC", TEXT, "CARDINALITY",
         ColumnType.of(TypeKind.BIGINT), "PAGES", ColumnType.of(TypeKind.BIGINT),
         "FILTER_CONDITION", TEXT), rows);
+  }
+
+  /**
+   * The primary key as the best row identifier: valid for the session (a key never changes; an
+   * UPDATE cannot assign key columns), not a pseudo column.
+   */
+  static MeridianResultSet bestRowIdentifier(MeridianConnection c, List<TableSchema> all,
+      String catalog, String schema, String table) {
+    List<Object[]> rows = new ArrayList<>();
+    for (Listed l : tables(all, catalog, schema, null)) {
+      TableSchema t = l.table();
+      if (!t.name().equals(table)) {
+        continue;
+      }
+      for (int k : t.keyColumns()) {
+        ColumnType type = t.column(k).type();
+        rows.add(new Object[] {(short) DatabaseMetaData.bestRowSession, t.column(k).name(),
+            type.jdbcType(), type.kind().name(), TypeFacts.precision(type), null,
+            TypeFacts.numeric(type.kind()) ? (short) TypeFacts.scale(type) : null,
+            (short) DatabaseMetaData.bestRowNotPseudo});
+      }
+    }
+    return result(c, columns("SCOPE", SHORT, "COLUMN_NAME", TEXT, "DATA_TYPE", INT,
+        "TYPE_NAME", TEXT, "COLUMN_SIZE", INT, "BUFFER_LENGTH", INT, "DECIMAL_DIGITS", SHORT,
+        "PSEUDO_COLUMN", SHORT), rows);
+  }
+
+  /** No stored procedures exist: the empty result of getProcedures. */
+  static MeridianResultSet procedures(MeridianConnection c) {
+    return result(c, columns("PROCEDURE_CAT", TEXT, "PROCEDURE_SCHEM", TEXT, "PROCEDURE_NAME",
+        TEXT, "RESERVED1", TEXT, "RESERVED2", TEXT, "RESERVED3", TEXT, "REMARKS", TEXT,
+        "PROCEDURE_TYPE", SHORT, "SPECIFIC_NAME", TEXT), new ArrayList<>());
+  }
+
+  /** No user-defined functions exist: the empty result of getFunctions. */
+  static MeridianResultSet functions(MeridianConnection c) {
+    return result(c, columns("FUNCTION_CAT", TEXT, "FUNCTION_SCHEM", TEXT, "FUNCTION_NAME",
+        TEXT, "REMARKS", TEXT, "FUNCTION_TYPE", SHORT, "SPECIFIC_NAME", TEXT), new ArrayList<>());
+  }
+
+  /** No user-defined types exist: the empty result of getUDTs. */
+  static MeridianResultSet udts(MeridianConnection c) {
+    return result(c, columns("TYPE_CAT", TEXT, "TYPE_SCHEM", TEXT, "TYPE_NAME", TEXT,
+        "CLASS_NAME", TEXT, "DATA_TYPE", INT, "REMARKS", TEXT, "BASE_TYPE", SHORT),
+        new ArrayList<>());
+  }
+
+  /** The one client info property a connection keeps and reports: ApplicationName. */
+  static MeridianResultSet clientInfoProperties(MeridianConnection c) {
+    List<Object[]> rows = new ArrayList<>();
+    rows.add(new Object[] {"ApplicationName", ColumnType.MAX_LENGTH, null,
+        "the application's name; set by the applicationName option or setClientInfo"});
+    return result(c, columns("NAME", TEXT, "MAX_LEN", INT, "DEFAULT_VALUE", TEXT,
+        "DESCRIPTION", TEXT), rows);
   }
 
   /** No foreign keys exist: the empty result of getImportedKeys and its kin. */

@@ -195,6 +195,11 @@ final class PlanExecutor {
         + plan.getClass().getSimpleName() + " plan yet");
   }
 
+  /** Reads rows by key where the router and the residency rules say; per key, in order. */
+  List<Object[]> read(TableSchema table, List<Object[]> keys, Execution execution) {
+    return access.get(table, keys, execution);
+  }
+
   /**
    * Writes rows where the router and the residency rules send them (see {@link RowAccess}).
    */

@@ -48,8 +48,13 @@ final class TypeFacts {
     return precision(ColumnType.of(k));
   }
 
+  /** Digits after the point: a DECIMAL's scale; 9 (nanoseconds) for TIME and TIMESTAMP. */
   static int scale(ColumnType t) {
-    return t.kind() == TypeKind.DECIMAL ? t.scale() : 0;
+    return switch (t.kind()) {
+      case DECIMAL -> t.scale();
+      case TIME, TIMESTAMP -> 9;
+      default -> 0;
+    };
   }
 
   /** Characters needed to show any value. */

@@ -92,17 +92,11 @@ class ConnectionTest {
   }
 
   @Test
-  void autocommitOnly() throws SQLException {
+  void commitAndRollbackNeedAutocommitOff() throws SQLException {
     assertTrue(c.getAutoCommit());
     c.setAutoCommit(true);
-    SQLFeatureNotSupportedException off = assertThrows(SQLFeatureNotSupportedException.class,
-        () -> c.setAutoCommit(false));
-    assertTrue(off.getMessage().contains("transactions are not supported yet"));
     assertEquals("25000", assertThrows(SQLException.class, c::commit).getSQLState());
     assertEquals("25000", assertThrows(SQLException.class, c::rollback).getSQLState());
-    assertEquals(Connection.TRANSACTION_NONE, c.getTransactionIsolation());
-    assertThrows(SQLFeatureNotSupportedException.class,
-        () -> c.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE));
     assertThrows(SQLFeatureNotSupportedException.class, c::setSavepoint);
   }
 
@@ -112,9 +106,9 @@ class ConnectionTest {
     c.setReadOnly(true);
     assertTrue(c.isReadOnly());
     SQLException e = assertThrows(SQLException.class, () -> put(2, "b"));
-    assertEquals("25000", e.getSQLState());
+    assertEquals("25006", e.getSQLState());
     assertTrue(e.getMessage().contains("read-only: UPSERT is refused"));
-    assertEquals("25000", assertThrows(SQLException.class,
+    assertEquals("25006", assertThrows(SQLException.class,
         () -> c.createStatement().executeUpdate(Fixture.CREATE_ALL)).getSQLState());
     assertEquals("a", get(1));
     c.setReadOnly(false);
@@ -323,7 +317,7 @@ class ConnectionTest {
     java.sql.DatabaseMetaData md = c.getMetaData();
     assertEquals("Meridian", md.getDatabaseProductName());
     assertEquals("\"", md.getIdentifierQuoteString());
-    assertFalse(md.supportsTransactions());
+    assertTrue(md.supportsTransactions());
     assertTrue(md.supportsBatchUpdates());
     assertTrue(md.storesUpperCaseIdentifiers());
     assertEquals(Fixture.URL, md.getURL());
@@ -380,8 +374,9 @@ class ConnectionTest {
     assertFalse(tt.next());
     assertTrue(md.getIndexInfo(null, null, "KV", true, false).next());
     SQLFeatureNotSupportedException e = assertThrows(SQLFeatureNotSupportedException.class,
-        () -> md.getProcedures(null, null, null));
-    assertEquals("DatabaseMetaData.getProcedures is not supported by Meridian", e.getMessage());
+        () -> md.getVersionColumns(null, null, "KV"));
+    assertEquals("DatabaseMetaData.getVersionColumns is not supported by Meridian",
+        e.getMessage());
   }
 
   @Test

@@ -357,6 +357,12 @@ class ResultSetTest {
     assertEquals(30, md.getPrecision(4));
     assertEquals(19, md.getPrecision(1));
     assertEquals(16, md.getColumnDisplaySize(13));
+    assertEquals(0, md.getScale(1));
+    assertEquals(9, md.getScale(11), "TIME: fractional digits");
+    assertEquals(9, md.getScale(12), "TIMESTAMP: fractional digits");
+    assertEquals(29, md.getPrecision(12));
+    assertTrue(md.isWritable(2));
+    assertFalse(md.isDefinitelyWritable(2));
     assertTrue(md.isSigned(1));
     assertFalse(md.isSigned(4));
     assertTrue(md.isCaseSensitive(4));

@@ -47,6 +47,8 @@ class SqlExceptionsTest {
     m.put(SqlState.UNIQUE_VIOLATION, SQLIntegrityConstraintViolationException.class);
     m.put(SqlState.RESIDENCY_VIOLATION, SQLIntegrityConstraintViolationException.class);
     m.put(SqlState.INVALID_TRANSACTION_STATE, SQLException.class);
+    m.put(SqlState.ACTIVE_SQL_TRANSACTION, SQLException.class);
+    m.put(SqlState.READ_ONLY_SQL_TRANSACTION, SQLException.class);
     m.put(SqlState.INVALID_AUTHORIZATION, SQLInvalidAuthorizationSpecException.class);
     m.put(SqlState.SYNTAX_ERROR, SQLSyntaxErrorException.class);
     m.put(SqlState.SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION, SQLSyntaxErrorException.class);

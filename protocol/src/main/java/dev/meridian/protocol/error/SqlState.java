@@ -45,6 +45,10 @@ public enum SqlState {
   RESIDENCY_VIOLATION("23M01"),
   /** {@code 25000}: an operation not allowed in the current transaction state. */
   INVALID_TRANSACTION_STATE("25000"),
+  /** {@code 25001}: not allowed while the transaction has pending writes. */
+  ACTIVE_SQL_TRANSACTION("25001"),
+  /** {@code 25006}: a write on a read-only connection. */
+  READ_ONLY_SQL_TRANSACTION("25006"),
   /** {@code 28000}: credentials were refused. */
   INVALID_AUTHORIZATION("28000"),
   /** {@code 42000}: an SQL syntax error. */
