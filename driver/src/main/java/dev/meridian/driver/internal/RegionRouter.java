@@ -34,8 +34,10 @@ import java.util.function.Function;
  *       ({@code INSERT}) or a wrong update count. They fail with {@code 08006}, saying the write
  *       may or may not have been applied; the next statement goes to the next region.
  * </ul>
- * Every connection failure also reports the region down to the policy, which the whole
- * {@link RoutingGroup} shares. With {@code routing=local} nothing fails over.
+ * A region that no peer of answers, or that refuses to serve, is reported down to the policy,
+ * which the whole {@link RoutingGroup} shares; when the group's prober finds a region down, the
+ * channel to it is abandoned, failing what waits there. With {@code routing=local} nothing
+ * fails over.
  *
  * <h2>Session consistency</h2>
  * Before a read in a region, the token's entries for other origin regions must be applied
@@ -121,7 +123,18 @@ final class RegionRouter {
     this.sessionWaitMillis = config.sessionWaitMillis();
     this.homeOnly = List.of(home);
     this.token = new SessionToken(config.regions());
+    if (group != null) {
+      group.onDown(abandon);
+    }
   }
+
+  /** The prober found a region down: fail what waits on it, so reads move on at once. */
+  private final java.util.function.Consumer<String> abandon = region -> {
+    ServingChannel ch = channels.get(region);
+    if (ch != null) {
+      ch.abandon();
+    }
+  };
 
   String home() {
     return home;
@@ -237,17 +250,21 @@ final class RegionRouter {
     return out;
   }
 
-  /** Whether a failure in a region moves the request on; reports the region down as needed. */
+  /**
+   * Whether a failure in a region moves the request on. The region is reported down only when
+   * no peer of it could be reached or it refuses to serve: a connection that broke may be one
+   * peer's death, and the next statement reconnects to another peer of the region.
+   */
   private boolean movesOn(Call call, String region, MeridianException e) {
     boolean connection = ServingChannel.isConnectionError(e);
-    boolean notServing = e.state() == SqlState.REGION_NOT_READY;
+    boolean notApplied = e.state() == SqlState.CONNECTION_UNABLE_TO_CONNECT
+        || e.state() == SqlState.REGION_NOT_READY;
     if (group == null) {
       return false;
     }
-    if (connection || notServing) {
+    if (notApplied) {
       group.regionDown(region, e);
     }
-    boolean notApplied = e.state() == SqlState.CONNECTION_UNABLE_TO_CONNECT || notServing;
     return notApplied || (connection && call.retryAfterSend);
   }
 
@@ -321,13 +338,6 @@ final class RegionRouter {
         + String.join(", ", regions) + ". Last failure: " + last.getMessage(), last);
   }
 
-  /** A request in a region failed for want of a connection after it was sent. */
-  void connectionBroke(String region, MeridianException e) {
-    if (group != null) {
-      group.regionDown(region, e);
-    }
-  }
-
   /** Notes the stamps of applied writes in the session token. */
   void wrote(RowResult[] results) {
     for (RowResult r : results) {
@@ -345,6 +355,7 @@ final class RegionRouter {
     closed = true;
     channels.values().forEach(ServingChannel::close);
     if (group != null) {
+      group.removeOnDown(abandon);
       group.release();
     }
   }

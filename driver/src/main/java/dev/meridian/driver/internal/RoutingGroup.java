@@ -27,10 +27,15 @@ import java.util.logging.Logger;
  * next statement goes elsewhere.
  *
  * <p>The prober runs every {@value #TICK_MILLIS} ms on one daemon thread. It pings every region
- * not known to be down once a second (the round trips feed the policy's moving averages; a
- * failed ping reports the region down), and probes the down regions the policy hands out (with
- * its back-off) by asking for the catalog, which a region still being backfilled refuses: a
- * region counts as up again only once it serves.
+ * not known to be down once a second (the round trips feed the policy's moving averages), and
+ * probes the down regions the policy hands out (with its back-off) by asking for the catalog,
+ * which a region still being backfilled refuses: a region counts as up again only once it
+ * serves. An up region is reported down when no peer of it accepts a connection, or after
+ * {@value #FAILED_PINGS_FOR_DOWN} pings in a row went unanswered for
+ * {@value #PING_TIMEOUT_MILLIS} ms (a region behind a silent network partition, whose
+ * connections stay open but answer nothing). Then every connection of the group abandons its
+ * channel to that region ({@link #onDown}), so requests waiting there fail at once and reads
+ * move on, instead of waiting for a network timeout that defaults to none.
  *
  * <p>Groups are shared by key (the cluster, home region and routing options) and counted: the
  * last connection to release one closes it. Thread-safe.
@@ -39,6 +44,10 @@ final class RoutingGroup {
   private static final Logger LOG = Logger.getLogger("dev.meridian.driver");
   static final long TICK_MILLIS = 250;
   static final long PING_EVERY_MILLIS = 1000;
+  /** How long a ping of an up region may take before it counts as failed. */
+  static final long PING_TIMEOUT_MILLIS = 2000;
+  /** Failed pings in a row that make an up region down (a refused connection needs one). */
+  static final int FAILED_PINGS_FOR_DOWN = 2;
   private static final Map<Key, RoutingGroup> GROUPS = new HashMap<>();
 
   /** What makes two connections share a group. */
@@ -53,6 +62,9 @@ final class RoutingGroup {
   private final int maxFrameBytes;
   private final Set<String> down = ConcurrentHashMap.newKeySet();
   private final Set<String> probing = ConcurrentHashMap.newKeySet();
+  private final Map<String, Integer> failedPings = new ConcurrentHashMap<>();
+  private final Set<java.util.function.Consumer<String>> downListeners =
+      ConcurrentHashMap.newKeySet();
   private final Map<String, PeerChannel> probeChannels = new ConcurrentHashMap<>();
   private final ScheduledExecutorService ticker;
   private final ExecutorService probes;
@@ -138,6 +150,16 @@ final class RoutingGroup {
     return peers.getOrDefault(region, List.of());
   }
 
+  /** Tells {@code listener} the regions the prober finds down, as it finds them. */
+  void onDown(java.util.function.Consumer<String> listener) {
+    downListeners.add(listener);
+  }
+
+  /** Stops telling {@code listener}. */
+  void removeOnDown(java.util.function.Consumer<String> listener) {
+    downListeners.remove(listener);
+  }
+
   /** A statement could not reach a region (or it refused to serve). */
   void regionDown(String region, Throwable why) {
     if (down.add(region)) {
@@ -193,7 +215,8 @@ final class RoutingGroup {
       }
       long start = System.nanoTime();
       Request ask = wasDown ? new Request.GetCatalog() : new Request.Ping();
-      Response r = ch.call(ask).get(Math.max(connectTimeoutMillis, 1000), TimeUnit.MILLISECONDS);
+      Response r = ch.call(ask).get(wasDown ? Math.max(connectTimeoutMillis, PING_TIMEOUT_MILLIS)
+          : PING_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
       if (r instanceof Response.Error e) {
         throw new MeridianException(e.state(), e.message());
       }
@@ -201,6 +224,7 @@ final class RoutingGroup {
       if (!wasDown) {
         policy.recordLatency(region, rtt);
       }
+      failedPings.remove(region);
       if (down.remove(region) || wasDown) {
         LOG.log(Level.FINE, "region " + region + " answers again");
         policy.regionUp(region);
@@ -214,8 +238,17 @@ final class RoutingGroup {
       if (ch != null) {
         ch.close();
       }
-      down.add(region);
-      policy.regionDown(region);
+      boolean refused = e instanceof MeridianException m
+          && m.state() == dev.meridian.protocol.error.SqlState.CONNECTION_UNABLE_TO_CONNECT;
+      int failures = failedPings.merge(region, 1, Integer::sum);
+      if (wasDown || refused || failures >= FAILED_PINGS_FOR_DOWN) {
+        boolean newly = down.add(region);
+        policy.regionDown(region);
+        if (newly) {
+          LOG.log(Level.FINE, "region " + region + " does not answer the prober: " + e);
+          downListeners.forEach(l -> l.accept(region));
+        }
+      }
     } finally {
       probing.remove(region);
     }

@@ -119,15 +119,10 @@ final class RowAccess {
     return results;
   }
 
-  /** Sends rows on a channel; a connection failure reports the region down. */
-  private RowResult[] send(ServingChannel ch, TableSchema table, WriteKind kind,
+  /** Sends rows on a channel. */
+  private static RowResult[] send(ServingChannel ch, TableSchema table, WriteKind kind,
       List<RowWrite> rows, Execution execution) {
-    RowResult[] r = PipelinedWrite.run(ch, table, kind, rows, execution);
-    MeridianException broke = connectionFailure(r);
-    if (broke != null) {
-      router.connectionBroke(ch.region(), broke);
-    }
-    return r;
+    return PipelinedWrite.run(ch, table, kind, rows, execution);
   }
 
   /** UPDATE or DELETE of rows whose region is unknown: region by region until found. */

@@ -38,6 +38,7 @@ final class ServingChannel {
   private PeerChannel current;
   private int rotation;
   private boolean closed;
+  private volatile boolean abandoned;
 
   /** A request on its way: the channel it went out on and its answer. */
   record Sent(PeerChannel channel, CompletableFuture<Response> answer) {}
@@ -96,6 +97,7 @@ final class ServingChannel {
       current = null;
       rotation++;
     }
+    abandoned = false;
     List<InetSocketAddress> order = new ArrayList<>(peers.size());
     for (int i = 0; i < peers.size(); i++) {
       order.add(peers.get((rotation + i) % peers.size()));
@@ -206,11 +208,30 @@ final class ServingChannel {
     try {
       return await(sent, execution, !retryable);
     } catch (MeridianException e) {
-      if (!retryable || !isConnectionError(e) || isClosed() || execution.cancelled()) {
+      if (!retryable || !isConnectionError(e) || isClosed() || abandoned
+          || execution.cancelled()) {
         throw e;
       }
       LOG.log(Level.FINE, "retrying a read on a new connection to region " + region, e);
       return await(send(request), execution, false);
+    }
+  }
+
+  /**
+   * Gives up on the region for now: closes the open channel, failing every request waiting on
+   * it, and a read that fails so is not retried in this region. The next request here
+   * reconnects.
+   */
+  void abandon() {
+    PeerChannel ch;
+    synchronized (this) {
+      abandoned = true;
+      ch = current;
+      current = null;
+    }
+    if (ch != null) {
+      routes.dropped(ch);
+      ch.close();
     }
   }
 

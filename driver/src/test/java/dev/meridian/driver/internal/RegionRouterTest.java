@@ -35,6 +35,8 @@ class RegionRouterTest {
 
   final Fixture f = new Fixture();
   final Set<String> unreachable = ConcurrentHashMap.newKeySet();
+  /** Regions whose new channels accept requests and never answer (a silent partition). */
+  final Set<String> silent = ConcurrentHashMap.newKeySet();
   final Map<String, List<FakeChannel>> opened = new ConcurrentHashMap<>();
   final Connector connector = new Connector(this::open, () -> null, size -> f.planner);
   final List<Connection> connections = new ArrayList<>();
@@ -47,6 +49,9 @@ class RegionRouterTest {
       throw new MeridianException(SqlState.CONNECTION_UNABLE_TO_CONNECT, region + " is down");
     }
     FakeChannel ch = new FakeChannel(f.peer, region, region + "-peer");
+    if (silent.contains(region)) {
+      ch.mode(FakeChannel.Mode.SILENT);
+    }
     opened.computeIfAbsent(region, r -> new ArrayList<>()).add(ch);
     return ch;
   }
@@ -127,6 +132,28 @@ class RegionRouterTest {
     unreachable.add("us-east-1");
     write(c, Fixture.UPSERT_KV, 1, "b");
     assertEquals("b", f.peer.row("KV", 1L)[1]);
+    assertTrue(!served(c).equals("us-east-1"), served(c));
+  }
+
+  @Test
+  void aHomeThatFallsSilentIsAbandonedByTheProberAndReadsMoveOn() throws Exception {
+    Connection c = connect("");
+    write(c, Fixture.UPSERT_KV, 1, "a");
+    // Home stops answering without closing anything: a read waits there, with no network
+    // timeout set, until the prober's pings fail twice and every channel to home is abandoned.
+    silent.add("us-east-1");
+    channelTo("us-east-1").mode(FakeChannel.Mode.SILENT);
+    f.peer.appliedThrough("eu-west-1", Map.of("us-east-1", 1L));
+    f.peer.appliedThrough("ap-southeast-1", Map.of("us-east-1", 1L));
+    java.util.concurrent.CompletableFuture<String> read =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+          try {
+            return read(c, 1);
+          } catch (SQLException e) {
+            throw new IllegalStateException(e);
+          }
+        });
+    assertEquals("a", read.get(30, java.util.concurrent.TimeUnit.SECONDS));
     assertTrue(!served(c).equals("us-east-1"), served(c));
   }
 
