@@ -20,7 +20,6 @@ import org.apache.calcite.sql.SqlDelete;
 import org.apache.calcite.sql.SqlDynamicParam;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlNode;
-import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlUpdate;
 import org.apache.calcite.sql.dialect.CalciteSqlDialect;
 import org.apache.calcite.sql.util.SqlBasicVisitor;
@@ -46,22 +45,7 @@ final class ScanWritePlanner {
     TableRef ref = TableRef.target(catalog, update.getTargetTable(), update.getAlias(), text,
         "UPDATE");
     TableSchema table = ref.schema();
-    SqlNodeList columns = update.getTargetColumnList();
-    SqlNodeList sources = update.getSourceExpressionList();
-    TreeMap<Integer, SqlNode> assigned = new TreeMap<>();
-    for (int i = 0; i < columns.size(); i++) {
-      SqlIdentifier id = (SqlIdentifier) columns.get(i);
-      int c = ref.column(id);
-      if (table.isKeyColumn(c)) {
-        throw SourceText.error(SqlState.FEATURE_NOT_SUPPORTED, "UPDATE of key column "
-            + table.column(c).name() + " is not supported: the key names the row; DELETE it"
-            + " and INSERT it under the new key", id);
-      }
-      if (assigned.put(c, sources.get(i)) != null) {
-        throw SourceText.error(SqlState.SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION, "column "
-            + table.column(c).name() + " is assigned twice", id);
-      }
-    }
+    TreeMap<Integer, SqlNode> assigned = ref.assignments(update);
     return plan(table, WriteKind.UPDATE, update.getAlias(), assigned, update.getCondition());
   }
 

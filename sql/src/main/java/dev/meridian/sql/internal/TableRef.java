@@ -145,6 +145,33 @@ record TableRef(TableSchema schema, String alias, String schemaName) {
   /**
    * Whether a name prefix ({@code T}, {@code SCHEMA.T} or the alias) denotes this table.
    */
+  /**
+   * The columns an UPDATE assigns, by index in column order, with their source expressions.
+   *
+   * @throws MeridianException {@code 0A000} for a key column (the key names the row),
+   *     {@code 42601} for a column assigned twice, {@code 42703} for an unknown one; each at
+   *     the column's position
+   */
+  java.util.TreeMap<Integer, SqlNode> assignments(org.apache.calcite.sql.SqlUpdate update) {
+    org.apache.calcite.sql.SqlNodeList columns = update.getTargetColumnList();
+    org.apache.calcite.sql.SqlNodeList sources = update.getSourceExpressionList();
+    java.util.TreeMap<Integer, SqlNode> assigned = new java.util.TreeMap<>();
+    for (int i = 0; i < columns.size(); i++) {
+      SqlIdentifier id = (SqlIdentifier) columns.get(i);
+      int c = column(id);
+      if (schema.isKeyColumn(c)) {
+        throw SourceText.error(SqlState.FEATURE_NOT_SUPPORTED, "UPDATE of key column "
+            + schema.column(c).name() + " is not supported: the key names the row; DELETE it"
+            + " and INSERT it under the new key", id);
+      }
+      if (assigned.put(c, sources.get(i)) != null) {
+        throw SourceText.error(SqlState.SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION, "column "
+            + schema.column(c).name() + " is assigned twice", id);
+      }
+    }
+    return assigned;
+  }
+
   boolean qualifies(List<String> prefix) {
     if (alias != null) {
       return prefix.size() == 1 && prefix.get(0).equals(alias);

@@ -85,22 +85,10 @@ final class WritePlanner {
     TableRef ref = TableRef.target(catalog, update.getTargetTable(), update.getAlias(), text,
         "UPDATE");
     TableSchema table = ref.schema();
-    SqlNodeList columns = update.getTargetColumnList();
-    SqlNodeList sources = update.getSourceExpressionList();
     TreeMap<Integer, Operand> written = new TreeMap<>();
-    for (int i = 0; i < columns.size(); i++) {
-      SqlIdentifier id = (SqlIdentifier) columns.get(i);
-      int c = ref.column(id);
-      if (table.isKeyColumn(c)) {
-        throw SourceText.error(SqlState.FEATURE_NOT_SUPPORTED, "UPDATE of key column "
-            + table.column(c).name() + " is not supported: the key names the row; DELETE it"
-            + " and INSERT it under the new key", id);
-      }
-      if (written.containsKey(c)) {
-        throw SourceText.error(SqlState.SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION, "column "
-            + table.column(c).name() + " is assigned twice", id);
-      }
-      SqlNode source = sources.get(i);
+    for (java.util.Map.Entry<Integer, SqlNode> a : ref.assignments(update).entrySet()) {
+      int c = a.getKey();
+      SqlNode source = a.getValue();
       if (Operands.parameterOf(source) == null && !Literals.isConstant(source)) {
         throw new NeedsQuery("an assignment computed from columns", source);
       }
