@@ -284,6 +284,41 @@ class SqlFeatureMatrixIT {
     }
   }
 
+  @Test
+  void aQueryTimeoutStopsAStreamingScan() throws Exception {
+    int total = 100_000;
+    try (Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE slow (id BIGINT PRIMARY KEY)");
+      try (PreparedStatement ins = c.prepareStatement("INSERT INTO slow VALUES (?)")) {
+        for (int i = 0; i < total; i++) {
+          ins.setLong(1, i);
+          ins.addBatch();
+        }
+        ins.executeBatch();
+      }
+      // One row per page: reading all would take a round trip per row, far beyond 1 s.
+      s.setFetchSize(1);
+      s.setQueryTimeout(1);
+      int read = 0;
+      SQLException e = null;
+      try (ResultSet rs = s.executeQuery("SELECT id FROM slow WHERE id >= 0")) {
+        while (rs.next()) {
+          read++;
+        }
+      } catch (SQLException thrown) {
+        e = thrown;
+      }
+      assertTrue(e != null, "all " + read + " rows were read within the 1 s timeout");
+      assertEquals("HYT00", e.getSQLState(), e.getMessage());
+      assertTrue(read < total, "read " + read);
+      s.setQueryTimeout(0);
+      s.setFetchSize(0);
+      try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM slow")) {
+        assertEquals(String.valueOf(total), rows(rs), "the statement runs again after a timeout");
+      }
+    }
+  }
+
   private static String rows(ResultSet rs) throws SQLException {
     List<String> out = new ArrayList<>();
     int n = rs.getMetaData().getColumnCount();
