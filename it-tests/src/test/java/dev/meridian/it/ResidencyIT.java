@@ -244,4 +244,24 @@ class ResidencyIT {
     Deadline.await("row 110 gone from both EU regions", WAIT,
         () -> rowIn(EU_WEST, 110) == null && rowIn(EU_CENTRAL, 110) == null);
   }
+
+  @Test
+  @Order(6)
+  void anUpsertThatChangesTheCountryMovesTheRowToo() throws Exception {
+    try (Connection c = routed(US); Statement s = c.createStatement()) {
+      assertEquals(1, s.executeUpdate("UPSERT INTO customers VALUES (120, 'DE', 'Olga')"));
+      Deadline.await("row 120 in both EU regions", WAIT,
+          () -> rowIn(EU_WEST, 120) != null && rowIn(EU_CENTRAL, 120) != null);
+      // Bound for us-east-1 by its new value; the driver finds the row in the EU first, and the
+      // EU peer moves it rather than leave a German copy behind.
+      assertEquals(1, s.executeUpdate("UPSERT INTO customers VALUES (120, 'US', 'Olga')"));
+      // A second INSERT of the key, bound elsewhere, is the duplicate it is.
+      SQLException dup = assertThrows(SQLException.class,
+          () -> s.executeUpdate("INSERT INTO customers VALUES (120, 'FR', 'Olga')"));
+      assertEquals("23505", dup.getSQLState(), dup.getMessage());
+    }
+    assertEquals(List.of("US", "Olga"), rowIn(US, 120));
+    Deadline.await("row 120 gone from both EU regions", WAIT,
+        () -> rowIn(EU_WEST, 120) == null && rowIn(EU_CENTRAL, 120) == null);
+  }
 }

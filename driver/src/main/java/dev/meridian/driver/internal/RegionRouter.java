@@ -140,6 +140,11 @@ final class RegionRouter {
     return home;
   }
 
+  /** Every region the connection knows. */
+  Set<String> regions() {
+    return peers.keySet();
+  }
+
   SessionToken token() {
     return token;
   }

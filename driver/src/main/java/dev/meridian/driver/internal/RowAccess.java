@@ -67,6 +67,9 @@ final class RowAccess {
     if (!anywhere.isEmpty()) {
       scatter(results, anywhere, writeIn(null, table, kind, pick(rows, anywhere), execution));
     }
+    if (!rule.byKeyPrefix() && (kind == WriteKind.INSERT || kind == WriteKind.UPSERT)) {
+      regroupRowsLivingElsewhere(table, rule, rows, groups, execution);
+    }
     for (Map.Entry<Set<String>, List<Integer>> g : groups.entrySet()) {
       List<RowWrite> part = pick(rows, g.getValue());
       RowResult[] r = g.getKey() == ResidencyRouting.UNKNOWN
@@ -75,6 +78,64 @@ final class RowAccess {
       scatter(results, g.getValue(), r);
     }
     return results;
+  }
+
+  /**
+   * An INSERT or UPSERT carrying a deciding value is bound for the regions that value allows;
+   * but the row may already live elsewhere, under another value. Asks the other regions that
+   * may hold rows of the table (nearest first, one read each) and sends a row found there to
+   * that region instead, whose peer then moves it (UPSERT) or refuses it as a duplicate
+   * (INSERT). A region that cannot be asked is passed over.
+   */
+  private void regroupRowsLivingElsewhere(TableSchema table, TableResidency rule,
+      List<RowWrite> rows, Map<Set<String>, List<Integer>> groups, Execution execution) {
+    Set<String> possible = ResidencyRouting.possible(rule);
+    Map<String, List<Integer>> moved = new java.util.LinkedHashMap<>();
+    for (Map.Entry<Set<String>, List<Integer>> g : groups.entrySet()) {
+      Set<String> allowed = g.getKey();
+      if (allowed == ResidencyRouting.UNKNOWN) {
+        continue;
+      }
+      List<String> outside = new ArrayList<>();
+      for (String r : router.candidates(Operation.READ, possible)) {
+        if (!allowed.contains(r)) {
+          outside.add(r);
+        }
+      }
+      List<Integer> pending = new ArrayList<>(g.getValue());
+      for (String region : outside) {
+        if (pending.isEmpty()) {
+          break;
+        }
+        List<Object[]> keys = new ArrayList<>(pending.size());
+        for (int i : pending) {
+          keys.add(rows.get(i).key());
+        }
+        Request.Get get = new Request.Get(table.tableId(), keys);
+        List<Object[]> found;
+        try {
+          found = rows(router.runIn(List.of(region), RegionRouter.Call.METADATA, execution,
+              ch -> ch.call(get, execution, true)), keys.size());
+        } catch (MeridianException e) {
+          if (!ServingChannel.isConnectionError(e) && e.state() != SqlState.REGION_NOT_READY) {
+            throw e;
+          }
+          continue;
+        }
+        List<Integer> still = new ArrayList<>();
+        for (int k = 0; k < found.size(); k++) {
+          if (found.get(k) == null) {
+            still.add(pending.get(k));
+          } else {
+            moved.computeIfAbsent(region, x -> new ArrayList<>()).add(pending.get(k));
+          }
+        }
+        g.getValue().removeIf(i -> !still.contains(i));
+        pending = still;
+      }
+    }
+    groups.values().removeIf(List::isEmpty);
+    moved.forEach((region, indexes) -> groups.put(Set.of(region), indexes));
   }
 
   private RowResult[] writeIn(Set<String> allowed, TableSchema table, WriteKind kind,
