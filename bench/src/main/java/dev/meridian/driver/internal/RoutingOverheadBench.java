@@ -2,7 +2,6 @@ package dev.meridian.driver.internal;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -71,11 +70,7 @@ public class RoutingOverheadBench {
   /** Bind, route, execute, read the one value. */
   @Benchmark
   public String pointSelect() throws SQLException {
-    select.setLong(1, key++ & 1023);
-    try (ResultSet rs = select.executeQuery()) {
-      rs.next();
-      return rs.getString(1);
-    }
+    return SqlLayerBench.selectOne(select, key++ & 1023);
   }
 
   /** The routing decision of one point read, with a request body that does nothing. */

@@ -99,7 +99,12 @@ public class SqlLayerBench {
   /** Bind, execute (plan cache hit, request built and encoded), read the one value. */
   @Benchmark
   public String pointSelect() throws SQLException {
-    select.setLong(1, key++ & 1023);
+    return selectOne(select, key++ & 1023);
+  }
+
+  /** Binds a key to the prepared {@link #SELECT}, runs it and reads its one value. */
+  static String selectOne(PreparedStatement select, long key) throws SQLException {
+    select.setLong(1, key);
     try (ResultSet rs = select.executeQuery()) {
       rs.next();
       return rs.getString(1);
