@@ -18,7 +18,7 @@ class LinkSenderTest {
   private static final StreamId STREAM = new StreamId(7, 0);
 
   /** A target whose epoch the test sets; sends to another epoch fail, as a real target's do. */
-  private static final class Target implements LinkTransport {
+  private static class Target implements LinkTransport {
     long epoch = 1;
     final List<Long> repairedEpochs = new ArrayList<>();
 
@@ -104,6 +104,48 @@ class LinkSenderTest {
     sender.whenIdle(() -> caughtUp[0] = sender.caughtUp());
     loop.runUntil(() -> false, Long.MAX_VALUE);
     assertTrue(caughtUp[0]);
+  }
+
+  /** Runs what is due, then reads the sender's applied-through figure on its actor. */
+  private static long appliedThrough(EventLoop loop, LinkSender sender) {
+    loop.runUntil(() -> false, loop.now());
+    long[] out = new long[1];
+    sender.whenIdle(() -> out[0] = sender.appliedThroughMillis());
+    loop.runUntil(() -> false, Long.MAX_VALUE);
+    return out[0];
+  }
+
+  @Test
+  void aSenderVouchesForNothingWhileItCatchesUpOnPartitionsItTookOver() {
+    // Session consistency: a peer that takes over a partition from a dead one may find changes
+    // there older than anything it vouched for; until it has shipped them, it must claim nothing.
+    EventLoop loop = new EventLoop();
+    List<CompletableFuture<Long>> slowRepairs = new ArrayList<>();
+    Target target = new Target() {
+      @Override
+      public CompletionStage<Long> repair(long repairEpoch, StreamId stream) {
+        if (stream.partition() == 0) {
+          return super.repair(repairEpoch, stream);
+        }
+        CompletableFuture<Long> done = new CompletableFuture<>();
+        slowRepairs.add(done);
+        return done;
+      }
+    };
+    LinkSender sender = sender(loop, target);
+    sender.retain(Set.of(STREAM));
+    loop.at(10_000, () -> { });
+    loop.runUntil(() -> false, Long.MAX_VALUE);
+    sender.retain(Set.of(STREAM));
+    assertEquals(9_000, appliedThrough(loop, sender), "caught up at 10 s, less the 1 s margin");
+
+    StreamId takenOver = new StreamId(STREAM.tableId(), 1);
+    sender.retain(Set.of(STREAM, takenOver));
+    assertEquals(0, appliedThrough(loop, sender), "vouches while partition 1 is unshipped");
+
+    loop.at(12_000, () -> slowRepairs.forEach(f -> f.complete(0L)));
+    loop.runUntil(() -> false, Long.MAX_VALUE);
+    assertEquals(11_000, appliedThrough(loop, sender), "caught up again at 12 s");
   }
 
   private static LinkSender sender(EventLoop loop, Target target) {
