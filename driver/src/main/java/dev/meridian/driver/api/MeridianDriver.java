@@ -40,7 +40,8 @@ public final class MeridianDriver implements Driver {
    * that {@link DriverManager} asks the next driver).
    *
    * @throws SQLException {@code 22023} for a malformed URL or option (the message names what to
-   *     change); {@code 08001} when no peer of the home region answers, or when a
+   *     change); {@code 08001} when no peer of any region the connection may use answers (with
+   *     {@code routing=local}: of the home region), or when a
    *     {@code mem:} URL is used without the peer artifact on the class path
    */
   @Override

@@ -19,17 +19,24 @@
  *
  * <h2>Contract</h2>
  * <ul>
- *   <li>Every statement autocommits, per row (DESIGN.md, "SQL semantics"). There are no
- *       transactions: {@code setAutoCommit(false)} fails with {@code 0A000}; {@code commit()}
- *       and {@code rollback()} fail with {@code 25000}.</li>
- *   <li>A statement goes to the connection's home region. When the connection to its peer
- *       breaks, the next statement reconnects to another peer of that region. A read that
- *       failed because the connection broke is retried once; a write is never retried and
- *       fails with {@code 08006}, saying that it may or may not have been applied.</li>
+ *   <li>With autocommit on (the default) every statement commits on its own, per row
+ *       (DESIGN.md, "SQL semantics"). With autocommit off, key writes are buffered in the
+ *       driver and applied at {@code commit()}, row by row, with no isolation or atomicity
+ *       ({@code READ_UNCOMMITTED}); {@code rollback()} discards them.</li>
+ *   <li>A statement goes to the connection's home region while it is healthy, else to the
+ *       nearest healthy region, and home again after {@code hysteresisMs} of health; rows a
+ *       residency rule pins go to the nearest region allowed to hold them. Reads and
+ *       {@code UPSERT}s move on when the connection breaks after sending; other writes fail with
+ *       {@code 08006}, saying that they may or may not have been applied. With
+ *       {@code routing=local} everything goes home and nothing fails over.</li>
+ *   <li>With {@code consistency=session} (the default) a read never misses the connection's
+ *       own earlier writes, in any region; when no region can promise that in time it fails
+ *       with {@code 57M01}.</li>
  *   <li>Errors are {@link java.sql.SQLException}s of the subclass that matches their SQLState
  *       class; a statement that writes several rows and fails part way names the rows written
  *       and the rows failed.</li>
- *   <li>Result sets are forward-only, read-only and fully read when the statement returns.</li>
+ *   <li>Result sets are forward-only and read-only; a point read's rows arrive with the
+ *       statement, a general query's rows stream from the peers as they are read.</li>
  *   <li>A {@link java.sql.Connection} is thread-safe: statements of one connection may run
  *       from several threads at once. A statement, its result set and its metadata are for
  *       one thread at a time, except {@link java.sql.Statement#cancel()}.</li>
