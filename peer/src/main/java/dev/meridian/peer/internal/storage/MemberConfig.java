@@ -41,7 +41,10 @@ public final class MemberConfig {
         + config.hazelcastPort());
 
     NetworkConfig network = c.getNetworkConfig();
-    network.setPort(config.hazelcastPort()).setPortAutoIncrement(false).setPortCount(1);
+    network.setPort(config.hazelcastPort()).setPortAutoIncrement(false).setPortCount(1)
+        // A peer restarted after a crash binds its port again at once, although connections of
+        // its previous run still linger there in TIME_WAIT (Hazelcast's default refuses that).
+        .setReuseAddress(true);
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
