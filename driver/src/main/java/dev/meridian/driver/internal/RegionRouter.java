@@ -136,15 +136,6 @@ final class RegionRouter {
     }
   };
 
-  String home() {
-    return home;
-  }
-
-  /** Every region the connection knows. */
-  Set<String> regions() {
-    return peers.keySet();
-  }
-
   SessionToken token() {
     return token;
   }
@@ -363,9 +354,5 @@ final class RegionRouter {
       group.removeOnDown(abandon);
       group.release();
     }
-  }
-
-  boolean isClosed() {
-    return closed;
   }
 }

@@ -76,10 +76,6 @@ final class ResidencyRouting {
     return new ResidencyRouting(config.residency());
   }
 
-  boolean isEmpty() {
-    return rules.isEmpty();
-  }
-
   /** The table's rule, or null when its rows may live anywhere. */
   TableResidency rule(TableSchema table) {
     return rules.isEmpty() ? null : rules.table(table.name());

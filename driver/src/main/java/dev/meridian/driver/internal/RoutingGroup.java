@@ -173,11 +173,6 @@ final class RoutingGroup {
     policy.recordLatency(region, nanos);
   }
 
-  /** Whether a region is down as far as this group knows. */
-  boolean isDown(String region) {
-    return down.contains(region);
-  }
-
   private void tick() {
     try {
       for (String region : policy.probes()) {

@@ -53,23 +53,6 @@ final class ServingChannel {
     this.routes = new PartitionRoutes(opener, connectTimeoutMillis, maxFrameBytes);
   }
 
-  /**
-   * Connects to the first peer of the region that answers.
-   *
-   * @throws MeridianException {@code 08001} when none does
-   */
-  static ServingChannel open(String region, List<InetSocketAddress> peers, ChannelOpener opener,
-      int connectTimeoutMillis, int maxFrameBytes) {
-    if (peers == null || peers.isEmpty()) {
-      throw new MeridianException(SqlState.CONNECTION_UNABLE_TO_CONNECT,
-          "region " + region + " has no peers to connect to");
-    }
-    ServingChannel s = new ServingChannel(region, peers, opener, connectTimeoutMillis,
-        maxFrameBytes);
-    s.channel();
-    return s;
-  }
-
   /** A channel to a region that connects on first use. */
   static ServingChannel lazy(String region, List<InetSocketAddress> peers, ChannelOpener opener,
       int connectTimeoutMillis, int maxFrameBytes) {

@@ -42,11 +42,6 @@ final class SessionToken {
     }
   }
 
-  /** Whether the session has written anywhere. */
-  boolean isEmpty() {
-    return highest.isEmpty();
-  }
-
   /** What a read in {@code region} needs applied there first: every other origin's entry. */
   Map<String, Long> requiredIn(String region) {
     if (highest.isEmpty() || (highest.size() == 1 && highest.containsKey(region))) {
