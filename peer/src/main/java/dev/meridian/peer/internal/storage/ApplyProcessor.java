@@ -45,9 +45,7 @@ public final class ApplyProcessor implements EntryProcessor<byte[], byte[], Inte
   private long tableId;
   private ConflictResolution resolution;
   private byte[] fragment;
-  private String pinTable;
-  private int pinColumn;
-  private String pinDecider;
+  private PinRef pin;
   private transient HybridClock clock;
   private transient Residency residency;
   private transient ChangeNotifier changes;
@@ -61,11 +59,7 @@ public final class ApplyProcessor implements EntryProcessor<byte[], byte[], Inte
     this.tableId = tableId;
     this.resolution = resolution;
     this.fragment = fragment;
-    if (pin != null) {
-      this.pinTable = pin.table();
-      this.pinColumn = pin.column();
-      this.pinDecider = pin.decider();
-    }
+    this.pin = PinRef.of(pin);
   }
 
   @Override
@@ -83,8 +77,7 @@ public final class ApplyProcessor implements EntryProcessor<byte[], byte[], Inte
     StoredRow row = old == null ? StoredRow.EMPTY : RowFormat.decode(old);
     StoredRow merged = RowMerge.merge(row, incoming, resolution);
     int refused = 0;
-    Residency.Pin pin = pinTable == null || residency == null ? null
-        : residency.pin(tableId, pinTable, pinColumn, pinDecider);
+    Residency.Pin pin = PinRef.resolve(this.pin, residency, tableId);
     if (pin != null && merged.isVisible()
         && !Residency.contains(pin.allowed(merged, entry.getKey()), residency.region())) {
       refused = REFUSED;
@@ -144,11 +137,7 @@ public final class ApplyProcessor implements EntryProcessor<byte[], byte[], Inte
     out.writeLong(tableId);
     out.writeByte(resolution.ordinal());
     out.writeByteArray(fragment);
-    out.writeString(pinTable);
-    if (pinTable != null) {
-      out.writeInt(pinColumn);
-      out.writeString(pinDecider);
-    }
+    PinRef.write(out, pin);
   }
 
   @Override
@@ -160,10 +149,6 @@ public final class ApplyProcessor implements EntryProcessor<byte[], byte[], Inte
     }
     resolution = RESOLUTIONS[r];
     fragment = in.readByteArray();
-    pinTable = in.readString();
-    if (pinTable != null) {
-      pinColumn = in.readInt();
-      pinDecider = in.readString();
-    }
+    pin = PinRef.read(in);
   }
 }

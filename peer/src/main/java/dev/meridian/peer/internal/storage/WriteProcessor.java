@@ -70,9 +70,7 @@ final class WriteProcessor implements EntryProcessor<byte[], byte[], WriteResult
   private ConflictResolution resolution;
   private int[] columns;
   private byte[][] values;
-  private String pinTable;
-  private int pinColumn;
-  private String pinDecider;
+  private PinRef pin;
 
   private transient HybridClock clock;
   private transient Residency residency;
@@ -89,11 +87,7 @@ final class WriteProcessor implements EntryProcessor<byte[], byte[], WriteResult
     this.resolution = resolution;
     this.columns = write.columns();
     this.values = write.values();
-    if (pin != null) {
-      this.pinTable = pin.table();
-      this.pinColumn = pin.column();
-      this.pinDecider = pin.decider();
-    }
+    this.pin = PinRef.of(pin);
   }
 
   @Override
@@ -131,8 +125,7 @@ final class WriteProcessor implements EntryProcessor<byte[], byte[], WriteResult
     }
     Stamp stamp = clock.stampAfter(row.maxStamp());
     StoredRow merged = RowMerge.merge(row, fragment(row, stamp), resolution);
-    Residency.Pin pin = pinTable == null || residency == null ? null
-        : residency.pin(tableId, pinTable, pinColumn, pinDecider);
+    Residency.Pin pin = PinRef.resolve(this.pin, residency, tableId);
     if (pin != null && kind != WriteKind.DELETE) {
       String here = residency.region();
       Set<String> now = pin.allowed(merged, entry.getKey());
@@ -233,11 +226,7 @@ final class WriteProcessor implements EntryProcessor<byte[], byte[], WriteResult
       out.writeInt(columns[i]);
       out.writeByteArray(values[i]);
     }
-    out.writeString(pinTable);
-    if (pinTable != null) {
-      out.writeInt(pinColumn);
-      out.writeString(pinDecider);
-    }
+    PinRef.write(out, pin);
   }
 
   @Override
@@ -260,10 +249,6 @@ final class WriteProcessor implements EntryProcessor<byte[], byte[], WriteResult
       columns[i] = in.readInt();
       values[i] = in.readByteArray();
     }
-    pinTable = in.readString();
-    if (pinTable != null) {
-      pinColumn = in.readInt();
-      pinDecider = in.readString();
-    }
+    pin = PinRef.read(in);
   }
 }
