@@ -144,12 +144,11 @@ public final class LinkSender implements AutoCloseable {
   private boolean closed;
   private boolean pumpScheduled;
   private boolean retryScheduled;
-  private volatile long shippedThrough;
-  // Session consistency (all on the actor): the time through which the target holds every
-  // change of the partitions this peer owns, which falls back to 0 whenever that claim would
-  // cover changes this peer has not shipped (it took over partitions, the target restarted).
+  // The time through which the target holds every change of the partitions this peer owns
+  // (written on the actor, read anywhere); back to 0 whenever that claim would cover changes
+  // this peer has not shipped (it took over partitions, the target restarted empty).
   private java.util.BitSet ownedPartitions = new java.util.BitSet();
-  private long appliedThrough;
+  private volatile long appliedThrough;
   private long reportedThrough;
   private boolean reporting;
   private boolean progressWakeScheduled;
@@ -304,12 +303,14 @@ public final class LinkSender implements AutoCloseable {
   }
 
   /**
-   * A time before which every change this sender was told of has been applied by the target:
-   * the last moment it was caught up, less the linger and a second for signals still on their
-   * way; 0 until it first catches up. Tombstone purging waits for it. Any thread.
+   * A time before which every change of this peer's partitions has been applied by the target:
+   * the last moment it was caught up with no change signal pending, less the linger and a
+   * second for a write between taking its stamp and signalling; 0 until it first catches up,
+   * and again after it takes over partitions or the target restarts empty, until it has caught
+   * up on them. Tombstone purging and session consistency wait for it. Any thread.
    */
   public long shippedThroughMillis() {
-    return shippedThrough;
+    return appliedThrough;
   }
 
   @Override
@@ -365,10 +366,9 @@ public final class LinkSender implements AutoCloseable {
     flushIfReady();
     if (caughtUp()) {
       long now = nowMillis.getAsLong();
-      shippedThrough = Math.max(shippedThrough, now - settings.lingerMillis() - 1000);
       if (signalled.isEmpty() && !signalPending.get()) {
-        // The same margin as above: a write takes its stamp and signals within one partition
-        // operation, and this allows a second between the two.
+        // A write takes its stamp and signals within one partition operation; the margin
+        // allows a second between the two.
         appliedThrough = Math.max(appliedThrough, now - settings.lingerMillis() - 1000);
       }
       if (transport.reportsProgress()) {
@@ -410,11 +410,6 @@ public final class LinkSender implements AutoCloseable {
         LOG.debug("link to {}: progress report failed: {}", target, unwrap(error).toString());
       }
     });
-  }
-
-  /** The time through which the target holds every change of this peer's partitions. */
-  long appliedThroughMillis() {
-    return appliedThrough;
   }
 
   private void connect() {

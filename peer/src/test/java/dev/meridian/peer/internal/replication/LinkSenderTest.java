@@ -110,7 +110,7 @@ class LinkSenderTest {
   private static long appliedThrough(EventLoop loop, LinkSender sender) {
     loop.runUntil(() -> false, loop.now());
     long[] out = new long[1];
-    sender.whenIdle(() -> out[0] = sender.appliedThroughMillis());
+    sender.whenIdle(() -> out[0] = sender.shippedThroughMillis());
     loop.runUntil(() -> false, Long.MAX_VALUE);
     return out[0];
   }
