@@ -128,16 +128,12 @@ final class SystemQueryPlanner {
   }
 
   private TableRef from(SqlNode from) {
-    SqlNode table = from;
-    String alias = null;
-    if (from.getKind() == SqlKind.AS) {
-      List<SqlNode> parts = ((SqlCall) from).getOperandList();
-      if (parts.size() != 2) {
-        throw unsupported("column aliases in FROM", from);
-      }
-      table = parts.get(0);
-      alias = ((SqlIdentifier) parts.get(1)).getSimple();
+    TableRef.Aliased aliased = TableRef.aliased(from);
+    if (aliased == null) {
+      throw unsupported("column aliases in FROM", from);
     }
+    SqlNode table = aliased.table();
+    String alias = aliased.alias();
     if (table instanceof SqlIdentifier id && TableRef.isSystem(id)) {
       return new TableRef(TableRef.system(id), alias, SystemTables.SCHEMA);
     }

@@ -145,6 +145,19 @@ record TableRef(TableSchema schema, String alias, String schemaName) {
   /**
    * Whether a name prefix ({@code T}, {@code SCHEMA.T} or the alias) denotes this table.
    */
+  /** A FROM item's table and alias ({@code t AS a}); the alias is null when there is none. */
+  record Aliased(SqlNode table, String alias) {}
+
+  /** Splits a FROM item into table and alias; null when it gives column aliases too. */
+  static Aliased aliased(SqlNode from) {
+    if (from.getKind() != SqlKind.AS) {
+      return new Aliased(from, null);
+    }
+    List<SqlNode> parts = ((org.apache.calcite.sql.SqlCall) from).getOperandList();
+    return parts.size() != 2 ? null
+        : new Aliased(parts.get(0), ((SqlIdentifier) parts.get(1)).getSimple());
+  }
+
   /**
    * The columns an UPDATE assigns, by index in column order, with their source expressions.
    *
