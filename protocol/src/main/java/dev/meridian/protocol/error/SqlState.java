@@ -29,6 +29,8 @@ public enum SqlState {
   NULL_VALUE_NOT_ALLOWED("22004"),
   /** {@code 22007}: a date, time or timestamp that cannot be read. */
   INVALID_DATETIME_FORMAT("22007"),
+  /** {@code 22012}: division by zero in a computed value. */
+  DIVISION_BY_ZERO("22012"),
   /** {@code 22018}: a value that cannot be converted to its column's type. */
   INVALID_CHARACTER_VALUE_FOR_CAST("22018"),
   /** {@code 22023}: a parameter or option with an invalid value. */
@@ -67,6 +69,13 @@ public enum SqlState {
   DUPLICATE_TABLE("42P07"),
   /** {@code 42804}: a value of the wrong type for its column. */
   DATATYPE_MISMATCH("42804"),
+  /**
+   * {@code 42809}: an operation that the object's kind does not allow, such as assigning a
+   * COUNTER column anything but {@code c + n} or {@code c - n}.
+   */
+  WRONG_OBJECT_TYPE("42809"),
+  /** {@code 42P18}: the type of a {@code ?} parameter cannot be told from where it stands. */
+  INDETERMINATE_DATATYPE("42P18"),
   /** {@code 07001}: wrong number of parameters bound. */
   WRONG_PARAMETER_COUNT("07001"),
   /** {@code 07009}: a parameter or column index out of range. */

@@ -100,7 +100,7 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
     }
     String target = sqlName();
     return switch (kind) {
-      case BIGINT -> Conversions.toLong(value, Long.MIN_VALUE, Long.MAX_VALUE, target);
+      case BIGINT, COUNTER -> Conversions.toLong(value, Long.MIN_VALUE, Long.MAX_VALUE, target);
       case INTEGER -> (int) Conversions.toLong(value, Integer.MIN_VALUE, Integer.MAX_VALUE, target);
       case SMALLINT -> (short) Conversions.toLong(value, Short.MIN_VALUE, Short.MAX_VALUE, target);
       case VARCHAR -> checkLength(toText(value));

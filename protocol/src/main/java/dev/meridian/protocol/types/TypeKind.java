@@ -19,7 +19,12 @@ public enum TypeKind {
   DATE(Types.DATE, java.time.LocalDate.class, false, false),
   TIME(Types.TIME, java.time.LocalTime.class, false, false),
   TIMESTAMP(Types.TIMESTAMP, java.time.LocalDateTime.class, false, false),
-  VARBINARY(Types.VARBINARY, byte[].class, true, false);
+  VARBINARY(Types.VARBINARY, byte[].class, true, false),
+  /**
+   * A BIGINT whose value is a sum: written only by {@code SET c = c + n} / {@code c - n}, merged
+   * across regions without losing an increment (each region's contribution is kept apart).
+   */
+  COUNTER(Types.BIGINT, Long.class, false, false);
 
   private final int jdbcType;
   private final Class<?> javaClass;

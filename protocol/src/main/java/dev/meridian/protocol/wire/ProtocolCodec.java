@@ -47,6 +47,10 @@ import java.util.Map;
  *                   (row = int k, k key values,  APPLIED, or string sqlstate + string message
  *                   int c, c x (int column,      when DUPLICATE or FAILED)
  *                   value))
+ * 0x12 Write that   as 0x11, but each cell is    0x91 Written (as above)
+ *      reads its    (int column, byte computed,
+ *      row          value when 0 or {@link RowExprs} expression when 1), and each row
+ *                   ends with byte hasCondition, [condition expression]
  * 0x20 Scan         long tableId, int c, c x int 0xA0 ScanPage long scanId, byte last,
  *                   column, byte hasFilter,                 int n, n x (int c, c values)
  *                   [filter], int pageRows       (answers Scan, ScanNext and ScanClose)
@@ -94,6 +98,7 @@ public final class ProtocolCodec {
   static final byte AWAIT_APPLIED = 0x06;
   static final byte GET = 0x10;
   static final byte WRITE = 0x11;
+  static final byte WRITE_READING = 0x12;
   static final byte SCAN = 0x20;
   static final byte SCAN_NEXT = 0x21;
   static final byte SCAN_CLOSE = 0x22;
@@ -178,14 +183,30 @@ public final class ProtocolCodec {
         writeValues(out, key);
       }
     } else if (r instanceof Request.Write w) {
-      out.writeByte(WRITE).writeLong(w.tableId()).writeByte(w.kind().ordinal());
+      boolean reading = w.rows().stream().anyMatch(RowWrite::readsRow);
+      out.writeByte(reading ? WRITE_READING : WRITE).writeLong(w.tableId())
+          .writeByte(w.kind().ordinal());
       out.writeInt(w.rows().size());
       for (RowWrite row : w.rows()) {
         writeValues(out, row.key());
         out.writeInt(row.columns().length);
         for (int i = 0; i < row.columns().length; i++) {
           out.writeInt(row.columns()[i]);
-          Values.write(out, row.values()[i]);
+          RowExpr computed = row.computed() == null ? null : row.computed()[i];
+          if (reading) {
+            out.writeByte(computed == null ? 0 : 1);
+          }
+          if (computed == null) {
+            Values.write(out, row.values()[i]);
+          } else {
+            RowExprs.write(out, computed);
+          }
+        }
+        if (reading) {
+          out.writeByte(row.condition() == null ? 0 : 1);
+          if (row.condition() != null) {
+            RowExprs.write(out, row.condition());
+          }
         }
       }
     } else if (r instanceof Request.Scan scan) {
@@ -270,7 +291,8 @@ public final class ProtocolCodec {
         }
         yield new Request.Get(tableId, keys);
       }
-      case WRITE -> {
+      case WRITE, WRITE_READING -> {
+        boolean reading = op == WRITE_READING;
         long tableId = Values.need(in, 8).readLong();
         byte kind = Values.readByte(in);
         if (kind < 0 || kind >= WriteKind.values().length) {
@@ -280,14 +302,20 @@ public final class ProtocolCodec {
         List<RowWrite> rows = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
           Object[] key = readValues(in);
-          int c = Values.readCount(in, 5);
+          int c = Values.readCount(in, reading ? 6 : 5);
           int[] cols = new int[c];
           Object[] vals = new Object[c];
+          RowExpr[] computed = reading ? new RowExpr[c] : null;
           for (int j = 0; j < c; j++) {
             cols[j] = Values.need(in, 4).readInt();
-            vals[j] = Values.read(in);
+            if (reading && readFlag(in)) {
+              computed[j] = RowExprs.read(in);
+            } else {
+              vals[j] = Values.read(in);
+            }
           }
-          rows.add(new RowWrite(key, cols, vals));
+          RowExpr condition = reading && readFlag(in) ? RowExprs.read(in) : null;
+          rows.add(new RowWrite(key, cols, vals, computed, condition));
         }
         yield new Request.Write(tableId, WriteKind.values()[kind], rows);
       }

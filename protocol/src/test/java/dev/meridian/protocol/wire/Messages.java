@@ -47,6 +47,15 @@ final class Messages {
             new RowWrite(new Object[] {2L, "us"}, new int[0], new Object[0]))),
         new Request.Write(99L, WriteKind.INSERT, List.of(
             new RowWrite(ALL_VALUES, new int[] {0, 1}, new Object[] {ALL_VALUES[4], ALL_VALUES[11]}))),
+        new Request.Write(99L, WriteKind.UPDATE, List.of(
+            new RowWrite(new Object[] {1L, "eu"}, new int[] {2, 3},
+                new Object[] {null, LocalDateTime.of(2026, 1, 2, 3, 4)},
+                new RowExpr[] {RowExpr.Call.of(RowExpr.Fn.ADD, new RowExpr.Column(2),
+                    new RowExpr.Literal(new BigDecimal("0.25"))), null},
+                RowExpr.Call.of(RowExpr.Fn.EQ, new RowExpr.Column(2),
+                    new RowExpr.Cast(new RowExpr.Literal("1.50"), ColumnType.decimal(10, 2)))),
+            new RowWrite(new Object[] {2L, "us"}, new int[0], new Object[0], null,
+                RowExpr.Call.of(RowExpr.Fn.IS_NULL, new RowExpr.Column(3))))),
         new Request.LinkHello("us-east-1"),
         new Request.SyncCatalog(List.of(schema()), List.of(5L, -9L)),
         new Request.SyncCatalog(List.of(), List.of()),
