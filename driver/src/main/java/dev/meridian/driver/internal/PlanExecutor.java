@@ -7,6 +7,8 @@ import dev.meridian.protocol.types.SystemTables;
 import dev.meridian.protocol.types.TableSchema;
 import dev.meridian.protocol.wire.Request;
 import dev.meridian.protocol.wire.Response;
+import dev.meridian.protocol.wire.RowExpr;
+import dev.meridian.protocol.wire.RowExprs;
 import dev.meridian.protocol.wire.RowWrite;
 import dev.meridian.protocol.wire.WriteKind;
 import dev.meridian.sql.api.Operand;
@@ -239,14 +241,24 @@ final class PlanExecutor {
         }
       }
       int[] columns = template.columns();
+      RowExpr[] computed = null;
+      if (template.computed() != null) {
+        computed = new RowExpr[columns.length];
+        for (int c = 0; c < columns.length; c++) {
+          RowExpr e = template.computed().get(c);
+          computed[c] = e == null ? null : RowExprs.bind(e, parameters);
+        }
+      }
+      RowExpr condition = template.condition() == null ? null
+          : RowExprs.bind(template.condition(), parameters);
       for (int c = 0; c < columns.length; c++) {
         ColumnDef def = t.column(columns[c]);
-        if (values[c] == null && !def.nullable()) {
+        if (values[c] == null && !def.nullable() && (computed == null || computed[c] == null)) {
           throw new MeridianException(SqlState.NOT_NULL_VIOLATION, "column " + def.name()
               + " of table " + t.name() + " is NOT NULL but row " + n + " sets it to NULL");
         }
       }
-      rows.add(new RowWrite(key, columns.clone(), values));
+      rows.add(new RowWrite(key, columns.clone(), values, computed, condition));
     }
     return rows;
   }
@@ -331,7 +343,8 @@ final class PlanExecutor {
   static Object[] resolveAll(List<Operand> operands, Object[] parameters) {
     Object[] out = new Object[operands.size()];
     for (int i = 0; i < out.length; i++) {
-      out[i] = resolve(operands.get(i), parameters);
+      Operand o = operands.get(i);
+      out[i] = o == null ? null : resolve(o, parameters);
     }
     return out;
   }

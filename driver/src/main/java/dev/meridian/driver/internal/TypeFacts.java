@@ -15,6 +15,7 @@ final class TypeFacts {
   static int precision(ColumnType t) {
     switch (t.kind()) {
       case BIGINT:
+      case COUNTER:
         return 19;
       case INTEGER:
         return 10;
@@ -61,6 +62,7 @@ final class TypeFacts {
   static int displaySize(ColumnType t) {
     switch (t.kind()) {
       case BIGINT:
+      case COUNTER:
         return 20;
       case INTEGER:
         return 11;
@@ -84,6 +86,7 @@ final class TypeFacts {
   static boolean signed(TypeKind k) {
     switch (k) {
       case BIGINT:
+      case COUNTER:
       case INTEGER:
       case SMALLINT:
       case DOUBLE:
@@ -107,6 +110,7 @@ final class TypeFacts {
   static Class<?> objectClass(TypeKind k) {
     switch (k) {
       case BIGINT:
+      case COUNTER:
         return Long.class;
       case INTEGER:
       case SMALLINT:

@@ -2,6 +2,7 @@ package dev.meridian.sql.api;
 
 import dev.meridian.protocol.types.ColumnType;
 import dev.meridian.protocol.types.TableSchema;
+import dev.meridian.protocol.wire.RowExpr;
 import dev.meridian.protocol.wire.WriteKind;
 import java.util.List;
 
@@ -161,7 +162,21 @@ public sealed interface Plan {
 
   /**
    * One row of a {@link Write}: key operands in key order, and the written columns with their
-   * operands.
+   * operands. An UPDATE or DELETE by key may also read the row it writes: {@code computed}
+   * gives, per written column, an expression over the row's current cells (null where
+   * {@code values} has the operand, whose entry is then null), and {@code condition} a
+   * predicate on the row; the row's owner evaluates both in the step that writes it, so no
+   * other write comes between the read and the write.
+   *
+   * @param computed null when nothing is computed, else one entry per written column
+   * @param condition null, or the predicate beyond the key that the row must satisfy
    */
-  record RowTemplate(List<Operand> key, int[] columns, List<Operand> values) {}
+  record RowTemplate(List<Operand> key, int[] columns, List<Operand> values,
+      List<RowExpr> computed, RowExpr condition) {
+
+    /** A row that writes operands and reads nothing. */
+    public RowTemplate(List<Operand> key, int[] columns, List<Operand> values) {
+      this(key, columns, values, null, null);
+    }
+  }
 }

@@ -5,6 +5,7 @@ import dev.meridian.protocol.types.ColumnDef;
 import dev.meridian.protocol.types.ColumnType;
 import dev.meridian.protocol.types.ConflictResolution;
 import dev.meridian.protocol.types.TableSchema;
+import dev.meridian.protocol.types.TypeKind;
 import dev.meridian.sql.api.Catalog;
 import dev.meridian.sql.api.Plan;
 import dev.meridian.sql.internal.parser.SqlColumnDeclaration;
@@ -79,6 +80,16 @@ final class DdlPlanner {
       columns.add(column(declarations.get(i), key.contains(i)));
     }
     ConflictResolution resolution = resolution(create);
+    if (resolution == ConflictResolution.ROW) {
+      for (int i = 0; i < columns.size(); i++) {
+        if (columns.get(i).type().kind() == TypeKind.COUNTER) {
+          throw SourceText.error(SqlState.WRONG_OBJECT_TYPE, "COUNTER column "
+              + columns.get(i).name() + " needs per-cell conflict resolution: with"
+              + " conflict_resolution = 'row' one region's write would discard the other"
+              + " regions' increments", declarations.get(i));
+        }
+      }
+    }
     return new Plan.CreateTable(new TableSchema(0, name, columns, key, resolution),
         create.ifNotExists);
   }
@@ -129,6 +140,11 @@ final class DdlPlanner {
           + " cannot be declared NULL", declaration);
     }
     ColumnType type = TypeMapping.columnType(declaration.type(), text);
+    if (type.kind() == TypeKind.COUNTER && (isKey || Boolean.FALSE.equals(declaration.nullable()))) {
+      throw SourceText.error(SqlState.WRONG_OBJECT_TYPE, "COUNTER column " + name + " cannot be "
+          + (isKey ? "part of the primary key" : "NOT NULL") + ": a counter holds a sum that only"
+          + " increments write; it reads NULL until its first increment", declaration);
+    }
     boolean nullable = !isKey && !Boolean.FALSE.equals(declaration.nullable());
     return new ColumnDef(name, type, nullable);
   }

@@ -56,12 +56,25 @@ final class KeyConditions {
 
   /** The keys {@code where} names; {@code where} is not null. */
   List<List<Operand>> keys(SqlNode where) {
+    return keys(where, null);
+  }
+
+  /**
+   * The keys {@code where} names, with its other conjuncts (conditions on non-key columns, or a
+   * key column constrained again) added to {@code rest} when it is not null, instead of
+   * refused.
+   */
+  List<List<Operand>> keys(SqlNode where, List<SqlNode> rest) {
     List<SqlNode> conjuncts = new ArrayList<>();
     flatten(where, conjuncts);
     TableSchema schema = table.schema();
     Condition[] byKeyPosition = new Condition[schema.keyColumns().size()];
     List<Condition> conditions = new ArrayList<>();
     for (SqlNode conjunct : conjuncts) {
+      if (rest != null && !isKeyCondition(conjunct, byKeyPosition)) {
+        rest.add(conjunct);
+        continue;
+      }
       Condition condition = condition(conjunct);
       for (int k : condition.keyPositions()) {
         if (byKeyPosition[k] != null) {
@@ -83,6 +96,42 @@ final class KeyConditions {
     }
     conditions.sort((a, b) -> Integer.compare(min(a.keyPositions()), min(b.keyPositions())));
     return product(conditions, byKeyPosition.length, where);
+  }
+
+  /**
+   * Whether a conjunct fixes key columns not fixed yet: {@code k = value} with a value that is
+   * no column, or {@code k IN (values)} where IN is allowed.
+   */
+  private boolean isKeyCondition(SqlNode node, Condition[] byKeyPosition) {
+    List<SqlNode> columns;
+    if (node.getKind() == SqlKind.EQUALS) {
+      SqlNode left = ((SqlCall) node).operand(0);
+      SqlNode right = ((SqlCall) node).operand(1);
+      if ((left instanceof SqlIdentifier) == (right instanceof SqlIdentifier)) {
+        return false;
+      }
+      if (!Literals.isConstant(left instanceof SqlIdentifier ? right : left)
+          && Operands.parameterOf(left instanceof SqlIdentifier ? right : left) == null) {
+        return false;
+      }
+      columns = List.of(left instanceof SqlIdentifier ? left : right);
+    } else if (node.getKind() == SqlKind.IN && allowIn
+        && ((SqlCall) node).operand(1) instanceof SqlNodeList) {
+      SqlNode left = ((SqlCall) node).operand(0);
+      columns = left.getKind() == SqlKind.ROW ? ((SqlCall) left).getOperandList() : List.of(left);
+    } else {
+      return false;
+    }
+    for (SqlNode c : columns) {
+      if (!(c instanceof SqlIdentifier id)) {
+        return false;
+      }
+      int k = table.schema().keyPosition(table.column(id));
+      if (k < 0 || byKeyPosition[k] != null) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void flatten(SqlNode node, List<SqlNode> out) {

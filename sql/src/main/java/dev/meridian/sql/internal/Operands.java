@@ -63,7 +63,12 @@ final class Operands {
     return null;
   }
 
-  private Operand parameter(SqlDynamicParam parameter, ColumnType type) {
+  /** Gives a {@code ?} the type its place in an expression implies. */
+  Operand.Parameter typed(SqlDynamicParam parameter, ColumnType type) {
+    return parameter(parameter, type);
+  }
+
+  private Operand.Parameter parameter(SqlDynamicParam parameter, ColumnType type) {
     int index = parameter.getIndex();
     if (index >= parameterTypes.length) {
       parameterTypes = Arrays.copyOf(parameterTypes, index + 1);

@@ -30,6 +30,10 @@ final class TypeMapping {
             + " in type " + text.quote(spec) + ": every string is Unicode", spec);
       }
     }
+    if (name == null && spec.getCollectionsTypeName() == null
+        && "COUNTER".equalsIgnoreCase(spec.getTypeNameSpec().getTypeName().getSimple())) {
+      return ColumnType.of(TypeKind.COUNTER);
+    }
     if (name == null) {
       throw unsupported(spec, text);
     }
@@ -68,6 +72,7 @@ final class TypeMapping {
   private static MeridianException unsupported(SqlDataTypeSpec spec, SourceText text) {
     return SourceText.error(SqlState.FEATURE_NOT_SUPPORTED, "type " + text.quote(spec)
         + " is not supported; Meridian has BIGINT, INTEGER, SMALLINT, VARCHAR(n), CHAR(n),"
-        + " BOOLEAN, DOUBLE, REAL, DECIMAL(p,s), DATE, TIME, TIMESTAMP and VARBINARY(n)", spec);
+        + " BOOLEAN, DOUBLE, REAL, DECIMAL(p,s), DATE, TIME, TIMESTAMP, VARBINARY(n) and COUNTER",
+        spec);
   }
 }

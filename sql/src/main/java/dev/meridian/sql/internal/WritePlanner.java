@@ -4,6 +4,8 @@ import dev.meridian.protocol.error.MeridianException;
 import dev.meridian.protocol.error.SqlState;
 import dev.meridian.protocol.types.ColumnDef;
 import dev.meridian.protocol.types.TableSchema;
+import dev.meridian.protocol.types.TypeKind;
+import dev.meridian.protocol.wire.RowExpr;
 import dev.meridian.protocol.wire.WriteKind;
 import dev.meridian.sql.api.Catalog;
 import dev.meridian.sql.api.Operand;
@@ -26,7 +28,11 @@ import org.apache.calcite.sql.SqlUpdate;
  *
  * <p>INSERT rows carry every column (unlisted ones as NULL literals); UPSERT rows carry only the
  * listed columns, which must include the whole key (Phoenix semantics: unlisted cells keep their
- * values); UPDATE and DELETE name one row by full key. In every {@link Plan.RowTemplate} the
+ * values); UPDATE and DELETE name rows by full key (equalities or IN lists), may add any
+ * predicate on the row, and UPDATE may compute values from the row: both become
+ * {@link dev.meridian.protocol.wire.RowExpr}s that the row's owner evaluates in the step that
+ * writes it. A COUNTER column is never listed by INSERT or UPSERT, and UPDATE writes it only by
+ * {@code c = c + n} / {@code c - n} ({@code 42809}). In every {@link Plan.RowTemplate} the
  * written columns are in ascending column order. A NULL literal for a key or NOT NULL column,
  * and an unlisted key column, are {@code 23502} at planning; a {@code ?} bound to NULL is the
  * executor's to check. Not thread-safe; one instance per statement.
@@ -50,6 +56,13 @@ final class WritePlanner {
     TableRef ref = TableRef.target(catalog, insert.getTargetTable(), null, text, verb);
     TableSchema table = ref.schema();
     int[] targets = targets(ref, insert.getTargetColumnList());
+    for (int i = 0; i < targets.length; i++) {
+      if (table.column(targets[i]).type().kind() == TypeKind.COUNTER) {
+        SqlNode at = insert.getTargetColumnList() != null
+            ? insert.getTargetColumnList().get(i) : insert.getTargetTable();
+        throw RowExprPlanner.counterOnly(table.column(targets[i]), at, text);
+      }
+    }
     SqlNode listed = insert.getTargetColumnList() != null ? insert.getTargetColumnList()
         : insert.getTargetTable();
     checkUnlisted(table, kind, targets, listed);
@@ -70,7 +83,9 @@ final class WritePlanner {
       TreeMap<Integer, Operand> written = new TreeMap<>();
       if (kind == WriteKind.INSERT) {
         for (int c = 0; c < table.columnCount(); c++) {
-          written.put(c, NULL);
+          if (table.column(c).type().kind() != TypeKind.COUNTER) {
+            written.put(c, NULL);
+          }
         }
       }
       for (int i = 0; i < targets.length; i++) {
@@ -85,27 +100,58 @@ final class WritePlanner {
     TableRef ref = TableRef.target(catalog, update.getTargetTable(), update.getAlias(), text,
         "UPDATE");
     TableSchema table = ref.schema();
+    List<SqlNode> rest = new ArrayList<>();
+    List<List<Operand>> keys = keys(ref, update.getCondition(), "UPDATE", update, rest);
+    RowExprPlanner exprs = new RowExprPlanner(ref, operands, text, "UPDATE");
     TreeMap<Integer, Operand> written = new TreeMap<>();
+    TreeMap<Integer, RowExpr> computed = new TreeMap<>();
     for (java.util.Map.Entry<Integer, SqlNode> a : ref.assignments(update).entrySet()) {
       int c = a.getKey();
       SqlNode source = a.getValue();
-      if (Operands.parameterOf(source) == null && !Literals.isConstant(source)) {
-        throw new NeedsQuery("an assignment computed from columns", source);
+      ColumnDef column = table.column(c);
+      if (column.type().kind() == TypeKind.COUNTER) {
+        computed.put(c, exprs.increment(source, c));
+      } else if (Operands.parameterOf(source) != null || Literals.isConstant(source)) {
+        written.put(c, value(source, column, table, c));
+      } else {
+        computed.put(c, exprs.value(source, column));
       }
-      written.put(c, value(source, table.column(c), table, c));
     }
-    List<Operand> key = singleKey(ref, update.getCondition(), "UPDATE", update);
-    Plan.RowTemplate row = new Plan.RowTemplate(key, columns(written),
-        List.copyOf(written.values()));
-    return new Plan.Write(table, WriteKind.UPDATE, List.of(row), operands.parameterTypes());
+    RowExpr condition = rest.isEmpty() ? null : exprs.condition(rest);
+    TreeMap<Integer, Operand> all = new TreeMap<>(written);
+    for (Integer c : computed.keySet()) {
+      all.put(c, null);
+    }
+    int[] columns = columns(all);
+    List<Operand> values = new ArrayList<>(columns.length);
+    List<RowExpr> computedList = computed.isEmpty() ? null : new ArrayList<>(columns.length);
+    for (int c : columns) {
+      values.add(all.get(c));
+      if (computedList != null) {
+        computedList.add(computed.get(c));
+      }
+    }
+    List<Plan.RowTemplate> rows = new ArrayList<>(keys.size());
+    for (List<Operand> key : keys) {
+      rows.add(new Plan.RowTemplate(key, columns, java.util.Collections.unmodifiableList(values),
+          computedList == null ? null : java.util.Collections.unmodifiableList(computedList),
+          condition));
+    }
+    return new Plan.Write(table, WriteKind.UPDATE, List.copyOf(rows), operands.parameterTypes());
   }
 
   Plan.Write delete(SqlDelete delete) {
     TableRef ref = TableRef.target(catalog, delete.getTargetTable(), delete.getAlias(), text,
         "DELETE");
-    List<Operand> key = singleKey(ref, delete.getCondition(), "DELETE", delete);
-    Plan.RowTemplate row = new Plan.RowTemplate(key, new int[0], List.of());
-    return new Plan.Write(ref.schema(), WriteKind.DELETE, List.of(row),
+    List<SqlNode> rest = new ArrayList<>();
+    List<List<Operand>> keys = keys(ref, delete.getCondition(), "DELETE", delete, rest);
+    RowExpr condition = rest.isEmpty() ? null
+        : new RowExprPlanner(ref, operands, text, "DELETE").condition(rest);
+    List<Plan.RowTemplate> rows = new ArrayList<>(keys.size());
+    for (List<Operand> key : keys) {
+      rows.add(new Plan.RowTemplate(key, new int[0], List.of(), null, condition));
+    }
+    return new Plan.Write(ref.schema(), WriteKind.DELETE, List.copyOf(rows),
         operands.parameterTypes());
   }
 
@@ -177,13 +223,18 @@ final class WritePlanner {
     return written.keySet().stream().mapToInt(Integer::intValue).toArray();
   }
 
-  private List<Operand> singleKey(TableRef ref, SqlNode where, String verb, SqlNode statement) {
+  /**
+   * The keys an UPDATE or DELETE names by its WHERE (equalities or IN lists on every key
+   * column); its other conjuncts go to {@code rest}.
+   */
+  private List<List<Operand>> keys(TableRef ref, SqlNode where, String verb, SqlNode statement,
+      List<SqlNode> rest) {
     if (where == null) {
       throw fullKeyOnly(verb, ref, "a " + verb + " without WHERE", statement);
     }
-    KeyConditions conditions = new KeyConditions(ref, operands, text, false,
+    KeyConditions conditions = new KeyConditions(ref, operands, text, true,
         (what, at) -> fullKeyOnly(verb, ref, what, at));
-    return conditions.keys(where).get(0);
+    return conditions.keys(where, rest);
   }
 
   private static MeridianException fullKeyOnly(String verb, TableRef ref, String what,

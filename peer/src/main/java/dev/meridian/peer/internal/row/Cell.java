@@ -71,8 +71,37 @@ public final class Cell {
     return value;
   }
 
-  /** The decoded canonical value, or null for SQL NULL. */
+  /** A COUNTER cell holding {@code counter}, stamped with its latest contribution. */
+  public static Cell counter(int column, Counter counter) {
+    return new Cell(column, counter.maxStamp(), counter.encode());
+  }
+
+  /** Whether this is a COUNTER cell ({@link Counter}). */
+  public boolean isCounter() {
+    return Counter.isCounter(value);
+  }
+
+  /** The counter this cell holds; only for a {@link #isCounter() counter cell}. */
+  public Counter counter() {
+    return Counter.decode(value);
+  }
+
+  /**
+   * Whether this cell already holds what {@code other} (a cell of the same column) says: the
+   * same write, or for counters every contribution of it with at least its stamp.
+   */
+  public boolean covers(Cell other) {
+    if (isCounter() && other.isCounter()) {
+      return counter().covers(other.counter());
+    }
+    return stamp.equals(other.stamp);
+  }
+
+  /** The decoded canonical value, or null for SQL NULL; a counter reads as its sum. */
   public Object value() {
+    if (isCounter()) {
+      return counter().sum();
+    }
     ByteBuf buf = Unpooled.wrappedBuffer(value);
     try {
       return Values.read(buf);

@@ -19,7 +19,9 @@ import io.netty.buffer.Unpooled;
  *   cellCount times, columns strictly increasing:
  *     int    column            &gt;= 0
  *     long   hlc, int origin   the cell's stamp
- *     value                    one {@link Values} value (tag byte + payload)
+ *     value                    one {@link Values} value (tag byte + payload), or for a
+ *                              COUNTER column a {@link Counter} (tag 0x7F), stamped with
+ *                              its latest contribution
  * </pre>
  * Example: a row deleted at stamp {@code (hlc 5, origin 1)} with no cells is
  * {@code 01 01 00 00 00 00 00 00 00 05 00 00 00 01 00 00 00 00}.
@@ -112,7 +114,15 @@ public final class RowFormat {
       previous = column;
       Stamp stamp = Schemas.readStamp(in);
       int start = in.readerIndex();
-      Values.read(in);
+      boolean counter = in.isReadable() && in.getByte(start) == Counter.TAG;
+      Stamp counterStamp = counter ? Counter.read(in).maxStamp() : null;
+      if (!counter) {
+        Values.read(in);
+      }
+      if (counter && !counterStamp.equals(stamp)) {
+        throw Values.corrupt("counter cell stamped " + stamp + " holds contributions up to "
+            + counterStamp);
+      }
       byte[] value = new byte[in.readerIndex() - start];
       in.getBytes(start, value);
       cells[i] = new Cell(column, stamp, value);

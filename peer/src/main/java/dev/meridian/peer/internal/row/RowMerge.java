@@ -14,6 +14,9 @@ import java.util.Arrays;
  *   <li>each column: the cell with the higher stamp. Stamps are unique per write, so equal
  *       stamps mean equal values; should they ever differ (a corrupt or hostile peer), the
  *       value whose encoding is greater as unsigned bytes wins, which keeps the merge a join.
+ *   <li>a COUNTER column ({@link Counter}): per region, the higher-stamped contribution; the
+ *       tombstone drops the contributions stamped at or below it. This is the cell rule applied
+ *       per (column, region), so everything below holds for counters too.
  * </ul>
  * and then keep the result in normal form, dropping what can never be visible again:
  * <ul>
@@ -58,7 +61,11 @@ public final class RowMerge {
         i++;
         j++;
       }
-      if (tombstone == null || pick.stamp().after(tombstone)) {
+      if (pick.isCounter() && tombstone != null) {
+        Counter kept = pick.counter().after(tombstone);
+        pick = kept == null ? null : Cell.counter(pick.column(), kept);
+      }
+      if (pick != null && (tombstone == null || pick.stamp().after(tombstone))) {
         joined[n++] = pick;
       }
     }
@@ -79,6 +86,10 @@ public final class RowMerge {
   }
 
   private static Cell winner(Cell x, Cell y) {
+    if (x.isCounter() && y.isCounter()) {
+      Counter merged = x.counter().merge(y.counter());
+      return Cell.counter(x.column(), merged);
+    }
     int c = x.stamp().compareTo(y.stamp());
     if (c == 0) {
       c = Arrays.compareUnsigned(x.encodedValue(), y.encodedValue());

@@ -125,23 +125,22 @@ public final class StoredRow {
    */
   public StoredRow originatedIn(int regionId) {
     Stamp t = tombstone != null && tombstone.origin() == regionId ? tombstone : null;
-    int n = 0;
+    boolean whole = t == tombstone;
+    List<Cell> kept = new ArrayList<>(cells.length);
     for (Cell c : cells) {
-      if (c.stamp().origin() == regionId) {
-        n++;
+      if (c.isCounter()) {
+        Counter mine = c.counter().of(regionId);
+        whole &= mine != null && mine.size() == c.counter().size();
+        if (mine != null) {
+          kept.add(mine.size() == c.counter().size() ? c : Cell.counter(c.column(), mine));
+        }
+      } else if (c.stamp().origin() == regionId) {
+        kept.add(c);
+      } else {
+        whole = false;
       }
     }
-    if (t == tombstone && n == cells.length) {
-      return this;
-    }
-    Cell[] kept = new Cell[n];
-    int i = 0;
-    for (Cell c : cells) {
-      if (c.stamp().origin() == regionId) {
-        kept[i++] = c;
-      }
-    }
-    return new StoredRow(t, kept);
+    return whole ? this : new StoredRow(t, kept.toArray(new Cell[0]));
   }
 
   /** The highest stamp the row holds (tombstone or cell), or {@link Stamp#ZERO} if none. */

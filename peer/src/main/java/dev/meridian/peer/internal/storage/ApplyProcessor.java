@@ -110,7 +110,7 @@ public final class ApplyProcessor implements EntryProcessor<byte[], byte[], Inte
     }
     for (Cell c : incoming.cells()) {
       Cell kept = merged.cell(c.column());
-      if (kept == null || !kept.stamp().equals(c.stamp())) {
+      if (kept == null || !kept.covers(c)) {
         return true;
       }
     }

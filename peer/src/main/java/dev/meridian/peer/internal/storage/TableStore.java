@@ -46,7 +46,7 @@ final class TableStore {
   CompletionStage<WriteResult> write(TableSchema schema, WriteKind kind, CheckedWrite write,
       Residency.Pin pin) {
     WriteProcessor processor =
-        new WriteProcessor(schema.tableId(), kind, schema.resolution(), write, pin);
+        new WriteProcessor(schema, kind, write, pin);
     return onCaller(map(schema.tableId()).submitToKey(write.key(), processor), r -> r);
   }
 

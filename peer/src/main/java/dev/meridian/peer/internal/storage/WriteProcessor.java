@@ -14,7 +14,18 @@ import dev.meridian.peer.internal.row.RowMerge;
 import dev.meridian.peer.internal.row.StoredRow;
 import dev.meridian.protocol.error.MeridianException;
 import dev.meridian.protocol.error.SqlState;
+import dev.meridian.peer.internal.row.Counter;
+import dev.meridian.protocol.types.ColumnDef;
+import dev.meridian.protocol.types.ColumnType;
 import dev.meridian.protocol.types.ConflictResolution;
+import dev.meridian.protocol.types.TableSchema;
+import dev.meridian.protocol.types.TypeKind;
+import dev.meridian.protocol.wire.RowExpr;
+import dev.meridian.protocol.wire.RowExprs;
+import dev.meridian.protocol.wire.Schemas;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import dev.meridian.protocol.types.Stamp;
 import dev.meridian.protocol.wire.RowOutcome;
 import dev.meridian.protocol.wire.WriteKind;
@@ -32,6 +43,13 @@ import org.slf4j.LoggerFactory;
  * One row write, run by Hazelcast on the partition owner of its key: checks existence, takes a
  * stamp from the owner's {@link HybridClock} above every stamp the row holds, merges the
  * write's fragment with {@link RowMerge#merge} and stores the result.
+ *
+ * <p>A write that reads its row (an UPDATE or DELETE with a condition beside the key, or an
+ * UPDATE with computed values such as {@code n = n + 1}) evaluates both here, against the row
+ * as merged on the owner, in the same step that stamps and stores: a false condition writes
+ * nothing and answers "not found" (an update count of 0), and no other write of the row can
+ * come between the read and the write. A COUNTER is written as this region's contribution
+ * moved by the increment ({@link Counter}).
  *
  * <p>The backup replicas must hold the same bytes, so {@link #getBackupProcessor()} hands
  * Hazelcast a {@link BackupWrite} of exactly what was stored, or null when nothing changed
@@ -71,6 +89,10 @@ final class WriteProcessor implements EntryProcessor<byte[], byte[], WriteResult
   private int[] columns;
   private byte[][] values;
   private PinRef pin;
+  /** Set when the write reads the row: the table, what it computes and its condition. */
+  private TableSchema schema;
+  private RowExpr[] computed;
+  private RowExpr condition;
 
   private transient HybridClock clock;
   private transient Residency residency;
@@ -80,14 +102,18 @@ final class WriteProcessor implements EntryProcessor<byte[], byte[], WriteResult
   /** For deserialization. */
   WriteProcessor() {}
 
-  WriteProcessor(long tableId, WriteKind kind, ConflictResolution resolution, CheckedWrite write,
-      Residency.Pin pin) {
-    this.tableId = tableId;
+  WriteProcessor(TableSchema schema, WriteKind kind, CheckedWrite write, Residency.Pin pin) {
+    this.tableId = schema.tableId();
     this.kind = kind;
-    this.resolution = resolution;
+    this.resolution = schema.resolution();
     this.columns = write.columns();
     this.values = write.values();
     this.pin = PinRef.of(pin);
+    if (write.readsRow()) {
+      this.schema = schema;
+      this.computed = write.computed();
+      this.condition = write.condition();
+    }
   }
 
   @Override
@@ -123,8 +149,16 @@ final class WriteProcessor implements EntryProcessor<byte[], byte[], WriteResult
     if ((kind == WriteKind.UPDATE || kind == WriteKind.DELETE) && !visible) {
       return new WriteResult(RowOutcome.notFound());
     }
+    Object[] current = null;
+    if (schema != null) {
+      current = row.visibleValues(schema.columnCount());
+      if (condition != null && !RowExprs.holds(condition, current)) {
+        return new WriteResult(RowOutcome.notFound());
+      }
+    }
     Stamp stamp = clock.stampAfter(row.maxStamp());
-    StoredRow merged = RowMerge.merge(row, fragment(row, stamp), resolution);
+    byte[][] values = computed == null ? this.values : compute(row, current, stamp);
+    StoredRow merged = RowMerge.merge(row, fragment(row, stamp, values), resolution);
     Residency.Pin pin = PinRef.resolve(this.pin, residency, tableId);
     if (pin != null && kind != WriteKind.DELETE) {
       String here = residency.region();
@@ -175,7 +209,60 @@ final class WriteProcessor implements EntryProcessor<byte[], byte[], WriteResult
         new ArrayList<>(now));
   }
 
-  private StoredRow fragment(StoredRow row, Stamp stamp) {
+  /**
+   * The encoded values of the write, the computed ones worked out against the current row: a
+   * plain column takes its expression's value coerced to the column's type; a COUNTER takes
+   * this region's contribution moved by the increment, stamped with the write's stamp.
+   */
+  private byte[][] compute(StoredRow row, Object[] current, Stamp stamp) {
+    byte[][] out = values.clone();
+    for (int i = 0; i < columns.length; i++) {
+      RowExpr expr = computed[i];
+      if (expr == null) {
+        continue;
+      }
+      ColumnDef column = schema.column(columns[i]);
+      if (column.type().kind() == TypeKind.COUNTER) {
+        out[i] = increment(row, column, columns[i], expr, current, stamp);
+        continue;
+      }
+      Object value = column.type().coerce(RowExprs.eval(expr, current));
+      if (value == null && !column.nullable()) {
+        throw new MeridianException(SqlState.NOT_NULL_VIOLATION, "column " + column.name()
+            + " is NOT NULL but the UPDATE computes NULL for it");
+      }
+      out[i] = TableKey.encodeValue(value);
+    }
+    return out;
+  }
+
+  private static byte[] increment(StoredRow row, ColumnDef column, int index, RowExpr expr,
+      Object[] current, Stamp stamp) {
+    RowExpr.Call call = CheckedWrite.increment(expr, index);
+    Object delta = ColumnType.of(TypeKind.BIGINT).coerce(RowExprs.eval(call.args().get(1),
+        current));
+    if (delta == null) {
+      throw new MeridianException(SqlState.NULL_VALUE_NOT_ALLOWED, "the increment of COUNTER "
+          + column.name() + " is NULL");
+    }
+    Cell cell = row.cell(index);
+    Counter counter = cell != null && cell.isCounter() && row.isVisible(cell) ? cell.counter()
+        : null;
+    long mine = counter == null ? 0 : counter.contribution(stamp.origin());
+    long others = counter == null ? 0 : counter.sum() - mine;
+    try {
+      long step = (Long) delta;
+      long next = call.fn() == RowExpr.Fn.ADD ? Math.addExact(mine, step)
+          : Math.subtractExact(mine, step);
+      Math.addExact(others, next);
+      return Counter.of(stamp, next).encode();
+    } catch (ArithmeticException e) {
+      throw new MeridianException(SqlState.NUMERIC_VALUE_OUT_OF_RANGE, "COUNTER "
+          + column.name() + " would leave the range of BIGINT", e);
+    }
+  }
+
+  private StoredRow fragment(StoredRow row, Stamp stamp, byte[][] values) {
     if (kind == WriteKind.DELETE) {
       return StoredRow.deleted(stamp);
     }
@@ -224,9 +311,32 @@ final class WriteProcessor implements EntryProcessor<byte[], byte[], WriteResult
     out.writeInt(columns.length);
     for (int i = 0; i < columns.length; i++) {
       out.writeInt(columns[i]);
-      out.writeByteArray(values[i]);
+      out.writeByteArray(values[i] == null ? new byte[0] : values[i]);
     }
     PinRef.write(out, pin);
+    out.writeBoolean(schema != null);
+    if (schema != null) {
+      ByteBuf buf = Unpooled.buffer();
+      try {
+        Schemas.write(buf, schema);
+        buf.writeByte(condition == null ? 0 : 1);
+        if (condition != null) {
+          RowExprs.write(buf, condition);
+        }
+        buf.writeByte(computed == null ? 0 : 1);
+        if (computed != null) {
+          for (RowExpr e : computed) {
+            buf.writeByte(e == null ? 0 : 1);
+            if (e != null) {
+              RowExprs.write(buf, e);
+            }
+          }
+        }
+        out.writeByteArray(ByteBufUtil.getBytes(buf));
+      } finally {
+        buf.release();
+      }
+    }
   }
 
   @Override
@@ -250,5 +360,22 @@ final class WriteProcessor implements EntryProcessor<byte[], byte[], WriteResult
       values[i] = in.readByteArray();
     }
     pin = PinRef.read(in);
+    if (in.readBoolean()) {
+      ByteBuf buf = Unpooled.wrappedBuffer(in.readByteArray());
+      try {
+        schema = Schemas.read(buf);
+        condition = buf.readByte() == 1 ? RowExprs.read(buf) : null;
+        if (buf.readByte() == 1) {
+          computed = new RowExpr[n];
+          for (int i = 0; i < n; i++) {
+            computed[i] = buf.readByte() == 1 ? RowExprs.read(buf) : null;
+          }
+        }
+      } catch (RuntimeException e) {
+        throw new IOException("bad computed write: " + e.getMessage(), e);
+      } finally {
+        buf.release();
+      }
+    }
   }
 }

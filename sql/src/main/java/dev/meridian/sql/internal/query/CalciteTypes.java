@@ -35,7 +35,7 @@ public final class CalciteTypes {
 
   static RelDataType type(ColumnType t, RelDataTypeFactory f) {
     return switch (t.kind()) {
-      case BIGINT -> f.createSqlType(SqlTypeName.BIGINT);
+      case BIGINT, COUNTER -> f.createSqlType(SqlTypeName.BIGINT);
       case INTEGER -> f.createSqlType(SqlTypeName.INTEGER);
       case SMALLINT -> f.createSqlType(SqlTypeName.SMALLINT);
       case VARCHAR -> f.createSqlType(SqlTypeName.VARCHAR, t.precision());
