@@ -359,7 +359,7 @@ class ConnectionTest {
       assertTrue(types.getInt("DATA_TYPE") >= last, "ordered by DATA_TYPE");
       last = types.getInt("DATA_TYPE");
     }
-    assertEquals(13, n);
+    assertEquals(14, n);
     ResultSet schemas = md.getSchemas();
     assertTrue(schemas.next());
     assertEquals("MERIDIAN", schemas.getString("TABLE_SCHEM"));

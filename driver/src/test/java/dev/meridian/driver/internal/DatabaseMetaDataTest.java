@@ -177,7 +177,7 @@ class DatabaseMetaDataTest {
   void typeInfoListsEveryTypeTheParserAccepts() throws SQLException {
     List<List<Object>> types = rows(md.getTypeInfo(), "TYPE_NAME", "DATA_TYPE", "PRECISION",
         "CREATE_PARAMS", "LITERAL_PREFIX", "NULLABLE", "AUTO_INCREMENT");
-    assertEquals(13, types.size());
+    assertEquals(14, types.size());
     int last = Integer.MIN_VALUE;
     for (List<Object> t : types) {
       assertTrue((int) t.get(1) >= last, "ordered by DATA_TYPE");

@@ -39,6 +39,7 @@ class SqlExceptionsTest {
     m.put(SqlState.CARDINALITY_VIOLATION, SQLException.class);
     m.put(SqlState.STRING_DATA_RIGHT_TRUNCATION, SQLDataException.class);
     m.put(SqlState.NUMERIC_VALUE_OUT_OF_RANGE, SQLDataException.class);
+    m.put(SqlState.DIVISION_BY_ZERO, SQLDataException.class);
     m.put(SqlState.NULL_VALUE_NOT_ALLOWED, SQLDataException.class);
     m.put(SqlState.INVALID_DATETIME_FORMAT, SQLDataException.class);
     m.put(SqlState.INVALID_CHARACTER_VALUE_FOR_CAST, SQLDataException.class);
@@ -58,6 +59,8 @@ class SqlExceptionsTest {
     m.put(SqlState.UNDEFINED_TABLE, SQLSyntaxErrorException.class);
     m.put(SqlState.DUPLICATE_TABLE, SQLSyntaxErrorException.class);
     m.put(SqlState.DATATYPE_MISMATCH, SQLSyntaxErrorException.class);
+    m.put(SqlState.WRONG_OBJECT_TYPE, SQLSyntaxErrorException.class);
+    m.put(SqlState.INDETERMINATE_DATATYPE, SQLSyntaxErrorException.class);
     m.put(SqlState.WRONG_PARAMETER_COUNT, SQLException.class);
     m.put(SqlState.INVALID_DESCRIPTOR_INDEX, SQLException.class);
     m.put(SqlState.INVALID_CURSOR_STATE, SQLException.class);

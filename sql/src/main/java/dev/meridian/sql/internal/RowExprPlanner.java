@@ -320,7 +320,7 @@ final class RowExprPlanner {
 
   /** Two operands that type each other: a {@code ?} takes the other side's type. */
   private Typed[] pair(SqlNode left, SqlNode right) {
-    if (left instanceof SqlDynamicParam) {
+    if (left instanceof SqlDynamicParam && !(right instanceof SqlDynamicParam)) {
       Typed r = translate(right, null);
       return new Typed[] {translate(left, r.type()), r};
     }
