@@ -5,6 +5,8 @@ import dev.meridian.protocol.error.SqlState;
 import dev.meridian.protocol.types.ColumnDef;
 import dev.meridian.protocol.types.ColumnType;
 import dev.meridian.protocol.types.TableSchema;
+import dev.meridian.protocol.wire.RowExpr;
+import dev.meridian.protocol.wire.RowExprs;
 import dev.meridian.protocol.wire.RowWrite;
 import dev.meridian.sql.api.Operand;
 import dev.meridian.sql.api.Plan;
@@ -118,6 +120,16 @@ final class GeneralQueries {
       Operand operand = w.values().get(i);
       fixed[i] = operand == null ? null : PlanExecutor.resolve(operand, parameters);
     }
+    RowExpr[] computed = null;
+    if (w.computed() != null) {
+      computed = new RowExpr[w.columns().length];
+      for (int i = 0; i < computed.length; i++) {
+        RowExpr e = w.computed().get(i);
+        computed[i] = e == null ? null : RowExprs.bind(e, parameters);
+      }
+    }
+    RowExpr condition = w.condition() == null ? null : RowExprs.bind(w.condition(), parameters);
+    boolean atOwners = computed != null || condition != null;
     // Every match first, then the writes: a write never meets a row it already wrote.
     List<RowWrite> writes = new ArrayList<>();
     int keys = t.keyColumns().size();
@@ -126,10 +138,13 @@ final class GeneralQueries {
         Object[] row = rows.current();
         Object[] key = Arrays.copyOf(row, keys);
         Object[] values = new Object[fixed.length];
-        int computed = keys;
+        int fromQuery = keys;
         for (int i = 0; i < values.length; i++) {
           ColumnDef def = t.column(w.columns()[i]);
-          Object v = w.values().get(i) == null ? coerce(def, row[computed++]) : fixed[i];
+          if (atOwners && w.values().get(i) == null) {
+            continue; // the row's owner computes it
+          }
+          Object v = w.values().get(i) == null ? coerce(def, row[fromQuery++]) : fixed[i];
           if (v == null && !def.nullable()) {
             throw new MeridianException(SqlState.NOT_NULL_VIOLATION, "column " + def.name()
                 + " of table " + t.name() + " is NOT NULL but the UPDATE sets it to NULL for"
@@ -137,7 +152,9 @@ final class GeneralQueries {
           }
           values[i] = v;
         }
-        writes.add(new RowWrite(key, w.columns().clone(), values));
+        writes.add(atOwners ? new RowWrite(key, w.columns().clone(), values,
+            computed == null ? null : computed.clone(), condition)
+            : new RowWrite(key, w.columns().clone(), values));
       }
     }
     long written = 0;

@@ -3,6 +3,7 @@ package dev.meridian.driver.internal;
 import dev.meridian.protocol.error.MeridianException;
 import dev.meridian.protocol.error.SqlState;
 import dev.meridian.protocol.types.TableSchema;
+import dev.meridian.protocol.wire.RowExprs;
 import dev.meridian.protocol.wire.RowWrite;
 import dev.meridian.sql.api.Plan;
 import java.util.ArrayList;
@@ -18,14 +19,18 @@ import java.util.Map;
  * <p>What a statement sees when it runs: its values are checked against their columns at once
  * ({@code 22xxx}, {@code 23502}); an INSERT of a key that exists fails at once with
  * {@code 23505}; the update count of an UPDATE or DELETE is the number of its rows whose key
- * exists. "Exists" means as this transaction's earlier writes leave the key, else as the serving
- * region holds it now (one point read per statement). Queries do not see the buffer.
+ * exists and, for one with a condition beside the key ({@code AND ver = ?}), whose condition
+ * holds. "Exists" means as this transaction's earlier writes leave the key, else as the serving
+ * region holds it now (one point read per statement), and the condition is checked on that row.
+ * Queries do not see the buffer.
  *
  * <p>What {@link #commit} does: runs each buffered statement as autocommit would, row by row,
  * with no isolation (other connections see each row as it lands) and no atomicity (a failure
  * stops the commit; statements before it stay applied, later ones are discarded, and the
  * exception says which). A statement that changed a different number of rows at commit than it
- * reported when it ran (someone else wrote the row meanwhile) adds a warning.
+ * reported when it ran (someone else wrote the row meanwhile) adds a warning, except a
+ * conditional one that wrote fewer: the application acted on the count (JPA's version check
+ * does), so the commit fails there with {@code 40001} rather than drop the write in silence.
  *
  * <p>Thread-safe: every method is synchronized.
  */
@@ -75,7 +80,8 @@ final class PendingWrites {
       firstRow += rows.size();
     }
     TableSchema t = plan.table();
-    Map<TableKey, Boolean> known = lookUp(t, bound, executor, execution);
+    Map<KeyBox, Object[]> current = new HashMap<>();
+    Map<TableKey, Boolean> known = lookUp(t, bound, executor, execution, current);
     long[] counts = new long[bound.size()];
     int row = 0;
     for (int s = 0; s < bound.size(); s++) {
@@ -101,10 +107,13 @@ final class PendingWrites {
             counts[s]++;
             known.put(k, true);
           }
-          case UPDATE -> counts[s] += there ? 1 : 0;
+          case UPDATE -> counts[s] += there && holds(w, current) ? 1 : 0;
           case DELETE -> {
-            counts[s] += there ? 1 : 0;
-            known.put(k, false);
+            boolean deletes = there && holds(w, current);
+            counts[s] += deletes ? 1 : 0;
+            if (deletes) {
+              known.put(k, false);
+            }
           }
         }
       }
@@ -119,7 +128,7 @@ final class PendingWrites {
    * region answers one read of the others.
    */
   private Map<TableKey, Boolean> lookUp(TableSchema t, List<List<RowWrite>> bound,
-      PlanExecutor executor, Execution execution) {
+      PlanExecutor executor, Execution execution, Map<KeyBox, Object[]> current) {
     Map<TableKey, Boolean> known = new HashMap<>();
     List<Object[]> ask = new ArrayList<>();
     for (List<RowWrite> rows : bound) {
@@ -141,9 +150,32 @@ final class PendingWrites {
       List<Object[]> rows = executor.read(t, ask, execution);
       for (int i = 0; i < ask.size(); i++) {
         known.put(new TableKey(t.tableId(), new KeyBox(ask.get(i))), rows.get(i) != null);
+        if (rows.get(i) != null) {
+          current.put(new KeyBox(ask.get(i)), rows.get(i));
+        }
       }
     }
     return known;
+  }
+
+  /**
+   * Whether a row's condition holds on the row as the serving region holds it now; true when
+   * there is no condition, or when this transaction wrote the row before (its buffered state
+   * is not kept, so the owner decides at commit).
+   */
+  private static boolean holds(RowWrite w, Map<KeyBox, Object[]> current) {
+    Object[] row = current.get(new KeyBox(w.key()));
+    return w.condition() == null || row == null || RowExprs.holds(w.condition(), row);
+  }
+
+  /** Whether some row of the plan carries a condition the owner checks. */
+  private static boolean conditional(Plan.Write plan) {
+    for (Plan.RowTemplate r : plan.rows()) {
+      if (r.condition() != null) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Forgets every buffered write; returns how many statements there were. */
@@ -186,6 +218,19 @@ final class PendingWrites {
             failure);
       }
       for (int s = 0; s < counts.length; s++) {
+        if (counts[s] < e.reported[s] && conditional(e.plan)) {
+          // The application acted on the count it was told (an optimistic version check, say):
+          // committing on as if the statement had written would lose its write silently.
+          throw new MeridianException(SqlState.SERIALIZATION_FAILURE, "commit failed at"
+              + " statement " + (i + 1) + " of " + todo.size() + " (" + e.plan.kind() + " "
+              + e.plan.table().name() + (e.batch ? ", batch entry " + (s + 1) : "") + "): its"
+              + " condition held for " + e.reported[s] + " rows when it ran but for " + counts[s]
+              + " at commit, as another connection wrote them in between; "
+              + (i == 0 ? "no earlier statement was applied" : "statements 1-" + i
+                  + " were applied and stay applied") + (counts[s] > 0 ? ", this one in part"
+                  : "") + (i + 1 < todo.size() ? ", statements " + (i + 2) + "-" + todo.size()
+                  + " were discarded" : "") + " (Meridian commits row by row, not atomically)");
+        }
         if (counts[s] != e.reported[s]) {
           warnings.add("commit: statement " + (i + 1) + " (" + e.plan.kind() + " "
               + e.plan.table().name() + (e.batch ? ", batch entry " + (s + 1) : "")

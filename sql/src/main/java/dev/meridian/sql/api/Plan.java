@@ -149,16 +149,27 @@ public sealed interface Plan {
    * {@code UPDATE} or {@code DELETE} on a condition that does not name one row: {@code query}
    * (a {@link Query}) finds the rows in the serving region, reading their key columns first
    * and then one column per assignment whose value it computes; each row is then written by
-   * key like a {@link Write}, one at a time, not atomically.
+   * key like a {@link Write}, one at a time, not atomically as a whole.
+   *
+   * <p>When the condition and every computed assignment can be evaluated by the row's owner,
+   * {@code condition} and {@code computed} are set instead of query columns: each found row is
+   * then written with the statement's condition checked again and its values computed in the
+   * write step ({@link RowTemplate}), so a row changed between the scan and its write is
+   * judged as it is then, and concurrent increments are not lost.
    *
    * @param queryParameters for each {@code ?} of the query in order, the index of the
    *     statement's parameter it stands for
    * @param columns the assigned columns (none for DELETE), ascending
-   * @param values per assigned column, the operand to write, or null when the query computes
-   *     it (the next query column after the key and earlier computed ones)
+   * @param values per assigned column, the operand to write, or null when the query or
+   *     {@code computed} computes it (in the query: the next query column after the key and
+   *     earlier computed ones)
+   * @param computed null, or per assigned column the expression the row's owner computes it
+   *     with (null where {@code values} has the operand)
+   * @param condition null, or the statement's WHERE as the row's owner checks it
    */
   record ScanWrite(TableSchema table, WriteKind kind, Query query, int[] queryParameters,
-      int[] columns, List<Operand> values, List<ColumnType> parameterTypes) implements Plan {}
+      int[] columns, List<Operand> values, List<ColumnType> parameterTypes,
+      List<RowExpr> computed, RowExpr condition) implements Plan {}
 
   /**
    * One row of a {@link Write}: key operands in key order, and the written columns with their

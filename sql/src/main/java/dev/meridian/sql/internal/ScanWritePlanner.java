@@ -5,6 +5,8 @@ import dev.meridian.protocol.error.SqlState;
 import dev.meridian.protocol.types.ColumnDef;
 import dev.meridian.protocol.types.ColumnType;
 import dev.meridian.protocol.types.TableSchema;
+import dev.meridian.protocol.types.TypeKind;
+import dev.meridian.protocol.wire.RowExpr;
 import dev.meridian.protocol.wire.WriteKind;
 import dev.meridian.sql.api.Catalog;
 import dev.meridian.sql.api.Operand;
@@ -25,7 +27,10 @@ import org.apache.calcite.sql.dialect.CalciteSqlDialect;
 import org.apache.calcite.sql.util.SqlBasicVisitor;
 
 /**
- * Plans UPDATE and DELETE whose WHERE does not name one row ({@link Plan.ScanWrite}): a query
+ * Plans UPDATE and DELETE whose WHERE does not name one row ({@link Plan.ScanWrite}). When the
+ * row's owner can evaluate the WHERE and every computed assignment, the query only finds the
+ * keys and each row's write checks the WHERE again and computes its values in the write step.
+ * Otherwise a query
  * {@code SELECT <key columns>, <computed assignments> FROM t WHERE <condition>} finds the rows
  * and computes the assigned values that read columns; literals and bare {@code ?} assignments
  * stay operands. Not thread-safe; one per statement.
@@ -44,20 +49,84 @@ final class ScanWritePlanner {
   Plan.ScanWrite update(SqlUpdate update) {
     TableRef ref = TableRef.target(catalog, update.getTargetTable(), update.getAlias(), text,
         "UPDATE");
-    TableSchema table = ref.schema();
     TreeMap<Integer, SqlNode> assigned = ref.assignments(update);
-    return plan(table, WriteKind.UPDATE, update.getAlias(), assigned, update.getCondition());
+    return plan(ref, WriteKind.UPDATE, update.getAlias(), assigned, update.getCondition());
   }
 
   Plan.ScanWrite delete(SqlDelete delete) {
     TableRef ref = TableRef.target(catalog, delete.getTargetTable(), delete.getAlias(), text,
         "DELETE");
-    return plan(ref.schema(), WriteKind.DELETE, delete.getAlias(), new TreeMap<>(),
+    return plan(ref, WriteKind.DELETE, delete.getAlias(), new TreeMap<>(),
         delete.getCondition());
   }
 
-  private Plan.ScanWrite plan(TableSchema table, WriteKind kind, SqlIdentifier alias,
+  /**
+   * The plan whose rows' owners check the condition again and compute the values, or null when
+   * some part is beyond what they evaluate (a subquery, say).
+   */
+  private Plan.ScanWrite atRowOwners(TableRef ref, WriteKind kind, SqlIdentifier alias,
       TreeMap<Integer, SqlNode> assigned, SqlNode where) {
+    TableSchema table = ref.schema();
+    Operands typed = new Operands(text);
+    RowExprPlanner exprs = new RowExprPlanner(ref, typed, text, kind.name());
+    int[] columns = new int[assigned.size()];
+    List<Operand> values = new ArrayList<>();
+    List<RowExpr> computed = new ArrayList<>();
+    RowExpr condition;
+    try {
+      int i = 0;
+      for (Map.Entry<Integer, SqlNode> e : assigned.entrySet()) {
+        int c = e.getKey();
+        SqlNode node = e.getValue();
+        ColumnDef def = table.column(c);
+        columns[i++] = c;
+        if (def.type().kind() == TypeKind.COUNTER) {
+          computed.add(exprs.increment(node, c));
+          values.add(null);
+        } else if (Operands.parameterOf(node) != null || Literals.isConstant(node)) {
+          computed.add(null);
+          values.add(typed.forColumn(node, def));
+        } else {
+          computed.add(exprs.value(node, def));
+          values.add(null);
+        }
+      }
+      condition = where == null ? null : exprs.condition(List.of(where));
+    } catch (MeridianException e) {
+      if (e.state() == SqlState.WRONG_OBJECT_TYPE) {
+        throw e;
+      }
+      return null;
+    }
+    StringBuilder select = new StringBuilder("SELECT ");
+    for (int k = 0; k < table.keyColumns().size(); k++) {
+      select.append(k == 0 ? "" : ", ").append(quote(table.column(table.keyColumns().get(k)).name()));
+    }
+    select.append(" FROM ").append(quote(table.name()));
+    if (alias != null) {
+      select.append(" AS ").append(quote(alias.getSimple()));
+    }
+    List<Integer> queryParameters = new ArrayList<>();
+    if (where != null) {
+      select.append(" WHERE ").append(unparse(where));
+      queryParameters.addAll(parameters(where));
+    }
+    String sql = select.toString();
+    Plan.Query query = new QueryPlanner(catalog).plan(sql, StatementParser.parse(sql));
+    int[] mapped = queryParameters.stream().mapToInt(Integer::intValue).toArray();
+    boolean anyComputed = computed.stream().anyMatch(java.util.Objects::nonNull);
+    return new Plan.ScanWrite(table, kind, query, mapped, columns,
+        Collections.unmodifiableList(values), typed.parameterTypes(),
+        anyComputed ? Collections.unmodifiableList(computed) : null, condition);
+  }
+
+  private Plan.ScanWrite plan(TableRef ref, WriteKind kind, SqlIdentifier alias,
+      TreeMap<Integer, SqlNode> assigned, SqlNode where) {
+    Plan.ScanWrite atOwners = atRowOwners(ref, kind, alias, assigned, where);
+    if (atOwners != null) {
+      return atOwners;
+    }
+    TableSchema table = ref.schema();
     StringBuilder select = new StringBuilder("SELECT ");
     for (int k = 0; k < table.keyColumns().size(); k++) {
       select.append(k == 0 ? "" : ", ").append(quote(table.column(table.keyColumns().get(k)).name()));
@@ -96,7 +165,7 @@ final class ScanWritePlanner {
     Plan.Query query = new QueryPlanner(catalog).plan(sql, StatementParser.parse(sql));
     int[] mapped = queryParameters.stream().mapToInt(Integer::intValue).toArray();
     return new Plan.ScanWrite(table, kind, query, mapped, columns,
-        Collections.unmodifiableList(values), parameterTypes(query, mapped));
+        Collections.unmodifiableList(values), parameterTypes(query, mapped), null, null);
   }
 
   /** The statement's parameter types: the operands' and, for the rest, the query's. */
