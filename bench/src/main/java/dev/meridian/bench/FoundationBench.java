@@ -184,7 +184,7 @@ public final class FoundationBench implements Callable<Integer> {
     }
   }
 
-  private static List<Connection> open(String url, int n) throws SQLException {
+  static List<Connection> open(String url, int n) throws SQLException {
     List<Connection> conns = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       conns.add(DriverManager.getConnection(url));
@@ -192,13 +192,13 @@ public final class FoundationBench implements Callable<Integer> {
     return conns;
   }
 
-  private static void close(List<Connection> conns) throws SQLException {
+  static void close(List<Connection> conns) throws SQLException {
     for (Connection c : conns) {
       c.close();
     }
   }
 
-  private static void printTable(List<LatencyRun.Result> results) {
+  static void printTable(List<LatencyRun.Result> results) {
     System.out.printf("%n| operation | connections | ops/s | p50 µs | p99 µs |%n|---|---|---|---|---|%n");
     for (LatencyRun.Result r : results) {
       System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %.1f | %.1f |%n", r.name(), r.threads(),
