@@ -126,6 +126,13 @@ public final class StoredRow {
   public StoredRow originatedIn(int regionId) {
     Stamp t = tombstone != null && tombstone.origin() == regionId ? tombstone : null;
     boolean whole = t == tombstone;
+    for (int i = 0; whole && i < cells.length; i++) {
+      whole = cells[i].stamp().origin() == regionId && !cells[i].isCounter();
+    }
+    if (whole) {
+      return this; // the common case: the region wrote all of it, and no counter is shared
+    }
+    whole = t == tombstone;
     List<Cell> kept = new ArrayList<>(cells.length);
     for (Cell c : cells) {
       if (c.isCounter()) {
