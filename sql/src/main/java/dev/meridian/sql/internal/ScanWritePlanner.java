@@ -85,7 +85,7 @@ final class ScanWritePlanner {
           values.add(null);
         } else if (Operands.parameterOf(node) != null || Literals.isConstant(node)) {
           computed.add(null);
-          values.add(typed.forColumn(node, def));
+          values.add(operand(typed, node, def));
         } else {
           computed.add(exprs.value(node, def));
           values.add(null);
@@ -98,21 +98,8 @@ final class ScanWritePlanner {
       }
       return null;
     }
-    StringBuilder select = new StringBuilder("SELECT ");
-    for (int k = 0; k < table.keyColumns().size(); k++) {
-      select.append(k == 0 ? "" : ", ").append(quote(table.column(table.keyColumns().get(k)).name()));
-    }
-    select.append(" FROM ").append(quote(table.name()));
-    if (alias != null) {
-      select.append(" AS ").append(quote(alias.getSimple()));
-    }
     List<Integer> queryParameters = new ArrayList<>();
-    if (where != null) {
-      select.append(" WHERE ").append(unparse(where));
-      queryParameters.addAll(parameters(where));
-    }
-    String sql = select.toString();
-    Plan.Query query = new QueryPlanner(catalog).plan(sql, StatementParser.parse(sql));
+    Plan.Query query = query(table, selectKeys(table), alias, where, queryParameters);
     int[] mapped = queryParameters.stream().mapToInt(Integer::intValue).toArray();
     boolean anyComputed = computed.stream().anyMatch(java.util.Objects::nonNull);
     return new Plan.ScanWrite(table, kind, query, mapped, columns,
@@ -127,10 +114,7 @@ final class ScanWritePlanner {
       return atOwners;
     }
     TableSchema table = ref.schema();
-    StringBuilder select = new StringBuilder("SELECT ");
-    for (int k = 0; k < table.keyColumns().size(); k++) {
-      select.append(k == 0 ? "" : ", ").append(quote(table.column(table.keyColumns().get(k)).name()));
-    }
+    StringBuilder select = selectKeys(table);
     List<Integer> queryParameters = new ArrayList<>();
     int[] columns = new int[assigned.size()];
     List<Operand> values = new ArrayList<>();
@@ -141,18 +125,44 @@ final class ScanWritePlanner {
       ColumnDef def = table.column(c);
       columns[i++] = c;
       if (Operands.parameterOf(node) != null || Literals.isConstant(node)) {
-        Operand operand = operands.forColumn(node, def);
-        if (operand instanceof Operand.Literal l && l.value() == null && !def.nullable()) {
-          throw SourceText.error(SqlState.NOT_NULL_VIOLATION, "NULL is not allowed in NOT NULL"
-              + " column " + def.name(), node);
-        }
-        values.add(operand);
+        values.add(operand(operands, node, def));
       } else {
         select.append(", (").append(unparse(node)).append(')');
         queryParameters.addAll(parameters(node));
         values.add(null);
       }
     }
+    Plan.Query query = query(table, select, alias, where, queryParameters);
+    int[] mapped = queryParameters.stream().mapToInt(Integer::intValue).toArray();
+    return new Plan.ScanWrite(table, kind, query, mapped, columns,
+        Collections.unmodifiableList(values), parameterTypes(query, mapped), null, null);
+  }
+
+  /** An assigned literal or {@code ?}; a NULL literal for a NOT NULL column is 23502. */
+  private static Operand operand(Operands operands, SqlNode node, ColumnDef def) {
+    Operand operand = operands.forColumn(node, def);
+    if (operand instanceof Operand.Literal l && l.value() == null && !def.nullable()) {
+      throw SourceText.error(SqlState.NOT_NULL_VIOLATION, "NULL is not allowed in NOT NULL"
+          + " column " + def.name(), node);
+    }
+    return operand;
+  }
+
+  /** {@code SELECT <key columns>}, to which computed columns may be appended. */
+  private static StringBuilder selectKeys(TableSchema table) {
+    StringBuilder select = new StringBuilder("SELECT ");
+    for (int k = 0; k < table.keyColumns().size(); k++) {
+      select.append(k == 0 ? "" : ", ").append(quote(table.column(table.keyColumns().get(k)).name()));
+    }
+    return select;
+  }
+
+  /**
+   * Completes {@code select} with {@code FROM t [AS alias] [WHERE ...]} and plans it; the
+   * statement-wide indexes of the WHERE's {@code ?} are added to {@code queryParameters}.
+   */
+  private Plan.Query query(TableSchema table, StringBuilder select, SqlIdentifier alias,
+      SqlNode where, List<Integer> queryParameters) {
     select.append(" FROM ").append(quote(table.name()));
     if (alias != null) {
       select.append(" AS ").append(quote(alias.getSimple()));
@@ -162,10 +172,7 @@ final class ScanWritePlanner {
       queryParameters.addAll(parameters(where));
     }
     String sql = select.toString();
-    Plan.Query query = new QueryPlanner(catalog).plan(sql, StatementParser.parse(sql));
-    int[] mapped = queryParameters.stream().mapToInt(Integer::intValue).toArray();
-    return new Plan.ScanWrite(table, kind, query, mapped, columns,
-        Collections.unmodifiableList(values), parameterTypes(query, mapped), null, null);
+    return new QueryPlanner(catalog).plan(sql, StatementParser.parse(sql));
   }
 
   /** The statement's parameter types: the operands' and, for the rest, the query's. */
