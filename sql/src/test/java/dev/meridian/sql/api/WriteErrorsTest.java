@@ -181,9 +181,20 @@ class WriteErrorsTest {
     Plan.ScanWrite u = org.junit.jupiter.api.Assertions.assertInstanceOf(Plan.ScanWrite.class,
         new SqlPlanner(0).plan("UPDATE users SET age = age + ?, name = ? WHERE age > ?",
             catalog));
-    // ? 1 is inside a computed assignment (the query's first), ? 2 an operand, ? 3 the filter.
-    org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {0, 2}, u.queryParameters());
+    // The rows' owners compute age + ? and check age > ? again; the query only finds keys, so
+    // its one parameter is the filter's (? 3).
+    org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {2}, u.queryParameters());
     org.junit.jupiter.api.Assertions.assertEquals(3, u.parameterTypes().size());
+    org.junit.jupiter.api.Assertions.assertNotNull(u.condition());
+    org.junit.jupiter.api.Assertions.assertNotNull(u.computed().get(0));
+    org.junit.jupiter.api.Assertions.assertNull(u.computed().get(1));
+    // A subquery is beyond the owner: the query computes the value, as before.
+    Plan.ScanWrite q = (Plan.ScanWrite) new SqlPlanner(0).plan("UPDATE users SET age = age + ?"
+        + " WHERE id IN (SELECT id FROM users WHERE age > ?)", catalog);
+    // ? 1 is inside a computed assignment (the query's first), ? 2 the filter.
+    org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {0, 1}, q.queryParameters());
+    org.junit.jupiter.api.Assertions.assertNull(q.condition());
+    org.junit.jupiter.api.Assertions.assertNull(q.computed());
   }
 
   @Test
