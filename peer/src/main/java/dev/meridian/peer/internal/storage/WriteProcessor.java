@@ -8,34 +8,25 @@ import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import dev.meridian.peer.internal.clock.HybridClock;
 import dev.meridian.peer.internal.replication.ChangeNotifier;
-import dev.meridian.peer.internal.row.Cell;
+import dev.meridian.peer.internal.row.Counter;
 import dev.meridian.peer.internal.row.RowFormat;
 import dev.meridian.peer.internal.row.RowMerge;
 import dev.meridian.peer.internal.row.StoredRow;
 import dev.meridian.protocol.error.MeridianException;
 import dev.meridian.protocol.error.SqlState;
-import dev.meridian.peer.internal.row.Counter;
-import dev.meridian.protocol.types.ColumnDef;
-import dev.meridian.protocol.types.ColumnType;
 import dev.meridian.protocol.types.ConflictResolution;
 import dev.meridian.protocol.types.TableSchema;
-import dev.meridian.protocol.types.TypeKind;
 import dev.meridian.protocol.wire.RowExpr;
 import dev.meridian.protocol.wire.RowExprs;
+import dev.meridian.protocol.wire.RowOutcome;
 import dev.meridian.protocol.wire.Schemas;
+import dev.meridian.protocol.wire.WriteKind;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import dev.meridian.protocol.types.Stamp;
-import dev.meridian.protocol.wire.RowOutcome;
-import dev.meridian.protocol.wire.WriteKind;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -142,39 +133,13 @@ final class WriteProcessor implements EntryProcessor<byte[], byte[], WriteResult
     }
     byte[] old = entry.getValue();
     StoredRow row = old == null ? StoredRow.EMPTY : RowFormat.decode(old);
-    boolean visible = row.isVisible();
-    if (kind == WriteKind.INSERT && visible) {
-      return new WriteResult(RowOutcome.duplicate());
+    OwnerWrite.Result r = new OwnerWrite(kind, resolution, columns, values, schema, computed,
+        condition).apply(row, entry.getKey(), clock, PinRef.resolve(pin, residency, tableId),
+        residency == null ? null : residency.region());
+    if (r.stored() != null) {
+      store(entry, r.stored());
     }
-    if ((kind == WriteKind.UPDATE || kind == WriteKind.DELETE) && !visible) {
-      return new WriteResult(RowOutcome.notFound());
-    }
-    Object[] current = null;
-    if (schema != null) {
-      current = row.visibleValues(schema.columnCount());
-      if (condition != null && !RowExprs.holds(condition, current)) {
-        return new WriteResult(RowOutcome.notFound());
-      }
-    }
-    Stamp stamp = clock.stampAfter(row.maxStamp());
-    byte[][] values = computed == null ? this.values : compute(row, current, stamp);
-    StoredRow merged = RowMerge.merge(row, fragment(row, stamp, values), resolution);
-    Residency.Pin pin = PinRef.resolve(this.pin, residency, tableId);
-    if (pin != null && kind != WriteKind.DELETE) {
-      String here = residency.region();
-      Set<String> now = pin.allowed(merged, entry.getKey());
-      boolean mayStayHere = Residency.contains(now, here);
-      if (!visible && !mayStayHere) {
-        Object value = pin.byKey() ? null : pin.decidingValue(merged);
-        return new WriteResult(RowOutcome.failed(SqlState.RESIDENCY_VIOLATION,
-            pin.violation(value, now, here).getMessage()));
-      }
-      if (visible && (!mayStayHere || !Objects.equals(now, pin.allowed(row, entry.getKey())))) {
-        return move(entry, row, merged, now, mayStayHere);
-      }
-    }
-    store(entry, RowFormat.encode(merged));
-    return new WriteResult(RowOutcome.applied(stamp));
+    return r.result();
   }
 
   private void store(Map.Entry<byte[], byte[]> entry, byte[] bytes) {
@@ -183,108 +148,6 @@ final class WriteProcessor implements EntryProcessor<byte[], byte[], WriteResult
     if (changes != null) {
       changes.changed(tableId, entry.getKey());
     }
-  }
-
-  /**
-   * Moves a row whose deciding value now pins it to other regions: a tombstone above every
-   * stamp it holds, then the whole visible row restamped above the tombstone, so the new
-   * regions get every cell (not only the ones this write set) and the old ones, receiving the
-   * tombstone, drop theirs; under last-writer-wins the restamped row beats the tombstone
-   * wherever both arrive.
-   */
-  private WriteResult move(Map.Entry<byte[], byte[]> entry, StoredRow row, StoredRow merged,
-      Set<String> now, boolean mayStayHere) {
-    Stamp tombstone = clock.stampAfter(merged.maxStamp());
-    Stamp rewritten = clock.stampAfter(tombstone);
-    List<Cell> cells = new ArrayList<>();
-    for (Cell c : merged.visibleCells()) {
-      cells.add(c.withStamp(rewritten));
-    }
-    StoredRow moved = StoredRow.of(tombstone, cells);
-    if (mayStayHere) {
-      store(entry, RowFormat.encode(RowMerge.merge(row, moved, resolution)));
-      return new WriteResult(RowOutcome.applied(rewritten));
-    }
-    return new WriteResult(RowOutcome.applied(rewritten), RowFormat.encode(moved), tombstone,
-        new ArrayList<>(now));
-  }
-
-  /**
-   * The encoded values of the write, the computed ones worked out against the current row: a
-   * plain column takes its expression's value coerced to the column's type; a COUNTER takes
-   * this region's contribution moved by the increment, stamped with the write's stamp.
-   */
-  private byte[][] compute(StoredRow row, Object[] current, Stamp stamp) {
-    byte[][] out = values.clone();
-    for (int i = 0; i < columns.length; i++) {
-      RowExpr expr = computed[i];
-      if (expr == null) {
-        continue;
-      }
-      ColumnDef column = schema.column(columns[i]);
-      if (column.type().kind() == TypeKind.COUNTER) {
-        out[i] = increment(row, column, columns[i], expr, current, stamp);
-        continue;
-      }
-      Object value = column.type().coerce(RowExprs.eval(expr, current));
-      if (value == null && !column.nullable()) {
-        throw new MeridianException(SqlState.NOT_NULL_VIOLATION, "column " + column.name()
-            + " is NOT NULL but the UPDATE computes NULL for it");
-      }
-      out[i] = TableKey.encodeValue(value);
-    }
-    return out;
-  }
-
-  private static byte[] increment(StoredRow row, ColumnDef column, int index, RowExpr expr,
-      Object[] current, Stamp stamp) {
-    RowExpr.Call call = CheckedWrite.increment(expr, index);
-    Object delta = ColumnType.of(TypeKind.BIGINT).coerce(RowExprs.eval(call.args().get(1),
-        current));
-    if (delta == null) {
-      throw new MeridianException(SqlState.NULL_VALUE_NOT_ALLOWED, "the increment of COUNTER "
-          + column.name() + " is NULL");
-    }
-    Cell cell = row.cell(index);
-    Counter counter = cell != null && cell.isCounter() && row.isVisible(cell) ? cell.counter()
-        : null;
-    long mine = counter == null ? 0 : counter.contribution(stamp.origin());
-    long others = counter == null ? 0 : counter.sum() - mine;
-    try {
-      long step = (Long) delta;
-      long next = call.fn() == RowExpr.Fn.ADD ? Math.addExact(mine, step)
-          : Math.subtractExact(mine, step);
-      Math.addExact(others, next);
-      return Counter.of(stamp, next).encode();
-    } catch (ArithmeticException e) {
-      throw new MeridianException(SqlState.NUMERIC_VALUE_OUT_OF_RANGE, "COUNTER "
-          + column.name() + " would leave the range of BIGINT", e);
-    }
-  }
-
-  private StoredRow fragment(StoredRow row, Stamp stamp, byte[][] values) {
-    if (kind == WriteKind.DELETE) {
-      return StoredRow.deleted(stamp);
-    }
-    if (resolution != ConflictResolution.ROW) {
-      return StoredRow.written(stamp, columns, values);
-    }
-    Map<Integer, byte[]> image = new TreeMap<>();
-    for (Cell c : row.visibleCells()) {
-      image.put(c.column(), c.encodedValue());
-    }
-    for (int i = 0; i < columns.length; i++) {
-      image.put(columns[i], values[i]);
-    }
-    int[] cols = new int[image.size()];
-    byte[][] vals = new byte[image.size()][];
-    int i = 0;
-    for (Map.Entry<Integer, byte[]> e : image.entrySet()) {
-      cols[i] = e.getKey();
-      vals[i] = e.getValue();
-      i++;
-    }
-    return StoredRow.written(stamp, cols, vals);
   }
 
   @Override
