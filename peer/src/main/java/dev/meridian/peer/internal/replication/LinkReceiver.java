@@ -34,12 +34,26 @@ final class LinkReceiver {
   private final Executor blocking;
   private final LongSupplier nowMillis;
   private final ConcurrentMap<String, LinkStats> inbound = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, java.util.concurrent.atomic.LongAdder> refusedFrames =
+      new ConcurrentHashMap<>();
 
   LinkReceiver(String region, RegionReplica replica, Executor blocking, LongSupplier nowMillis) {
     this.region = region;
     this.replica = replica;
     this.blocking = blocking;
     this.nowMillis = nowMillis;
+  }
+
+  /** Counts a frame refused from the link of {@code origin} (it spoke for another region, or a fragment did not fit). */
+  void refused(String origin) {
+    refusedFrames.computeIfAbsent(origin, o -> new java.util.concurrent.atomic.LongAdder()).increment();
+  }
+
+  /** Frames refused per link origin since start. */
+  Map<String, Long> refusedFrames() {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    refusedFrames.forEach((k, v) -> out.put(k, v.sum()));
+    return out;
   }
 
   /** Per origin region: the lag and counters of what this peer applied from it. */
