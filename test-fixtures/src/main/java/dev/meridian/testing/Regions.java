@@ -48,6 +48,7 @@ public final class Regions implements AutoCloseable {
   private final long wanLatencyMs;
   private final String javaOpts;
   private final Path routing;
+  private final Path certs;
 
   /** One peer's place: fixed ports and its current process, if any. */
   private static final class Slot {
@@ -95,6 +96,7 @@ public final class Regions implements AutoCloseable {
     private boolean proxied;
     private String javaOpts = PEER_JAVA_OPTS;
     private Path routing;
+    private Path certs;
 
     private Builder(Path dir) {
       this.dir = dir;
@@ -145,6 +147,16 @@ public final class Regions implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Serve both ports over TLS (links over mutual TLS) with the certificates in {@code dir}:
+     * {@code ca.crt}, and {@code <region>.key} and {@code <region>.crt} for each region's peers
+     * (as {@code bin/meridian cert} names them); default plaintext.
+     */
+    public Builder tls(Path dir) {
+      this.certs = dir;
+      return this;
+    }
+
     /** The peers' JVM options (default {@value #PEER_JAVA_OPTS}). */
     public Builder javaOpts(String opts) {
       this.javaOpts = opts;
@@ -172,6 +184,7 @@ public final class Regions implements AutoCloseable {
     this.wanLatencyMs = b.wanLatencyMs;
     this.javaOpts = b.javaOpts;
     this.routing = b.routing;
+    this.certs = b.certs;
     for (String region : b.regions) {
       List<Slot> peers = new ArrayList<>();
       for (int i = 0; i < b.peersPerRegion; i++) {
@@ -289,6 +302,13 @@ public final class Regions implements AutoCloseable {
         .append("backupCount: 1\n");
     if (routing != null) {
       y.append("routing: \"").append(routing.toAbsolutePath()).append("\"\n");
+    }
+    if (certs != null) {
+      Path c = certs.toAbsolutePath();
+      y.append("tls:\n")
+          .append("  key: \"").append(c.resolve(s.region + ".key")).append("\"\n")
+          .append("  cert: \"").append(c.resolve(s.region + ".crt")).append("\"\n")
+          .append("  ca: \"").append(c.resolve("ca.crt")).append("\"\n");
     }
     y
         .append("hazelcast:\n")

@@ -60,15 +60,24 @@ public final class Peer implements AutoCloseable {
     PeerConfig effective = PeerNode.withConcretePort(config);
     Deferred service = new Deferred();
     DeferredLinks linkService = new DeferredLinks();
-    TransportSettings settings = PeerTransports.serverSettings(effective);
+    TransportSettings driverSettings;
+    TransportSettings linkSettings;
+    try {
+      driverSettings = PeerTransports.driverServer(effective);
+      linkSettings = PeerTransports.linkServer(effective);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("tls", List.of(e.getMessage()));
+    }
     ProtocolServer.Loops loops = new ProtocolServer.Loops();
     ProtocolServer server = null;
     ProtocolServer links = null;
     try {
       server = bind(effective, effective.clientPort(), "driver protocol", loops,
-          new DriverServerInitializer(settings, effective.region(), effective.name(), service));
+          new DriverServerInitializer(driverSettings, effective.region(), effective.name(),
+              service));
       links = bind(effective, effective.linkPort(), "replication links", loops,
-          new LinkServerInitializer(settings, effective.region(), effective.name(), linkService));
+          new LinkServerInitializer(linkSettings, effective.region(), effective.name(),
+              linkService));
     } catch (RuntimeException e) {
       closeAll(server, links, loops);
       throw e;

@@ -70,7 +70,8 @@ public final class ClientHandshake extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     welcome.completeExceptionally(new MeridianException(SqlState.CONNECTION_UNABLE_TO_CONNECT,
-        "peer closed the connection during the handshake"));
+        "peer closed the connection during the handshake (a peer that serves TLS closes a"
+            + " plaintext connection: connect with ssl=true or an sslmode)"));
     ctx.fireChannelInactive();
   }
 

@@ -115,7 +115,7 @@ public final class Replicator implements RequestHandler, AutoCloseable {
     LinkSender.Settings settings = new LinkSender.Settings(config.linkBatchSize(),
         config.linkMaxInFlight(), LinkSender.Settings.DEFAULTS.maxRepairs(),
         LinkSender.Settings.DEFAULTS.retryDelayMillis(), config.linkLingerMs());
-    TransportSettings linkSettings = PeerTransports.linkClientSettings(config);
+    TransportSettings linkSettings = PeerTransports.linkClient(config);
     for (Map.Entry<String, List<String>> e : config.remoteRegions().entrySet()) {
       String target = e.getKey();
       List<InetSocketAddress> peers = new ArrayList<>();
