@@ -42,7 +42,9 @@ public final class PeerConfig {
   /** Default {@code clientPort}. */
   public static final int DEFAULT_CLIENT_PORT = 7400;
   /** Default {@code linkPort} (when {@code clientPort} has its default). */
-  public static final int DEFAULT_LINK_PORT = 7401;
+  public static final int DEFAULT_LINK_PORT = 7500;
+  /** How far above {@code clientPort} the link port is unless set. */
+  private static final int LINK_PORT_OFFSET = DEFAULT_LINK_PORT - DEFAULT_CLIENT_PORT;
   /** Default {@code backupCount}. */
   public static final int DEFAULT_BACKUP_COUNT = 1;
   /** Default {@code maxClockOffsetMs}. */
@@ -437,8 +439,9 @@ public final class PeerConfig {
     }
 
     /**
-     * Sets {@code linkPort}; 0 is ephemeral. Unset, it is {@code clientPort + 1}, or 0 when
-     * {@code clientPort} is 0.
+     * Sets {@code linkPort}; 0 is ephemeral. Unset, it is {@code clientPort + 100} (so peers
+     * on neighbouring client ports of one host do not collide), or 0 when {@code clientPort} is
+     * 0.
      */
     public Builder linkPort(int port) {
       this.linkPort = port;
@@ -446,7 +449,7 @@ public final class PeerConfig {
     }
 
     private int effectiveLinkPort() {
-      return linkPort != null ? linkPort : clientPort == 0 ? 0 : clientPort + 1;
+      return linkPort != null ? linkPort : clientPort == 0 ? 0 : clientPort + LINK_PORT_OFFSET;
     }
 
     /** Sets {@code insecure}: serve without TLS on a non-loopback address. */

@@ -28,7 +28,7 @@ public enum PeerOption {
   CLIENT_PORT("clientPort", String.valueOf(PeerConfig.DEFAULT_CLIENT_PORT),
       "the port drivers connect to, 1-65535; 0 picks a free port at start"),
   /** The link port. */
-  LINK_PORT("linkPort", "<clientPort + 1>",
+  LINK_PORT("linkPort", "<clientPort + 100>",
       "the port other regions' replication links connect to, 1-65535; 0 picks a free port"
           + " (the default when clientPort is 0)"),
   /** Plaintext on a reachable address. */

@@ -25,7 +25,7 @@ class PeerConfigTest {
     assertEquals(5701, c.hazelcastPort());
     assertEquals(List.of(), c.members());
     assertEquals(7400, c.clientPort());
-    assertEquals(7401, c.linkPort());
+    assertEquals(7500, c.linkPort());
     assertFalse(c.tls());
     assertFalse(c.insecure());
     assertEquals(1, c.backupCount());
@@ -240,7 +240,7 @@ class PeerConfigTest {
 
   @Test
   void linkPortFollowsTheClientPortUnlessSet() {
-    assertEquals(8001, PeerConfig.builder().region("r").clientPort(8000).build().linkPort());
+    assertEquals(8100, PeerConfig.builder().region("r").clientPort(8000).build().linkPort());
     assertEquals(0, PeerConfig.builder().region("r").clientPort(0).build().linkPort());
     assertEquals(9000, PeerConfig.builder().region("r").linkPort(9000).build().linkPort());
     ConfigException e = assertThrows(ConfigException.class,
