@@ -5,6 +5,7 @@ import dev.meridian.protocol.net.PeerChannel;
 import dev.meridian.protocol.net.PeerConnector;
 import dev.meridian.protocol.net.TransportSettings;
 import dev.meridian.protocol.wire.PortRole;
+import dev.meridian.testing.PeerProcess;
 import dev.meridian.testing.Regions;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -73,10 +74,12 @@ public final class TlsBench implements Callable<Integer> {
     }
     System.out.printf("Starting a TLS region and a plaintext region of 1 peer each (logs in %s)%n",
         dir);
+    // Peers with both JIT tiers (PeerProcess's default options), as in production: the C1-only
+    // options of the test layouts would leave TLS without the C2 AES-GCM intrinsics.
     try (Regions secure = Regions.builder(dir.resolve("tls")).regions("tls").peersPerRegion(1)
-            .tls(certs).build();
+            .javaOpts(PeerProcess.DEFAULT_JAVA_OPTS).tls(certs).build();
         Regions plain = Regions.builder(dir.resolve("plain")).regions("plain").peersPerRegion(1)
-            .build()) {
+            .javaOpts(PeerProcess.DEFAULT_JAVA_OPTS).build()) {
       secure.startAll();
       plain.startAll();
       String tlsUrl = secure.jdbcUrl("tls") + "&sslmode=verify-full&sslrootcert="

@@ -8,11 +8,13 @@ import dev.meridian.peer.internal.server.LinkService;
 import dev.meridian.peer.internal.server.PeerTransports;
 import dev.meridian.peer.internal.server.ProtocolServer;
 import dev.meridian.peer.internal.server.RequestService;
-import dev.meridian.protocol.net.TransportSettings;
 import dev.meridian.protocol.error.MeridianException;
 import dev.meridian.protocol.error.SqlState;
+import dev.meridian.protocol.net.TransportSettings;
 import dev.meridian.protocol.wire.Request;
 import dev.meridian.protocol.wire.Response;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -98,7 +100,7 @@ public final class Peer implements AutoCloseable {
   }
 
   private static ProtocolServer bind(PeerConfig config, int port, String what,
-      ProtocolServer.Loops loops, io.netty.channel.ChannelInitializer<io.netty.channel.socket.SocketChannel> init) {
+      ProtocolServer.Loops loops, ChannelInitializer<SocketChannel> init) {
     try {
       return ProtocolServer.start(new InetSocketAddress(config.hazelcastHost(), port), what, loops,
           init);

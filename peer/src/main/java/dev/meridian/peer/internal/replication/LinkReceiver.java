@@ -19,6 +19,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
@@ -37,8 +38,7 @@ final class LinkReceiver {
   private final Executor blocking;
   private final LongSupplier nowMillis;
   private final ConcurrentMap<String, LinkStats> inbound = new ConcurrentHashMap<>();
-  private final ConcurrentMap<String, java.util.concurrent.atomic.LongAdder> refusedFrames =
-      new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, LongAdder> refusedFrames = new ConcurrentHashMap<>();
 
   LinkReceiver(String region, RegionReplica replica, Executor blocking, LongSupplier nowMillis) {
     this.region = region;
@@ -47,16 +47,14 @@ final class LinkReceiver {
     this.nowMillis = nowMillis;
   }
 
-  /** Counts a frame refused from the link of {@code origin} (it spoke for another region, or a fragment did not fit). */
-  void refused(String origin) {
-    refusedFrames.computeIfAbsent(origin, o -> new java.util.concurrent.atomic.LongAdder()).increment();
-  }
-
-  /** Frames refused per link origin since start. */
-  Map<String, Long> refusedFrames() {
-    Map<String, Long> out = new java.util.TreeMap<>();
-    refusedFrames.forEach((k, v) -> out.put(k, v.sum()));
-    return out;
+  /**
+   * Counts a frame refused from the link of {@code origin} (it spoke for another region, or a
+   * record did not fit), and returns how many this peer has refused from it since it started.
+   */
+  long refused(String origin) {
+    LongAdder n = refusedFrames.computeIfAbsent(origin, o -> new LongAdder());
+    n.increment();
+    return n.sum();
   }
 
   /** Per origin region: the lag and counters of what this peer applied from it. */
@@ -131,9 +129,9 @@ final class LinkReceiver {
       try {
         commitMillis[i] = RowFormat.decode(c.row()).maxStamp().millis();
       } catch (MeridianException e) {
-        refused(r.origin());
-        LOG.warn("{}: refused a frame from {}: record {} is not a stored row: {}", region,
-            r.origin(), i, e.getMessage());
+        long count = refused(r.origin());
+        LOG.warn("{}: refused a frame from {} ({} so far): record {} is not a stored row: {}",
+            region, r.origin(), count, i, e.getMessage());
         return done(new Response.Error(SqlState.PROTOCOL_VIOLATION,
             "record " + i + " is not a stored row: " + e.getMessage()));
       }
@@ -157,9 +155,10 @@ final class LinkReceiver {
         String problem = FragmentCheck.problem(schema, c, checkedAt);
         if (problem != null) {
           // The whole frame is refused: the link does not advance past a record it cannot take.
-          refused(r.origin());
-          LOG.warn("{}: refused a frame of {} record(s) from {}: record {} of table {} does not"
-              + " fit: {}", region, r.records().size(), r.origin(), i, schema.name(), problem);
+          long count = refused(r.origin());
+          LOG.warn("{}: refused a frame of {} record(s) from {} ({} so far): record {} of table {}"
+              + " does not fit: {}", region, r.records().size(), r.origin(), count, i,
+              schema.name(), problem);
           return done(new Response.Error(SqlState.PROTOCOL_VIOLATION, "record " + i + " of table "
               + schema.name() + " does not fit " + region + "'s catalog: " + problem));
         }

@@ -486,9 +486,9 @@ public final class Replicator implements RequestHandler, AutoCloseable {
           request.getClass().getSimpleName() + " is not a link request"));
     }
     if (named != null && !named.equals(fromRegion)) {
-      receiver.refused(fromRegion);
-      LOG.warn("{}: the link of {} sent {} speaking for {}; refused", config.name(), fromRegion,
-          request.getClass().getSimpleName(), named);
+      long count = receiver.refused(fromRegion);
+      LOG.warn("{}: the link of {} sent {} speaking for {}; refused ({} so far)", config.name(),
+          fromRegion, request.getClass().getSimpleName(), named, count);
       return CompletableFuture.completedFuture(new Response.Error(SqlState.INVALID_AUTHORIZATION,
           "this link authenticated as " + fromRegion + " and may not speak for " + named));
     }
