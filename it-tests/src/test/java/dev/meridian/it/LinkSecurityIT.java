@@ -102,7 +102,7 @@ class LinkSecurityIT {
       }
       assertServing();
     }
-    assertTrue(target.logText().contains("is not taken on the driver port"));
+    awaitLog("is not taken on the driver port");
   }
 
   @Test
@@ -162,8 +162,8 @@ class LinkSecurityIT {
             r.toString());
       }
     }
-    assertTrue(target.logText().contains("may not speak for")
-        || target.logText().contains("already speaks for"));
+    awaitLog("speaking for ap-southeast-1; refused");
+    awaitLog("already speaks for " + EU);
     assertServing();
   }
 
@@ -209,7 +209,7 @@ class LinkSecurityIT {
       assertEquals(1, s.executeUpdate("INSERT INTO acct VALUES (21, 'still', 1)"));
     }
     assertEquals("still", name(21L));
-    assertTrue(target.logText().contains("more than a day ahead"));
+    awaitLog("more than a day ahead");
   }
 
   @Test
@@ -231,11 +231,17 @@ class LinkSecurityIT {
     }
     assertEquals(null, name(12L));
     assertEquals(null, name(13L), "a bad fragment refuses its whole frame");
-    assertTrue(target.logText().contains("does not fit"));
+    awaitLog("does not fit");
     assertServing();
   }
 
   // ---- helpers ----
+
+  /** Waits until the target's log (copied from the process as it prints) holds a line. */
+  private static void awaitLog(String text) {
+    Deadline.await("'" + text + "' in the peer's log", WAIT,
+        () -> target.logText().contains(text));
+  }
 
   private static InetSocketAddress clientAddress() {
     return new InetSocketAddress("127.0.0.1", target.clientPort());
