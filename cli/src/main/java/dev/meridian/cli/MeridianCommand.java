@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "meridian", mixinStandardHelpOptions = true, version = "Meridian 0.1.0-SNAPSHOT",
     description = "Active-active, multi-region tables behind a JDBC URL.",
-    subcommands = {PeerCommand.class, SqlCommand.class, RepairCommand.class, DemoCommand.class,
+    subcommands = {PeerCommand.class, SqlCommand.class, RepairCommand.class, CertCommand.class,
+        DemoCommand.class,
         CommandLine.HelpCommand.class})
 public final class MeridianCommand implements Runnable {
 

@@ -81,7 +81,8 @@ final class PeerCommand implements Callable<Integer> {
     }
     System.out.println("meridian peer " + peer.name() + " (region " + peer.region()
         + ") ready: driver protocol on " + hostPort(peer.clientAddress())
-        + ", hazelcast on " + hostPort(peer.node().hazelcastAddress()));
+        + ", hazelcast on " + hostPort(peer.node().hazelcastAddress())
+        + ", links on " + hostPort(peer.linkAddress()));
     System.out.flush();
     stopped.await();
     return 0;

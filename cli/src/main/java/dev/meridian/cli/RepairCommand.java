@@ -3,9 +3,14 @@ package dev.meridian.cli;
 import dev.meridian.protocol.error.MeridianException;
 import dev.meridian.protocol.net.PeerChannel;
 import dev.meridian.protocol.net.PeerConnector;
+import dev.meridian.protocol.net.TransportSettings;
 import dev.meridian.protocol.types.SystemTables;
+import dev.meridian.protocol.wire.PortRole;
 import dev.meridian.protocol.wire.Request;
 import dev.meridian.protocol.wire.Response;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Locale;
@@ -35,6 +40,11 @@ final class RepairCommand implements Callable<Integer> {
       description = "the region to repair (default: every region the peer replicates with)")
   String to;
 
+  @Option(names = "--sslrootcert", paramLabel = "CA.CRT",
+      description = "a peer serving TLS: the cluster CA to check its certificate against"
+          + " (verify-full)")
+  java.nio.file.Path sslRootCert;
+
   @Override
   public Integer call() throws Exception {
     int colon = peer.lastIndexOf(':');
@@ -44,8 +54,16 @@ final class RepairCommand implements Callable<Integer> {
     }
     InetSocketAddress address = new InetSocketAddress(peer.substring(0, colon),
         Integer.parseInt(peer.substring(colon + 1)));
-    try (PeerChannel work = PeerConnector.connectOne(address, 10_000, 64 << 20);
-        PeerChannel watch = PeerConnector.connectOne(address, 10_000, 64 << 20)) {
+    TransportSettings settings = TransportSettings.DEFAULTS.withMaxFrameBytes(64 << 20);
+    if (sslRootCert != null) {
+      SslContext tls = SslContextBuilder.forClient().sslProvider(SslProvider.JDK)
+          .trustManager(sslRootCert.toFile()).build();
+      settings = settings.withTls(() -> tls, true);
+    }
+    try (PeerChannel work = PeerConnector.connectOne(address, settings, PortRole.DRIVER,
+            "meridian-repair");
+        PeerChannel watch = PeerConnector.connectOne(address, settings, PortRole.DRIVER,
+            "meridian-repair")) {
       long before = repairs(watch);
       long total = total(watch);
       long started = System.nanoTime();

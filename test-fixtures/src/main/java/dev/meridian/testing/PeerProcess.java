@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  */
 public final class PeerProcess implements AutoCloseable {
   private static final Pattern READY =
-      Pattern.compile("ready: driver protocol on ([^ ,]+):(\\d+), hazelcast on ([^ ,]+:\\d+)");
+      Pattern.compile("ready: driver protocol on ([^ ,]+):(\\d+), hazelcast on ([^ ,]+:\\d+)"
+          + "(?:, links on [^ ,]+:(\\d+))?");
 
   /** The JVM options of a peer unless a test asks for others. */
   public static final String DEFAULT_JAVA_OPTS = "-Xmx512m -XX:+UseSerialGC";
@@ -32,6 +33,7 @@ public final class PeerProcess implements AutoCloseable {
   private final Path log;
   private final CompletableFuture<Integer> clientPort = new CompletableFuture<>();
   private volatile String hazelcastAddress;
+  private volatile int linkPort;
   private Thread pump;
 
   private PeerProcess(String name, Process process, Path log) {
@@ -103,6 +105,7 @@ public final class PeerProcess implements AutoCloseable {
           Matcher m = READY.matcher(line);
           if (m.find()) {
             hazelcastAddress = m.group(3);
+            linkPort = m.group(4) == null ? 0 : Integer.parseInt(m.group(4));
             clientPort.complete(Integer.parseInt(m.group(2)));
           }
         }
@@ -129,6 +132,12 @@ public final class PeerProcess implements AutoCloseable {
   /** {@code 127.0.0.1:<clientPort>}. */
   public String clientAddress() {
     return "127.0.0.1:" + clientPort();
+  }
+
+  /** The link port the peer reported (other regions' replication connects there). */
+  public int linkPort() {
+    clientPort.join();
+    return linkPort;
   }
 
   /** The {@code host:port} of the peer's Hazelcast member. */

@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
  * configurations and the JDBC URLs stay valid, and regions may be listed before they run.
  *
  * <p>Each peer's YAML names the Hazelcast members of its own region and, under
- * {@code replication.regions}, the client addresses of every other region's peers. With
+ * {@code replication.regions}, the link addresses of every other region's peers. With
  * {@link Builder#proxiedLinks(boolean)} each of those addresses is a {@link TcpProxy} owned by
  * the pair (this region, that peer), so {@link #cut(String, String)} partitions one direction
  * of one link and {@link #cut(String)} isolates a region; drivers always connect directly.
@@ -48,6 +48,7 @@ public final class Regions implements AutoCloseable {
   private final long wanLatencyMs;
   private final String javaOpts;
   private final Path routing;
+  private final Path certs;
 
   /** One peer's place: fixed ports and its current process, if any. */
   private static final class Slot {
@@ -55,14 +56,16 @@ public final class Regions implements AutoCloseable {
     final int index;
     final int hazelcastPort;
     final int clientPort;
+    final int linkPort;
     PeerProcess process;
     int runs;
 
-    Slot(String region, int index, int hazelcastPort, int clientPort) {
+    Slot(String region, int index, int hazelcastPort, int clientPort, int linkPort) {
       this.region = region;
       this.index = index;
       this.hazelcastPort = hazelcastPort;
       this.clientPort = clientPort;
+      this.linkPort = linkPort;
     }
 
     String name() {
@@ -71,6 +74,10 @@ public final class Regions implements AutoCloseable {
 
     String clientAddress() {
       return "127.0.0.1:" + clientPort;
+    }
+
+    String linkAddress() {
+      return "127.0.0.1:" + linkPort;
     }
 
     boolean running() {
@@ -89,6 +96,7 @@ public final class Regions implements AutoCloseable {
     private boolean proxied;
     private String javaOpts = PEER_JAVA_OPTS;
     private Path routing;
+    private Path certs;
 
     private Builder(Path dir) {
       this.dir = dir;
@@ -139,6 +147,16 @@ public final class Regions implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Serve both ports over TLS (links over mutual TLS) with the certificates in {@code dir}:
+     * {@code ca.crt}, and {@code <region>.key} and {@code <region>.crt} for each region's peers
+     * (as {@code bin/meridian cert} names them); default plaintext.
+     */
+    public Builder tls(Path dir) {
+      this.certs = dir;
+      return this;
+    }
+
     /** The peers' JVM options (default {@value #PEER_JAVA_OPTS}). */
     public Builder javaOpts(String opts) {
       this.javaOpts = opts;
@@ -166,10 +184,11 @@ public final class Regions implements AutoCloseable {
     this.wanLatencyMs = b.wanLatencyMs;
     this.javaOpts = b.javaOpts;
     this.routing = b.routing;
+    this.certs = b.certs;
     for (String region : b.regions) {
       List<Slot> peers = new ArrayList<>();
       for (int i = 0; i < b.peersPerRegion; i++) {
-        peers.add(new Slot(region, i, FreePorts.next(), FreePorts.next()));
+        peers.add(new Slot(region, i, FreePorts.next(), FreePorts.next(), FreePorts.next()));
       }
       slots.put(region, peers);
     }
@@ -184,7 +203,7 @@ public final class Regions implements AutoCloseable {
             List<TcpProxy> list = new ArrayList<>();
             for (Slot s : slots.get(to)) {
               list.add(TcpProxy.start(from + "->" + s.name(),
-                  new InetSocketAddress("127.0.0.1", s.clientPort)));
+                  new InetSocketAddress("127.0.0.1", s.linkPort)));
             }
             byTarget.put(to, list);
           }
@@ -279,9 +298,17 @@ public final class Regions implements AutoCloseable {
     y.append("region: ").append(s.region).append('\n')
         .append("name: ").append(s.name()).append('\n')
         .append("clientPort: ").append(s.clientPort).append('\n')
+        .append("linkPort: ").append(s.linkPort).append('\n')
         .append("backupCount: 1\n");
     if (routing != null) {
       y.append("routing: \"").append(routing.toAbsolutePath()).append("\"\n");
+    }
+    if (certs != null) {
+      Path c = certs.toAbsolutePath();
+      y.append("tls:\n")
+          .append("  key: \"").append(c.resolve(s.region + ".key")).append("\"\n")
+          .append("  cert: \"").append(c.resolve(s.region + ".crt")).append("\"\n")
+          .append("  ca: \"").append(c.resolve("ca.crt")).append("\"\n");
     }
     y
         .append("hazelcast:\n")
@@ -322,7 +349,7 @@ public final class Regions implements AutoCloseable {
     if (byTarget != null) {
       return byTarget.get(to).stream().map(TcpProxy::address).toList();
     }
-    return slotsOf(to).stream().map(Slot::clientAddress).toList();
+    return slotsOf(to).stream().map(Slot::linkAddress).toList();
   }
 
   /** The current process of a peer (null before its first start). */

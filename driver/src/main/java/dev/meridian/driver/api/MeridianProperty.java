@@ -78,6 +78,26 @@ public enum MeridianProperty {
   /** Password. */
   PASSWORD("password", Type.TEXT, null, "",
       "The password. Carried; peers do not authenticate yet. Never printed.", 0, 0, false),
+  /** TLS on or off. */
+  SSL("ssl", Type.CHOICE, "false", "",
+      "true: connect over TLS, verify-full unless sslmode says otherwise (as pgjdbc).", 0, 0,
+      false, "false", "true"),
+  /** TLS mode. */
+  SSL_MODE("sslmode", Type.CHOICE, null, "",
+      "disable: plaintext; require: TLS without checking the peer's certificate (encrypts, but"
+          + " a man in the middle goes unnoticed); verify-ca: TLS with a certificate signed by"
+          + " sslrootcert; verify-full: also naming the host dialled. Any mode but disable turns"
+          + " ssl on.", 0, 0, false, "disable", "require", "verify-ca", "verify-full"),
+  /** Trusted CA. */
+  SSL_ROOT_CERT("sslrootcert", Type.TEXT, null, "",
+      "PEM file of the CA certificates to trust (the cluster's ca.crt); required by verify-ca"
+          + " and verify-full.", 0, 0, false),
+  /** Client certificate. */
+  SSL_CERT("sslcert", Type.TEXT, null, "",
+      "PEM file of a client certificate chain to present (optional; with sslkey).", 0, 0, false),
+  /** Client key. */
+  SSL_KEY("sslkey", Type.TEXT, null, "",
+      "PEM file (PKCS#8) of the client certificate's private key.", 0, 0, false),
   /** Application name. */
   APPLICATION_NAME("applicationName", Type.TEXT, null, "",
       "A name for the application, reported as the ApplicationName client info.", 0, 0, false),

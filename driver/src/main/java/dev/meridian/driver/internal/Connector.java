@@ -70,6 +70,7 @@ public final class Connector {
       ResidencyRouting residency = config.routingConfigPath() == null ? ResidencyRouting.NONE
           : ResidencyRouting.load(config.routingConfigPath(), config.regions());
       Map<String, List<InetSocketAddress>> peers = regionPeers(config);
+      ChannelOpener opener = config.tls() == null ? this.opener : new TlsOpener(config.tls());
       RoutingGroup group = config.localRouting() ? null
           : RoutingGroup.acquire(config, peers, opener);
       RegionRouter router = new RegionRouter(config, peers, group, opener);

@@ -45,6 +45,7 @@ final class DriverConfig {
   private final String user;
   private final String password;
   private final String applicationName;
+  private final TlsOptions tls;
   private final int peersPerRegion;
   private final String wanLatencyMs;
 
@@ -96,6 +97,14 @@ final class DriverConfig {
     this.user = v.get(MeridianProperty.USER);
     this.password = v.get(MeridianProperty.PASSWORD);
     this.applicationName = v.get(MeridianProperty.APPLICATION_NAME);
+    this.tls = TlsOptions.of(choice(v, MeridianProperty.SSL).equals("true"),
+        v.containsKey(MeridianProperty.SSL_MODE) ? choice(v, MeridianProperty.SSL_MODE) : null,
+        v.get(MeridianProperty.SSL_ROOT_CERT), v.get(MeridianProperty.SSL_CERT),
+        v.get(MeridianProperty.SSL_KEY));
+    if (tls != null && mode != JdbcUrl.Mode.REMOTE) {
+      throw bad("ssl options apply to remote URLs: embedded (mem:) regions run in this JVM on"
+          + " loopback without TLS");
+    }
     this.peersPerRegion = (int) integer(v, MeridianProperty.PEERS_PER_REGION);
     this.wanLatencyMs = wanLatency(v, regions);
   }
@@ -299,6 +308,11 @@ final class DriverConfig {
 
   String homeRegion() {
     return homeRegion;
+  }
+
+  /** The connection's TLS options, or null for plaintext. */
+  TlsOptions tls() {
+    return tls;
   }
 
   int connectTimeoutMillis() {

@@ -2,12 +2,19 @@ package dev.meridian.peer.api;
 
 import com.hazelcast.cluster.Member;
 import com.hazelcast.partition.Partition;
-import dev.meridian.peer.internal.server.DriverProtocolServer;
+import dev.meridian.peer.internal.server.DriverServerInitializer;
+import dev.meridian.peer.internal.server.LinkServerInitializer;
+import dev.meridian.peer.internal.server.LinkService;
+import dev.meridian.peer.internal.server.PeerTransports;
+import dev.meridian.peer.internal.server.ProtocolServer;
 import dev.meridian.peer.internal.server.RequestService;
 import dev.meridian.protocol.error.MeridianException;
 import dev.meridian.protocol.error.SqlState;
+import dev.meridian.protocol.net.TransportSettings;
 import dev.meridian.protocol.wire.Request;
 import dev.meridian.protocol.wire.Response;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,8 +24,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * One running peer: its {@link PeerNode} (the Hazelcast member and storage) and the Netty
- * server that serves the driver protocol. {@link #start} returns once both are up;
+ * One running peer: its {@link PeerNode} (the Hazelcast member and storage) and its two Netty
+ * ports: the driver port for clients and the link port for other regions' replication links
+ * (the driver port refuses every message that speaks for a region). {@link #start} returns once both are up;
  * {@link #close()} stops taking connections first, then leaves the peer group gracefully.
  * Thread-safe; close is idempotent.
  *
@@ -31,12 +39,17 @@ public final class Peer implements AutoCloseable {
   public static final String CLIENT_ADDRESS = "meridian.client";
 
   private final PeerNode node;
-  private final DriverProtocolServer server;
+  private final ProtocolServer.Loops loops;
+  private final ProtocolServer server;
+  private final ProtocolServer links;
   private volatile boolean closed;
 
-  private Peer(PeerNode node, DriverProtocolServer server) {
+  private Peer(PeerNode node, ProtocolServer.Loops loops, ProtocolServer server,
+      ProtocolServer links) {
     this.node = node;
+    this.loops = loops;
     this.server = server;
+    this.links = links;
   }
 
   /**
@@ -48,15 +61,28 @@ public final class Peer implements AutoCloseable {
   public static Peer start(PeerConfig config) {
     PeerConfig effective = PeerNode.withConcretePort(config);
     Deferred service = new Deferred();
-    DriverProtocolServer server;
+    DeferredLinks linkService = new DeferredLinks();
+    TransportSettings driverSettings;
+    TransportSettings linkSettings;
     try {
-      server = DriverProtocolServer.start(
-          new InetSocketAddress(effective.hazelcastHost(), effective.clientPort()),
-          effective.maxFrameBytes(), effective.region(), effective.name(), service);
+      driverSettings = PeerTransports.driverServer(effective);
+      linkSettings = PeerTransports.linkServer(effective);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("tls", List.of(e.getMessage()));
+    }
+    ProtocolServer.Loops loops = new ProtocolServer.Loops();
+    ProtocolServer server = null;
+    ProtocolServer links = null;
+    try {
+      server = bind(effective, effective.clientPort(), "driver protocol", loops,
+          new DriverServerInitializer(driverSettings, effective.region(), effective.name(),
+              service));
+      links = bind(effective, effective.linkPort(), "replication links", loops,
+          new LinkServerInitializer(linkSettings, effective.region(), effective.name(),
+              linkService));
     } catch (RuntimeException e) {
-      throw new MeridianException(SqlState.CONNECTION_UNABLE_TO_CONNECT,
-          "cannot serve the driver protocol on " + effective.hazelcastHost() + ":"
-              + effective.clientPort() + ": " + e.getMessage(), e);
+      closeAll(server, links, loops);
+      throw e;
     }
     InetSocketAddress bound = server.address();
     PeerNode node;
@@ -64,12 +90,36 @@ public final class Peer implements AutoCloseable {
       node = PeerNode.start(effective,
           Map.of(CLIENT_ADDRESS, bound.getHostString() + ":" + bound.getPort()));
     } catch (RuntimeException e) {
-      server.close();
+      closeAll(server, links, loops);
       throw e;
     }
-    Peer peer = new Peer(node, server);
+    Peer peer = new Peer(node, loops, server, links);
+    linkService.target = new NodeLinks(node);
     service.target = peer::handle;
     return peer;
+  }
+
+  private static ProtocolServer bind(PeerConfig config, int port, String what,
+      ProtocolServer.Loops loops, ChannelInitializer<SocketChannel> init) {
+    try {
+      return ProtocolServer.start(new InetSocketAddress(config.hazelcastHost(), port), what, loops,
+          init);
+    } catch (RuntimeException e) {
+      throw new MeridianException(SqlState.CONNECTION_UNABLE_TO_CONNECT,
+          "cannot serve the " + what + " on " + config.hazelcastHost() + ":" + port + ": "
+              + e.getMessage(), e);
+    }
+  }
+
+  private static void closeAll(ProtocolServer server, ProtocolServer links,
+      ProtocolServer.Loops loops) {
+    if (server != null) {
+      server.close();
+    }
+    if (links != null) {
+      links.close();
+    }
+    loops.close();
   }
 
   /** Answers a request as the driver-protocol server does (package-private for tests). */
@@ -123,6 +173,11 @@ public final class Peer implements AutoCloseable {
     return server.address();
   }
 
+  /** Where other regions' links connect (with the real port when 0 was configured). */
+  public InetSocketAddress linkAddress() {
+    return links.address();
+  }
+
   /** The region this peer serves. */
   public String region() {
     return node.region();
@@ -141,8 +196,44 @@ public final class Peer implements AutoCloseable {
     closed = true;
     try {
       server.close();
+      links.close();
+      loops.close();
     } finally {
       node.close();
+    }
+  }
+
+  /** The link port's answers, from the node once it runs. */
+  private record NodeLinks(PeerNode node) implements LinkService {
+    @Override
+    public String refusal(String region) {
+      return node.linkRefusal(region);
+    }
+
+    @Override
+    public CompletionStage<Response> handle(String fromRegion, Request request) {
+      if (request instanceof Request.Ping || request instanceof Request.ReadSystemTable) {
+        return node.handler().handle(request);
+      }
+      return node.handleLink(fromRegion, request);
+    }
+  }
+
+  /** Refuses links until the peer is up. */
+  private static final class DeferredLinks implements LinkService {
+    volatile LinkService target;
+
+    @Override
+    public String refusal(String region) {
+      LinkService t = target;
+      return t != null ? t.refusal(region) : "the peer is still starting; try again";
+    }
+
+    @Override
+    public CompletionStage<Response> handle(String fromRegion, Request request) {
+      LinkService t = target;
+      return t != null ? t.handle(fromRegion, request) : CompletableFuture.completedFuture(
+          new Response.Error(SqlState.CONNECTION_FAILURE, "the peer is still starting; try again"));
     }
   }
 

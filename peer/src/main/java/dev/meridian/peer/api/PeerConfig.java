@@ -41,6 +41,10 @@ public final class PeerConfig {
   public static final int DEFAULT_HAZELCAST_PORT = 5701;
   /** Default {@code clientPort}. */
   public static final int DEFAULT_CLIENT_PORT = 7400;
+  /** Default {@code linkPort} (when {@code clientPort} has its default). */
+  public static final int DEFAULT_LINK_PORT = 7500;
+  /** How far above {@code clientPort} the link port is unless set. */
+  private static final int LINK_PORT_OFFSET = DEFAULT_LINK_PORT - DEFAULT_CLIENT_PORT;
   /** Default {@code backupCount}. */
   public static final int DEFAULT_BACKUP_COUNT = 1;
   /** Default {@code maxClockOffsetMs}. */
@@ -70,6 +74,11 @@ public final class PeerConfig {
   private final List<String> members;
   private final Map<String, String> hazelcastProperties;
   private final int clientPort;
+  private final int linkPort;
+  private final boolean insecure;
+  private final String tlsKey;
+  private final String tlsCert;
+  private final String tlsCa;
   private final int backupCount;
   private final long maxClockOffsetMs;
   private final int maxFrameBytes;
@@ -92,6 +101,11 @@ public final class PeerConfig {
     members = List.copyOf(b.members);
     hazelcastProperties = Map.copyOf(b.hazelcastProperties);
     clientPort = b.clientPort;
+    linkPort = b.effectiveLinkPort();
+    insecure = b.insecure;
+    tlsKey = b.tlsKey;
+    tlsCert = b.tlsCert;
+    tlsCa = b.tlsCa;
     backupCount = b.backupCount;
     maxClockOffsetMs = b.maxClockOffsetMs;
     maxFrameBytes = b.maxFrameBytes;
@@ -138,7 +152,8 @@ public final class PeerConfig {
   public Builder toBuilder() {
     Builder b = new Builder().region(region).hazelcastHost(hazelcastHost)
         .hazelcastPort(hazelcastPort).members(members).hazelcastProperties(hazelcastProperties)
-        .clientPort(clientPort).backupCount(backupCount).maxClockOffsetMs(maxClockOffsetMs)
+        .clientPort(clientPort).linkPort(linkPort).insecure(insecure)
+        .tls(tlsKey, tlsCert, tlsCa).backupCount(backupCount).maxClockOffsetMs(maxClockOffsetMs)
         .maxFrameBytes(maxFrameBytes).remoteRegions(remoteRegions).linkBatchSize(linkBatchSize)
         .linkMaxInFlight(linkMaxInFlight).linkLingerMs(linkLingerMs)
         .tombstoneGraceMs(tombstoneGraceMs).antiEntropyIntervalMs(antiEntropyIntervalMs)
@@ -188,6 +203,42 @@ public final class PeerConfig {
     return clientPort;
   }
 
+  /** The port other regions' links connect to; 0 means ephemeral. */
+  public int linkPort() {
+    return linkPort;
+  }
+
+  /**
+   * Whether the peer may serve without TLS on an address other machines can reach (only when
+   * the configuration says {@code insecure: true}).
+   */
+  public boolean insecure() {
+    return insecure;
+  }
+
+  /** Whether both ports speak TLS ({@code tls.key}, {@code tls.cert} and {@code tls.ca} set). */
+  public boolean tls() {
+    return tlsKey != null;
+  }
+
+  /** The PEM private key file of this peer's certificate, or null without TLS. */
+  public String tlsKey() {
+    return tlsKey;
+  }
+
+  /** The PEM certificate chain file (this peer's first), or null without TLS. */
+  public String tlsCert() {
+    return tlsCert;
+  }
+
+  /**
+   * The PEM file of the CA certificates trusted for links (and for driver client certificates),
+   * or null without TLS.
+   */
+  public String tlsCa() {
+    return tlsCa;
+  }
+
   /** Synchronous backups per partition, at least 1. */
   public int backupCount() {
     return backupCount;
@@ -203,7 +254,7 @@ public final class PeerConfig {
     return maxFrameBytes;
   }
 
-  /** The other regions this peer replicates with: region name to its peers' driver addresses. */
+  /** The other regions this peer replicates with: region name to its peers' link addresses. */
   public Map<String, List<String>> remoteRegions() {
     return remoteRegions;
   }
@@ -265,6 +316,8 @@ public final class PeerConfig {
         && Objects.equals(explicitName, c.explicitName) && hazelcastHost.equals(c.hazelcastHost)
         && hazelcastPort == c.hazelcastPort && members.equals(c.members)
         && hazelcastProperties.equals(c.hazelcastProperties) && clientPort == c.clientPort
+        && linkPort == c.linkPort && insecure == c.insecure && Objects.equals(tlsKey, c.tlsKey)
+        && Objects.equals(tlsCert, c.tlsCert) && Objects.equals(tlsCa, c.tlsCa)
         && backupCount == c.backupCount && maxClockOffsetMs == c.maxClockOffsetMs
         && maxFrameBytes == c.maxFrameBytes && remoteRegions.equals(c.remoteRegions)
         && linkBatchSize == c.linkBatchSize && linkMaxInFlight == c.linkMaxInFlight
@@ -277,7 +330,7 @@ public final class PeerConfig {
   @Override
   public int hashCode() {
     return Objects.hash(region, explicitName, hazelcastHost, hazelcastPort, members,
-        hazelcastProperties, clientPort, backupCount, maxClockOffsetMs, maxFrameBytes,
+        hazelcastProperties, clientPort, linkPort, insecure, tlsKey, tlsCert, tlsCa, backupCount, maxClockOffsetMs, maxFrameBytes,
         remoteRegions, linkBatchSize, linkMaxInFlight, linkLingerMs, tombstoneGraceMs,
         antiEntropyIntervalMs, journalCapacity,
         wanLatencyMs, routing);
@@ -286,7 +339,8 @@ public final class PeerConfig {
   @Override
   public String toString() {
     return "PeerConfig{region=" + region + ", name=" + name() + ", hazelcast=" + hazelcastHost
-        + ":" + hazelcastPort + ", members=" + members + ", clientPort=" + clientPort
+        + ":" + hazelcastPort + ", members=" + members + ", clientPort=" + clientPort + ", linkPort=" + linkPort
+        + ", insecure=" + insecure + ", tls=" + (tlsKey == null ? "off" : tlsCert)
         + ", backupCount=" + backupCount + ", maxClockOffsetMs=" + maxClockOffsetMs
         + ", maxFrameBytes=" + maxFrameBytes + ", hazelcastProperties=" + hazelcastProperties
         + ", replication.regions=" + remoteRegions + ", replication.batchSize=" + linkBatchSize
@@ -310,6 +364,11 @@ public final class PeerConfig {
     private List<String> members = new ArrayList<>();
     private Map<String, String> hazelcastProperties = new LinkedHashMap<>();
     private int clientPort = DEFAULT_CLIENT_PORT;
+    private Integer linkPort;
+    private boolean insecure;
+    private String tlsKey;
+    private String tlsCert;
+    private String tlsCa;
     private Map<String, List<String>> remoteRegions = new LinkedHashMap<>();
     private int linkBatchSize = DEFAULT_LINK_BATCH_SIZE;
     private int linkMaxInFlight = DEFAULT_LINK_MAX_IN_FLIGHT;
@@ -377,6 +436,41 @@ public final class PeerConfig {
     public Builder clientPort(int port) {
       this.clientPort = port;
       return this;
+    }
+
+    /**
+     * Sets {@code linkPort}; 0 is ephemeral. Unset, it is {@code clientPort + 100} (so peers
+     * on neighbouring client ports of one host do not collide), or 0 when {@code clientPort} is
+     * 0.
+     */
+    public Builder linkPort(int port) {
+      this.linkPort = port;
+      return this;
+    }
+
+    private int effectiveLinkPort() {
+      return linkPort != null ? linkPort : clientPort == 0 ? 0 : clientPort + LINK_PORT_OFFSET;
+    }
+
+    /** Sets {@code insecure}: serve without TLS on a non-loopback address. */
+    public Builder insecure(boolean insecure) {
+      this.insecure = insecure;
+      return this;
+    }
+
+    /**
+     * Sets {@code tls.key}, {@code tls.cert} and {@code tls.ca} (PEM files): all three, or all
+     * null for no TLS.
+     */
+    public Builder tls(String key, String cert, String ca) {
+      this.tlsKey = blankToNull(key);
+      this.tlsCert = blankToNull(cert);
+      this.tlsCa = blankToNull(ca);
+      return this;
+    }
+
+    private static String blankToNull(String s) {
+      return s == null || s.isBlank() ? null : s.strip();
     }
 
     /** Sets {@code backupCount}. */
@@ -480,6 +574,13 @@ public final class PeerConfig {
       }
       checkPort(problems, "hazelcast.port", hazelcastPort, true);
       checkPort(problems, "clientPort", clientPort, true);
+      int linkPort = effectiveLinkPort();
+      checkPort(problems, "linkPort", linkPort, true);
+      if (clientPort != 0 && clientPort == linkPort) {
+        problems.add("clientPort and linkPort are both " + clientPort + ": links have their own"
+            + " port; set linkPort to another (default " + DEFAULT_LINK_PORT + ")");
+      }
+      validateTls(problems);
       for (int i = 0; i < members.size(); i++) {
         String problem = MemberAddress.problem(members.get(i));
         if (problem != null) {
@@ -514,7 +615,7 @@ public final class PeerConfig {
         List<String> peers = e.getValue() == null ? List.of() : e.getValue();
         if (peers.isEmpty()) {
           problems.add("replication.regions." + r + " lists no peers: give host:port of its"
-              + " peers' clientPort");
+              + " peers' linkPort");
         }
         for (int i = 0; i < peers.size(); i++) {
           String problem = MemberAddress.problem(peers.get(i));
@@ -562,6 +663,32 @@ public final class PeerConfig {
         problems.add("maxFrameBytes " + maxFrameBytes + " is out of range: set 1024 to "
             + (1 << 30) + " (default " + DEFAULT_MAX_FRAME_BYTES + ")");
       }
+    }
+
+    private void validateTls(List<String> problems) {
+      int set = (tlsKey != null ? 1 : 0) + (tlsCert != null ? 1 : 0) + (tlsCa != null ? 1 : 0);
+      if (set != 0 && set != 3) {
+        problems.add("tls needs all of key, cert and ca (PEM files; 'bin/meridian cert' makes"
+            + " them), but has only " + (tlsKey != null ? "key " : "") + (tlsCert != null ? "cert " : "")
+            + (tlsCa != null ? "ca" : ""));
+      }
+      for (String[] f : new String[][] {{"tls.key", tlsKey}, {"tls.cert", tlsCert}, {"tls.ca", tlsCa}}) {
+        if (f[1] != null && !Files.isReadable(Path.of(f[1]))) {
+          problems.add(f[0] + " " + f[1] + " is not a readable file");
+        }
+      }
+      if (set == 0 && !insecure && hazelcastHost != null && !isLoopback(hazelcastHost)) {
+        problems.add("hazelcast.host " + hazelcastHost + " is reachable from other machines, and"
+            + " without TLS anyone there could read and write this region's data and speak for"
+            + " it: create certificates with 'bin/meridian cert' and set tls.key, tls.cert and"
+            + " tls.ca, or set 'insecure: true' to serve in clear on a trusted network");
+      }
+    }
+
+    private static boolean isLoopback(String host) {
+      String h = host.strip();
+      return h.equals("localhost") || h.startsWith("127.") || h.equals("::1")
+          || h.equals("[::1]");
     }
 
     /** Reads the routing file now, so a bad one stops the peer before it starts. */

@@ -43,6 +43,9 @@ final class PeerConfigYaml {
     String name;
     HazelcastForm hazelcast;
     Integer clientPort;
+    Integer linkPort;
+    Boolean insecure;
+    TlsForm tls;
     Integer backupCount;
     Long maxClockOffsetMs;
     Integer maxFrameBytes;
@@ -60,6 +63,13 @@ final class PeerConfigYaml {
     Long antiEntropyIntervalMs;
     Integer journalCapacity;
     Map<String, Long> wanLatencyMs;
+  }
+
+  /** The {@code tls:} section. */
+  static final class TlsForm {
+    String key;
+    String cert;
+    String ca;
   }
 
   /** The {@code hazelcast:} section. */
@@ -103,6 +113,15 @@ final class PeerConfigYaml {
     b.region(form.region).name(form.name);
     if (form.clientPort != null) {
       b.clientPort(form.clientPort);
+    }
+    if (form.linkPort != null) {
+      b.linkPort(form.linkPort);
+    }
+    if (form.insecure != null) {
+      b.insecure(form.insecure);
+    }
+    if (form.tls != null) {
+      b.tls(form.tls.key, form.tls.cert, form.tls.ca);
     }
     if (form.backupCount != null) {
       b.backupCount(form.backupCount);

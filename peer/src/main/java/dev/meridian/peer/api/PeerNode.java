@@ -124,6 +124,23 @@ public final class PeerNode implements AutoCloseable {
     return handler;
   }
 
+  /**
+   * Whether a replication link from {@code region} may open to this peer: null when it may,
+   * else why not.
+   */
+  public String linkRefusal(String region) {
+    return replicator.linkRefusal(region);
+  }
+
+  /**
+   * Answers a request of a link that authenticated as {@code fromRegion} (the link port's
+   * business; the driver port never passes these on).
+   */
+  public java.util.concurrent.CompletionStage<dev.meridian.protocol.wire.Response> handleLink(
+      String fromRegion, dev.meridian.protocol.wire.Request request) {
+    return replicator.handleLink(fromRegion, request);
+  }
+
   /** The peer's hybrid logical clock (internal type: for replication and metrics). */
   public HybridClock clock() {
     return clock;

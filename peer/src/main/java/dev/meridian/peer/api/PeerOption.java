@@ -27,6 +27,22 @@ public enum PeerOption {
   /** The driver-protocol port. */
   CLIENT_PORT("clientPort", String.valueOf(PeerConfig.DEFAULT_CLIENT_PORT),
       "the port drivers connect to, 1-65535; 0 picks a free port at start"),
+  /** The link port. */
+  LINK_PORT("linkPort", "<clientPort + 100>",
+      "the port other regions' replication links connect to, 1-65535; 0 picks a free port"
+          + " (the default when clientPort is 0)"),
+  /** Plaintext on a reachable address. */
+  INSECURE("insecure", "false",
+      "serve both ports without TLS on an address other machines can reach (trusted networks"
+          + " only); a peer on such an address without TLS refuses to start otherwise"),
+  /** TLS key. */
+  TLS_KEY("tls.key", "", "PEM private key of this peer's certificate (bin/meridian cert)"),
+  /** TLS chain. */
+  TLS_CERT("tls.cert", "", "PEM certificate chain of this peer, its own first; its subject"
+      + " alternative names carry the peer's host names and its region's name (links prove"
+      + " their region by it); reloaded when the file changes"),
+  /** TLS CA. */
+  TLS_CA("tls.ca", "", "PEM CA certificates trusted for links and driver client certificates"),
   /** Synchronous backups per partition. */
   BACKUP_COUNT("backupCount", String.valueOf(PeerConfig.DEFAULT_BACKUP_COUNT),
       "synchronous backup copies of every row inside the region, 1-6"),
@@ -42,7 +58,7 @@ public enum PeerOption {
           + " store; a write of another row fails with 23M01 and links never ship it here"),
   /** The other regions. */
   REPLICATION_REGIONS("replication.regions", "{}",
-      "the other regions to replicate with: region name to a list of its peers' host:clientPort"),
+      "the other regions to replicate with: region name to a list of its peers' host:linkPort"),
   /** Frame size of links. */
   REPLICATION_BATCH_SIZE("replication.batchSize", String.valueOf(PeerConfig.DEFAULT_LINK_BATCH_SIZE),
       "most change records per replication frame"),

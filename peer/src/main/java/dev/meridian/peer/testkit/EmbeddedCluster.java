@@ -144,7 +144,7 @@ public final class EmbeddedCluster implements AutoCloseable {
   }
 
   /** Addresses of one region's peers. */
-  private record RegionPorts(List<Integer> hazelcast, List<Integer> client) {}
+  private record RegionPorts(List<Integer> hazelcast, List<Integer> client, List<Integer> link) {}
 
   private final String name;
   private final List<String> regions;
@@ -202,11 +202,13 @@ public final class EmbeddedCluster implements AutoCloseable {
     for (String r : regions) {
       List<Integer> hz = new ArrayList<>();
       List<Integer> client = new ArrayList<>();
+      List<Integer> link = new ArrayList<>();
       for (int i = 0; i < options.peersPerRegion(); i++) {
         hz.add(freeLoopbackPort());
         client.add(freeLoopbackPort());
+        link.add(freeLoopbackPort());
       }
-      ports.put(r, new RegionPorts(hz, client));
+      ports.put(r, new RegionPorts(hz, client, link));
     }
     try {
       for (String r : regions) {
@@ -286,7 +288,7 @@ public final class EmbeddedCluster implements AutoCloseable {
     Map<String, Long> latency = new LinkedHashMap<>();
     for (String other : regions) {
       if (!other.equals(region)) {
-        remotes.put(other, ports.get(other).client().stream().map(port -> "127.0.0.1:" + port)
+        remotes.put(other, ports.get(other).link().stream().map(port -> "127.0.0.1:" + port)
             .toList());
         latency.put(other, options.latency(region, other));
       }
@@ -301,6 +303,7 @@ public final class EmbeddedCluster implements AutoCloseable {
             .hazelcastPort(p.hazelcast().get(i))
             .members(members)
             .clientPort(p.client().get(i))
+            .linkPort(p.link().get(i))
             .remoteRegions(remotes)
             .wanLatencyMs(latency)
             .journalCapacity(options.journalCapacity())

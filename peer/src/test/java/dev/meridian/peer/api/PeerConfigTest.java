@@ -25,6 +25,9 @@ class PeerConfigTest {
     assertEquals(5701, c.hazelcastPort());
     assertEquals(List.of(), c.members());
     assertEquals(7400, c.clientPort());
+    assertEquals(7500, c.linkPort());
+    assertFalse(c.tls());
+    assertFalse(c.insecure());
     assertEquals(1, c.backupCount());
     assertEquals(500, c.maxClockOffsetMs());
     assertEquals(16 << 20, c.maxFrameBytes());
@@ -43,6 +46,8 @@ class PeerConfigTest {
           properties:
             hazelcast.wait.seconds.before.join: 0
         clientPort: 0
+        linkPort: 7500
+        insecure: true
         backupCount: 2
         maxClockOffsetMs: 250
         maxFrameBytes: 1048576
@@ -55,6 +60,8 @@ class PeerConfigTest {
     assertEquals(List.of("10.0.0.5:5801", "[::1]:5802"), c.members());
     assertEquals(Map.of("hazelcast.wait.seconds.before.join", "0"), c.hazelcastProperties());
     assertEquals(0, c.clientPort());
+    assertEquals(7500, c.linkPort());
+    assertTrue(c.insecure());
     assertEquals(2, c.backupCount());
     assertEquals(250, c.maxClockOffsetMs());
     assertEquals(1 << 20, c.maxFrameBytes());
@@ -226,9 +233,40 @@ class PeerConfigTest {
 
   @Test
   void everyOptionIsListedOnce() {
-    assertEquals(19, PeerOption.values().length);
+    assertEquals(24, PeerOption.values().length);
     assertEquals(null, PeerOption.REGION.defaultValue());
     assertEquals("7400", PeerOption.CLIENT_PORT.defaultValue());
+  }
+
+  @Test
+  void linkPortFollowsTheClientPortUnlessSet() {
+    assertEquals(8100, PeerConfig.builder().region("r").clientPort(8000).build().linkPort());
+    assertEquals(0, PeerConfig.builder().region("r").clientPort(0).build().linkPort());
+    assertEquals(9000, PeerConfig.builder().region("r").linkPort(9000).build().linkPort());
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> PeerConfig.builder().region("r").clientPort(8000).linkPort(8000).build());
+    assertTrue(e.getMessage().contains("links have their own port"), e.getMessage());
+  }
+
+  @Test
+  void aReachableAddressWithoutTlsRefusesToStartAndSaysHowToFix() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> PeerConfig.parse("region: r\nhazelcast:\n  host: 10.0.0.5\n", "peer.yaml"));
+    assertTrue(e.getMessage().contains("bin/meridian cert"), e.getMessage());
+    assertTrue(e.getMessage().contains("insecure: true"), e.getMessage());
+    assertTrue(PeerConfig.parse("region: r\nhazelcast:\n  host: 10.0.0.5\ninsecure: true\n",
+        "peer.yaml").insecure());
+    assertFalse(PeerConfig.parse("region: r\nhazelcast:\n  host: localhost\n", "peer.yaml")
+        .tls());
+  }
+
+  @Test
+  void tlsNeedsKeyCertAndCaTogether() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> PeerConfig.parse("region: r\ntls:\n  key: /nonexistent/k.pem\n", "peer.yaml"));
+    assertTrue(e.getMessage().contains("tls needs all of key, cert and ca"), e.getMessage());
+    assertTrue(e.getMessage().contains("/nonexistent/k.pem is not a readable file"),
+        e.getMessage());
   }
 
   @Test

@@ -3,15 +3,12 @@ package dev.meridian.protocol.net;
 import dev.meridian.protocol.error.MeridianException;
 import dev.meridian.protocol.error.SqlState;
 import dev.meridian.protocol.wire.ClientHandshake;
-import dev.meridian.protocol.wire.FrameCodecs;
 import dev.meridian.protocol.wire.Frames.Welcome;
+import dev.meridian.protocol.wire.PortRole;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.ChannelPipeline;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -22,9 +19,6 @@ import java.util.concurrent.TimeoutException;
 
 /** Opens {@link PeerChannel}s over Netty. Thread-safe. */
 public final class PeerConnector {
-  private static final FrameCodecs.RequestEncoder REQUEST_ENCODER = new FrameCodecs.RequestEncoder();
-  private static final FrameCodecs.ResponseDecoder RESPONSE_DECODER = new FrameCodecs.ResponseDecoder();
-
   private PeerConnector() {}
 
   /**
@@ -36,60 +30,62 @@ public final class PeerConnector {
    */
   public static PeerChannel connect(List<InetSocketAddress> peers, int connectTimeoutMillis,
       int maxFrameBytes) {
+    return connect(peers, TransportSettings.DEFAULTS
+        .withConnectTimeoutMillis(Math.max(1, connectTimeoutMillis))
+        .withMaxFrameBytes(maxFrameBytes), "meridian-jdbc");
+  }
+
+  /** Connects to one peer; {@code 08001} when it does not answer in time. */
+  public static PeerChannel connectOne(InetSocketAddress address, int connectTimeoutMillis,
+      int maxFrameBytes) {
+    return connectOne(address, TransportSettings.DEFAULTS
+        .withConnectTimeoutMillis(Math.max(1, connectTimeoutMillis))
+        .withMaxFrameBytes(maxFrameBytes), PortRole.DRIVER, "meridian-jdbc");
+  }
+
+  /**
+   * Connects to the first of {@code peers} that completes the handshake, trying them in order,
+   * as {@link #connect(List, int, int)} does, with every figure (and TLS) from {@code settings}.
+   */
+  public static PeerChannel connect(List<InetSocketAddress> peers, TransportSettings settings,
+      String clientName) {
     if (peers.isEmpty()) {
       throw new MeridianException(SqlState.CONNECTION_UNABLE_TO_CONNECT, "no peer address given");
     }
     List<String> failures = new ArrayList<>();
     for (InetSocketAddress address : peers) {
       try {
-        return connectOne(address, connectTimeoutMillis, maxFrameBytes);
+        return connectOne(address, settings, PortRole.DRIVER, clientName);
       } catch (MeridianException e) {
         failures.add(address + ": " + e.getMessage());
       }
     }
     throw new MeridianException(SqlState.CONNECTION_UNABLE_TO_CONNECT,
-        "no peer answered within " + connectTimeoutMillis + " ms (connectTimeout): "
+        "no peer answered within " + settings.connectTimeoutMillis() + " ms (connectTimeout): "
             + String.join("; ", failures));
   }
 
-  /** Connects to one peer; {@code 08001} when it does not answer in time. */
-  public static PeerChannel connectOne(InetSocketAddress address, int connectTimeoutMillis,
-      int maxFrameBytes) {
-    return connectOne(address, connectTimeoutMillis, maxFrameBytes, "meridian-jdbc", null);
-  }
-
   /**
-   * Connects to one peer as {@link #connectOne(InetSocketAddress, int, int)} does, naming the
-   * client in the handshake and, when {@code oneWayDelayMillis} is not null, holding every
-   * message each way for that many milliseconds ({@link DelayHandler}).
+   * Connects to one port of one peer: TCP, then TLS when {@code settings} has it, then the
+   * handshake of {@code port}, all within {@code settings.connectTimeoutMillis()}.
+   *
+   * @param clientName names the client in the peer's logs
+   * @throws MeridianException {@code 08001} naming why, when it does not answer in time, refuses,
+   *     or the TLS handshake fails
    */
-  public static PeerChannel connectOne(InetSocketAddress address, int connectTimeoutMillis,
-      int maxFrameBytes, String clientName, java.util.function.LongSupplier oneWayDelayMillis) {
+  public static PeerChannel connectOne(InetSocketAddress address, TransportSettings settings,
+      PortRole port, String clientName) {
     NettyPeerChannel handler = new NettyPeerChannel();
-    ClientHandshake handshake = new ClientHandshake(clientName);
+    ClientHandshake handshake = new ClientHandshake(clientName, port);
+    int connectTimeoutMillis = settings.connectTimeoutMillis();
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(connectTimeoutMillis);
     ChannelFuture connect = new Bootstrap()
         .group(ClientEventLoops.group())
         .channel(NioSocketChannel.class)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.max(1, connectTimeoutMillis))
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.SO_KEEPALIVE, true)
-        .handler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            // framing -> handshake (removes itself) -> codec -> in-flight calls
-            ChannelPipeline p = ch.pipeline();
-            if (oneWayDelayMillis != null) {
-              p.addLast("wan-delay", new DelayHandler(oneWayDelayMillis));
-            }
-            p.addLast("frame-decoder", FrameCodecs.frameDecoder(maxFrameBytes));
-            p.addLast("frame-prepender", FrameCodecs.framePrepender());
-            p.addLast("handshake", handshake);
-            p.addLast("response-decoder", RESPONSE_DECODER);
-            p.addLast("request-encoder", REQUEST_ENCODER);
-            p.addLast("calls", handler);
-          }
-        })
+        .handler(new ClientInitializer(settings, address, handshake, handler))
         .connect(address);
     Channel ch = connect.channel();
     try {

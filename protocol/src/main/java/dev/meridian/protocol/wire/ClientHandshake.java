@@ -17,11 +17,18 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class ClientHandshake extends ChannelInboundHandlerAdapter {
   private final String client;
+  private final PortRole port;
   private final CompletableFuture<Welcome> welcome = new CompletableFuture<>();
 
-  /** A handshake that introduces the client by name (for the peer's logs). */
+  /** A handshake with a driver port that introduces the client by name (for the peer's logs). */
   public ClientHandshake(String client) {
+    this(client, PortRole.DRIVER);
+  }
+
+  /** A handshake with a port of the given role. */
+  public ClientHandshake(String client, PortRole port) {
     this.client = client;
+    this.port = port;
   }
 
   /** Completes with the accepted welcome. */
@@ -32,7 +39,7 @@ public final class ClientHandshake extends ChannelInboundHandlerAdapter {
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     ByteBuf out = ctx.alloc().buffer();
-    ProtocolCodec.encodeHello(new Hello(ProtocolCodec.VERSION, client), out);
+    ProtocolCodec.encodeHello(new Hello(ProtocolCodec.VERSION, client), port, out);
     ctx.writeAndFlush(out);
     ctx.fireChannelActive();
   }
@@ -42,7 +49,7 @@ public final class ClientHandshake extends ChannelInboundHandlerAdapter {
     ByteBuf frame = (ByteBuf) msg;
     Welcome w;
     try {
-      w = ProtocolCodec.decodeWelcome(frame);
+      w = ProtocolCodec.decodeWelcome(frame, port);
     } catch (MeridianException e) {
       welcome.completeExceptionally(e);
       ctx.close();
@@ -63,7 +70,8 @@ public final class ClientHandshake extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     welcome.completeExceptionally(new MeridianException(SqlState.CONNECTION_UNABLE_TO_CONNECT,
-        "peer closed the connection during the handshake"));
+        "peer closed the connection during the handshake (a peer that serves TLS closes a"
+            + " plaintext connection: connect with ssl=true or an sslmode)"));
     ctx.fireChannelInactive();
   }
 

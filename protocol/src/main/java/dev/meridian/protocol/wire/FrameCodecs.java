@@ -33,12 +33,27 @@ public final class FrameCodecs {
     return new LengthFieldPrepender(4);
   }
 
-  /** Peer side: frame bytes to {@link RequestFrame}. */
+  /**
+   * Peer side: frame bytes to {@link RequestFrame}, refusing requests its port does not take
+   * ({@link PortRole}).
+   */
   @ChannelHandler.Sharable
   public static final class RequestDecoder extends MessageToMessageDecoder<ByteBuf> {
+    private final PortRole port;
+
+    /** A decoder for the driver port. */
+    public RequestDecoder() {
+      this(PortRole.DRIVER);
+    }
+
+    /** A decoder for a port of the given role. */
+    public RequestDecoder(PortRole port) {
+      this.port = port;
+    }
+
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf msg, List<Object> out) {
-      out.add(ProtocolCodec.decodeRequest(msg));
+      out.add(ProtocolCodec.decodeRequest(msg, port));
     }
   }
 

@@ -22,7 +22,8 @@ import java.util.Map;
  * each way is the handshake; every later frame is a request (client to peer) or a response.
  *
  * <pre>
- * Hello    : int magic 0x4D52444E ("MRDN"), short version, string client
+ * Hello    : int magic 0x4D52444E ("MRDN") on the driver port, 0x4D52444C ("MRDL") on the
+ *            link port ({@link PortRole}), short version, string client
  * Welcome  : int magic, short version, byte accepted, then string region, string peer
  *            when accepted or string reason when not
  * Request  : int requestId, byte opcode, body
@@ -58,7 +59,7 @@ import java.util.Map;
  * 0x22 ScanClose    long scanId
  * (filter = {@link ScanFilters}' layout)
  *
- * Between regions (replication links) and for operators:
+ * Between regions, taken only on the link port (the driver port refuses them, {@link PortRole}):
  * 0x30 LinkHello    string fromRegion            0xB0 LinkWelcome string region, long epoch
  * 0x31 SyncCatalog  int n, n schemas, int d,     0xB1 CatalogState (same body)
  *                   d x long droppedId
@@ -70,8 +71,9 @@ import java.util.Map;
  * 0x34 GetRowHashes long tableId, int partition, 0xB4 RowHashes int n, n x long keyHash,
  *                   int n, n x int bucket,                   n x long rowHash
  *                   string fromRegion
- * 0x35 ReadSystemTable string name               0x90 Rows (as for Get)
+ * 0x35 ReadSystemTable string name               0x90 Rows (as for Get)   (both ports)
  * 0x36 Repair       string targetRegion          0xB6 RepairDone long compared, long shipped
+ *                   (an operator's request: driver port only)
  * 0x37 LinkProgress string origin, long millis,  0xB7 ProgressNoted (empty)
  *                   int partitions, int n, n x long bits
  *                                                0xFF Error   string sqlstate, string message
@@ -117,22 +119,40 @@ public final class ProtocolCodec {
 
   // ---- handshake ----
 
-  /** Encodes the client's hello. */
+  /** Encodes the client's hello for the driver port. */
   public static void encodeHello(Hello hello, ByteBuf out) {
-    out.writeInt(MAGIC).writeShort(hello.version());
+    encodeHello(hello, PortRole.DRIVER, out);
+  }
+
+  /** Encodes the client's hello for a port of the given role (its magic first). */
+  public static void encodeHello(Hello hello, PortRole port, ByteBuf out) {
+    out.writeInt(port.magic()).writeShort(hello.version());
     Values.writeString(out, hello.client());
   }
 
-  /** Decodes a hello; a wrong magic fails with {@code 08P01}. */
+  /** Decodes a hello sent to the driver port; a wrong magic fails with {@code 08P01}. */
   public static Hello decodeHello(ByteBuf in) {
-    checkMagic(in);
+    return decodeHello(in, PortRole.DRIVER);
+  }
+
+  /**
+   * Decodes a hello sent to a port of the given role; another port's magic (a client that
+   * dialled the wrong port) or any other wrong magic fails with {@code 08P01}.
+   */
+  public static Hello decodeHello(ByteBuf in, PortRole port) {
+    checkMagic(in, port);
     int version = Values.need(in, 2).readUnsignedShort();
     return new Hello(version, Values.readString(in));
   }
 
-  /** Encodes the peer's welcome. */
+  /** Encodes the driver port's welcome. */
   public static void encodeWelcome(Welcome w, ByteBuf out) {
-    out.writeInt(MAGIC).writeShort(w.version()).writeByte(w.error() == null ? 1 : 0);
+    encodeWelcome(w, PortRole.DRIVER, out);
+  }
+
+  /** Encodes the welcome of a port of the given role. */
+  public static void encodeWelcome(Welcome w, PortRole port, ByteBuf out) {
+    out.writeInt(port.magic()).writeShort(w.version()).writeByte(w.error() == null ? 1 : 0);
     if (w.error() == null) {
       Values.writeString(out, w.region());
       Values.writeString(out, w.peer());
@@ -141,9 +161,14 @@ public final class ProtocolCodec {
     }
   }
 
-  /** Decodes a welcome. */
+  /** Decodes the driver port's welcome. */
   public static Welcome decodeWelcome(ByteBuf in) {
-    checkMagic(in);
+    return decodeWelcome(in, PortRole.DRIVER);
+  }
+
+  /** Decodes the welcome of a port of the given role. */
+  public static Welcome decodeWelcome(ByteBuf in, PortRole port) {
+    checkMagic(in, port);
     int version = Values.need(in, 2).readUnsignedShort();
     boolean accepted = Values.readByte(in) == 1;
     if (accepted) {
@@ -152,11 +177,19 @@ public final class ProtocolCodec {
     return new Welcome(version, null, null, Values.readString(in));
   }
 
-  private static void checkMagic(ByteBuf in) {
+  private static void checkMagic(ByteBuf in, PortRole port) {
     int magic = Values.need(in, 4).readInt();
-    if (magic != MAGIC) {
-      throw Values.corrupt("bad magic 0x" + Integer.toHexString(magic) + ", not a Meridian client");
+    if (magic == port.magic()) {
+      return;
     }
+    for (PortRole other : PortRole.values()) {
+      if (magic == other.magic()) {
+        throw Values.corrupt("a " + other.name().toLowerCase(java.util.Locale.ROOT)
+            + " connection on the " + port.name().toLowerCase(java.util.Locale.ROOT)
+            + " port: connect to the peer's " + (other == PortRole.LINK ? "linkPort" : "clientPort"));
+      }
+    }
+    throw Values.corrupt("bad magic 0x" + Integer.toHexString(magic) + ", not a Meridian client");
   }
 
   // ---- requests ----
@@ -266,7 +299,20 @@ public final class ProtocolCodec {
     }
   }
 
-  /** Decodes a request frame; malformed input fails with {@code 08P01}. */
+  /**
+   * Decodes a request frame arriving on a port of the given role: a request that port does not
+   * take ({@link PortRole}) fails with {@code 08P01} before its body is read.
+   */
+  public static RequestFrame decodeRequest(ByteBuf in, PortRole port) {
+    byte op = Values.need(in, 5).getByte(in.readerIndex() + 4);
+    if (!port.admits(op)) {
+      throw Values.corrupt("request opcode 0x" + Integer.toHexString(op & 0xff) + " is not taken"
+          + " on the " + port.name().toLowerCase(java.util.Locale.ROOT) + " port");
+    }
+    return decodeRequest(in);
+  }
+
+  /** Decodes a request frame of any kind; malformed input fails with {@code 08P01}. */
   public static RequestFrame decodeRequest(ByteBuf in) {
     int id = Values.need(in, 5).readInt();
     byte op = in.readByte();

@@ -26,11 +26,18 @@ public final class ServerHandshake extends ChannelInboundHandlerAdapter {
 
   private final String region;
   private final String peer;
+  private final PortRole port;
 
-  /** A handshake that introduces the peer as {@code peer} of {@code region}. */
+  /** A driver port's handshake that introduces the peer as {@code peer} of {@code region}. */
   public ServerHandshake(String region, String peer) {
+    this(region, peer, PortRole.DRIVER);
+  }
+
+  /** The handshake of a port of the given role. */
+  public ServerHandshake(String region, String peer, PortRole port) {
     this.region = region;
     this.peer = peer;
+    this.port = port;
   }
 
   @Override
@@ -38,7 +45,19 @@ public final class ServerHandshake extends ChannelInboundHandlerAdapter {
     ByteBuf frame = (ByteBuf) msg;
     Hello hello;
     try {
-      hello = ProtocolCodec.decodeHello(frame);
+      PortRole dialled = frame.readableBytes() >= 4 ? roleOf(frame.getInt(frame.readerIndex())) : null;
+      if (dialled != null && dialled != port) {
+        // Tell a client that dialled the wrong port which one it wants, in its own magic.
+        ByteBuf out = ctx.alloc().buffer();
+        ProtocolCodec.encodeWelcome(new Welcome(ProtocolCodec.VERSION, null, null, "this is the "
+            + name(port) + " port of peer " + peer + ": connect to its "
+            + (dialled == PortRole.LINK ? "linkPort" : "clientPort")), dialled, out);
+        ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+        ctx.fireExceptionCaught(Values.corrupt("a " + name(dialled) + " client on the "
+            + name(port) + " port"));
+        return;
+      }
+      hello = ProtocolCodec.decodeHello(frame, port);
     } finally {
       ReferenceCountUtil.release(frame);
     }
@@ -46,14 +65,27 @@ public final class ServerHandshake extends ChannelInboundHandlerAdapter {
       ByteBuf out = ctx.alloc().buffer();
       ProtocolCodec.encodeWelcome(new Welcome(ProtocolCodec.VERSION, null, null,
           "protocol version " + hello.version() + " is not supported; this peer speaks "
-              + ProtocolCodec.VERSION), out);
+              + ProtocolCodec.VERSION), port, out);
       ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
       return;
     }
     ByteBuf out = ctx.alloc().buffer();
-    ProtocolCodec.encodeWelcome(new Welcome(ProtocolCodec.VERSION, region, peer, null), out);
+    ProtocolCodec.encodeWelcome(new Welcome(ProtocolCodec.VERSION, region, peer, null), port, out);
     ctx.writeAndFlush(out);
     ctx.fireUserEventTriggered(COMPLETED);
     ctx.pipeline().remove(this);
+  }
+
+  private static PortRole roleOf(int magic) {
+    for (PortRole r : PortRole.values()) {
+      if (r.magic() == magic) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  private static String name(PortRole role) {
+    return role.name().toLowerCase(java.util.Locale.ROOT);
   }
 }

@@ -15,8 +15,12 @@ import java.util.function.LongSupplier;
  * packs {@code millis << 16 | logical}, "the next value" is simply {@code last + 1}, which carries
  * a logical counter overflow into the milliseconds.
  *
- * <p>A remote value more than {@code maxOffsetMs} ahead of local physical time is still
- * accepted (replicas must converge, DESIGN.md) and counted in {@link #skewEvents()}.
+ * <p>The clock cannot be dragged: a remote value more than {@code maxOffsetMs} ahead of local
+ * physical time is counted in {@link #skewEvents()} but does not move the clock (the row it
+ * came with still holds it, so replicas converge). A write to such a row is stamped just above
+ * the row's stamp by {@link #stampAfter}, again without moving the clock: one region whose clock
+ * is wrong by a day, or one hostile stamp, cannot make every later local write beat genuine
+ * writes of other regions, and no received value can exhaust the clock.
  *
  * <p>Thread-safe and lock-free: one {@link AtomicLong} advanced by a CAS loop.
  */
@@ -74,30 +78,45 @@ public final class HybridClock {
 
   /**
    * A stamp for a write that must order after {@code floor} (the highest stamp the row already
-   * holds) and after everything this clock has seen. The clock advances past it.
+   * holds) and after everything this clock has seen. The clock advances past the floor when it
+   * is within the maximum offset of physical time; a floor further ahead is exceeded for this
+   * row only (the stamp is {@code floor + 1} if that is above the clock) and leaves the clock
+   * where it is.
    *
    * @param floor the row's highest stamp, or {@link Stamp#ZERO} for a new row; not null
-   * @throws MeridianException {@code XX000} if the floor is the largest representable hlc
+   * @throws MeridianException {@code XX000} if the floor is the largest representable hlc (only
+   *     that row cannot be written)
    */
   public Stamp stampAfter(Stamp floor) {
-    return new Stamp(advancePast(floor.hlc()), regionId);
+    long hlc = floor.hlc();
+    if (!isAhead(hlc)) {
+      return new Stamp(advancePast(hlc), regionId);
+    }
+    if (hlc == Long.MAX_VALUE) {
+      throw exhausted();
+    }
+    return new Stamp(Math.max(now(), hlc + 1), regionId);
   }
 
   /**
-   * Advances the clock to at least {@code remoteHlc} (a stamp received from a client or
-   * another region), so later local stamps order after it. Counts a skew event when the value
-   * is more than the maximum offset ahead of local physical time.
+   * Advances the clock to at least {@code remoteHlc} (a stamp received from another region),
+   * so later local stamps order after it, unless the value is more than the maximum offset ahead
+   * of local physical time: then it counts a skew event and leaves the clock alone.
    *
    * @return whether the value counted as clock skew
    */
   public boolean observe(long remoteHlc) {
-    long remoteMillis = remoteHlc >> Stamp.LOGICAL_BITS;
-    boolean skew = remoteMillis - physicalMillis.getAsLong() > maxOffsetMs;
-    if (skew) {
+    if (isAhead(remoteHlc)) {
       skewEvents.increment();
+      return true;
     }
     last.accumulateAndGet(remoteHlc, Math::max);
-    return skew;
+    return false;
+  }
+
+  /** Whether an hlc value is more than the maximum offset ahead of local physical time. */
+  private boolean isAhead(long hlc) {
+    return (hlc >> Stamp.LOGICAL_BITS) - physicalMillis.getAsLong() > maxOffsetMs;
   }
 
   /** How many observed values were more than the maximum offset ahead of physical time. */
@@ -111,15 +130,19 @@ public final class HybridClock {
       long prev = last.get();
       long base = Math.max(prev, floor);
       if (base == Long.MAX_VALUE) {
-        // Only a hostile or corrupt stamp gets here; refusing beats wrapping to negative.
-        throw new MeridianException(SqlState.INTERNAL_ERROR,
-            "hybrid clock exhausted: a stamp holds the largest possible value");
+        // Only a corrupt stored stamp gets here; refusing beats wrapping to negative.
+        throw exhausted();
       }
       long next = Math.max(base + 1, physical);
       if (last.compareAndSet(prev, next)) {
         return next;
       }
     }
+  }
+
+  private static MeridianException exhausted() {
+    return new MeridianException(SqlState.INTERNAL_ERROR,
+        "hybrid clock exhausted: a stamp holds the largest possible value");
   }
 
   private long physicalHlc() {

@@ -4,6 +4,7 @@ import dev.meridian.peer.internal.storage.ApplyProcessor;
 import dev.meridian.peer.internal.storage.RegionReplica;
 import dev.meridian.peer.internal.storage.Residency;
 import dev.meridian.peer.internal.row.RowFormat;
+import dev.meridian.protocol.error.MeridianException;
 import dev.meridian.protocol.error.SqlState;
 import dev.meridian.protocol.types.TableSchema;
 import dev.meridian.protocol.wire.ChangeRecord;
@@ -18,12 +19,15 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
  * The receiving end of every link into this region, on one peer: answers hellos with the
- * region's epoch, exchanges catalogs, merges change records into the replica (each on its
- * partition owner, all of a batch in parallel; the answer waits for every one and its backup)
+ * region's epoch, exchanges catalogs, checks every change record of a batch against the
+ * catalog ({@link FragmentCheck}: one that does not fit refuses the whole batch, logged and
+ * counted), merges them into the replica (each on its partition owner, all of a batch in
+ * parallel; the answer waits for every one and its backup)
  * and serves the digests anti-entropy asks for. Keeps per-origin figures of what it applied.
  * Thread-safe.
  */
@@ -34,12 +38,23 @@ final class LinkReceiver {
   private final Executor blocking;
   private final LongSupplier nowMillis;
   private final ConcurrentMap<String, LinkStats> inbound = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, LongAdder> refusedFrames = new ConcurrentHashMap<>();
 
   LinkReceiver(String region, RegionReplica replica, Executor blocking, LongSupplier nowMillis) {
     this.region = region;
     this.replica = replica;
     this.blocking = blocking;
     this.nowMillis = nowMillis;
+  }
+
+  /**
+   * Counts a frame refused from the link of {@code origin} (it spoke for another region, or a
+   * record did not fit), and returns how many this peer has refused from it since it started.
+   */
+  long refused(String origin) {
+    LongAdder n = refusedFrames.computeIfAbsent(origin, o -> new LongAdder());
+    n.increment();
+    return n.sum();
   }
 
   /** Per origin region: the lag and counters of what this peer applied from it. */
@@ -111,14 +126,23 @@ final class LinkReceiver {
     Map<Long, CompletionStage<TableSchema>> tables = new HashMap<>();
     for (int i = 0; i < commitMillis.length; i++) {
       ChangeRecord c = r.records().get(i);
-      commitMillis[i] = RowFormat.decode(c.row()).maxStamp().millis();
+      try {
+        commitMillis[i] = RowFormat.decode(c.row()).maxStamp().millis();
+      } catch (MeridianException e) {
+        long count = refused(r.origin());
+        LOG.warn("{}: refused a frame from {} ({} so far): record {} is not a stored row: {}",
+            region, r.origin(), count, i, e.getMessage());
+        return done(new Response.Error(SqlState.PROTOCOL_VIOLATION,
+            "record " + i + " is not a stored row: " + e.getMessage()));
+      }
       tables.computeIfAbsent(c.tableId(), replica::table);
     }
     CompletableFuture<?>[] lookups = tables.values().stream()
         .map(CompletionStage::toCompletableFuture).toArray(CompletableFuture<?>[]::new);
     return CompletableFuture.allOf(lookups).thenCompose(v -> {
-      List<CompletableFuture<Integer>> applied = new ArrayList<>(r.records().size());
-      for (ChangeRecord c : r.records()) {
+      long checkedAt = nowMillis.getAsLong();
+      for (int i = 0; i < r.records().size(); i++) {
+        ChangeRecord c = r.records().get(i);
         TableSchema schema = tables.get(c.tableId()).toCompletableFuture().join();
         if (schema == null) {
           if (replica.isDropped(c.tableId())) {
@@ -127,6 +151,23 @@ final class LinkReceiver {
           return done(new Response.Error(SqlState.UNDEFINED_TABLE, "table id "
               + Long.toHexString(c.tableId()) + " is not in " + region
               + "'s catalog yet: exchange catalogs and resend"));
+        }
+        String problem = FragmentCheck.problem(schema, c, checkedAt);
+        if (problem != null) {
+          // The whole frame is refused: the link does not advance past a record it cannot take.
+          long count = refused(r.origin());
+          LOG.warn("{}: refused a frame of {} record(s) from {} ({} so far): record {} of table {}"
+              + " does not fit: {}", region, r.records().size(), r.origin(), count, i,
+              schema.name(), problem);
+          return done(new Response.Error(SqlState.PROTOCOL_VIOLATION, "record " + i + " of table "
+              + schema.name() + " does not fit " + region + "'s catalog: " + problem));
+        }
+      }
+      List<CompletableFuture<Integer>> applied = new ArrayList<>(r.records().size());
+      for (ChangeRecord c : r.records()) {
+        TableSchema schema = tables.get(c.tableId()).toCompletableFuture().join();
+        if (schema == null) {
+          continue;
         }
         applied.add(replica.apply(c.tableId(), schema.resolution(), c.key(), c.row(),
             replica.residency().pin(schema)).toCompletableFuture());

@@ -6,8 +6,10 @@ import dev.meridian.protocol.error.MeridianException;
 import dev.meridian.protocol.error.SqlState;
 import dev.meridian.protocol.net.PeerChannel;
 import dev.meridian.protocol.net.PeerConnector;
+import dev.meridian.protocol.net.TransportSettings;
 import dev.meridian.protocol.types.TableSchema;
 import dev.meridian.protocol.wire.ChangeRecord;
+import dev.meridian.protocol.wire.PortRole;
 import dev.meridian.protocol.wire.Request;
 import dev.meridian.protocol.wire.Response;
 import java.net.InetSocketAddress;
@@ -21,14 +23,13 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A link's transport over the driver protocol's Netty channel to one peer of the target region
+ * A link's transport over a Netty channel to the link port of one peer of the target region
  * (the first that answers, in configured order). Connecting says hello, learns the target's
  * epoch and exchanges catalogs; batches are {@link Request.Replicate}; repair runs
  * {@link AntiEntropy} with the target's digests. An injected one-way latency, changeable at
  * any time, holds every message each way (a WAN on a laptop). Thread-safe.
  */
 public final class NettyLinkTransport implements LinkTransport {
-  private static final int CONNECT_TIMEOUT_MS = 5_000;
   /**
    * How long any call on a link may take before the link gives up on the connection: a target
    * that died behind a silent partition leaves it half open, and no close would ever come.
@@ -38,7 +39,7 @@ public final class NettyLinkTransport implements LinkTransport {
   private final String localRegion;
   private final String target;
   private final List<InetSocketAddress> peers;
-  private final int maxFrameBytes;
+  private final TransportSettings settings;
   private final int batchSize;
   private final RegionReplica replica;
   private final Executor blocking;
@@ -46,13 +47,19 @@ public final class NettyLinkTransport implements LinkTransport {
   private volatile PeerChannel channel;
   private volatile long epoch;
 
+  /**
+   * A transport to the link ports of {@code peers}.
+   *
+   * @param settings frame limit, deadlines and TLS (client certificate included) of the
+   *     connections; the injected latency is this transport's own
+   */
   public NettyLinkTransport(String localRegion, String target, List<InetSocketAddress> peers,
-      long latencyMillis, int maxFrameBytes, int batchSize, RegionReplica replica,
+      long latencyMillis, TransportSettings settings, int batchSize, RegionReplica replica,
       Executor blocking) {
     this.localRegion = localRegion;
     this.target = target;
     this.peers = List.copyOf(peers);
-    this.maxFrameBytes = maxFrameBytes;
+    this.settings = settings;
     this.batchSize = batchSize;
     this.replica = replica;
     this.blocking = blocking;
@@ -61,7 +68,7 @@ public final class NettyLinkTransport implements LinkTransport {
 
   /** Another transport to the same target with the same settings, on its own connection. */
   NettyLinkTransport twin() {
-    return new NettyLinkTransport(localRegion, target, peers, latencyMillis.get(), maxFrameBytes,
+    return new NettyLinkTransport(localRegion, target, peers, latencyMillis.get(), settings,
         batchSize, replica, blocking);
   }
 
@@ -82,8 +89,9 @@ public final class NettyLinkTransport implements LinkTransport {
       List<String> failures = new ArrayList<>();
       for (InetSocketAddress address : peers) {
         try {
-          PeerChannel ch = PeerConnector.connectOne(address, CONNECT_TIMEOUT_MS, maxFrameBytes,
-              "meridian-link-" + localRegion, latencyMillis::get);
+          PeerChannel ch = PeerConnector.connectOne(address,
+              settings.withOneWayDelay(latencyMillis::get), PortRole.LINK,
+              "meridian-link-" + localRegion);
           Response.LinkWelcome welcome =
               expect(call(ch, new Request.LinkHello(localRegion)).join(), Response.LinkWelcome.class);
           if (!welcome.region().equals(target)) {

@@ -6,11 +6,14 @@ import com.hazelcast.partition.Partition;
 import dev.meridian.peer.api.PeerConfig;
 import dev.meridian.peer.api.RequestHandler;
 import dev.meridian.peer.internal.clock.HybridClock;
+import dev.meridian.peer.internal.server.PeerTransports;
 import dev.meridian.peer.internal.storage.RegionReplica;
 import dev.meridian.protocol.error.MeridianException;
 import dev.meridian.protocol.error.SqlState;
+import dev.meridian.protocol.net.TransportSettings;
 import dev.meridian.protocol.types.SystemTables;
 import dev.meridian.protocol.types.TableSchema;
+import dev.meridian.protocol.wire.PortRole;
 import dev.meridian.protocol.wire.Request;
 import dev.meridian.protocol.wire.Response;
 import java.lang.management.ManagementFactory;
@@ -112,6 +115,7 @@ public final class Replicator implements RequestHandler, AutoCloseable {
     LinkSender.Settings settings = new LinkSender.Settings(config.linkBatchSize(),
         config.linkMaxInFlight(), LinkSender.Settings.DEFAULTS.maxRepairs(),
         LinkSender.Settings.DEFAULTS.retryDelayMillis(), config.linkLingerMs());
+    TransportSettings linkSettings = PeerTransports.linkClient(config);
     for (Map.Entry<String, List<String>> e : config.remoteRegions().entrySet()) {
       String target = e.getKey();
       List<InetSocketAddress> peers = new ArrayList<>();
@@ -121,8 +125,8 @@ public final class Replicator implements RequestHandler, AutoCloseable {
         peers.add(new InetSocketAddress(host, Integer.parseInt(address.substring(colon + 1))));
       }
       NettyLinkTransport transport = new NettyLinkTransport(config.region(), target,
-          peers, config.wanLatencyMs().getOrDefault(target, 0L),
-          config.maxFrameBytes(), config.linkBatchSize(), replica, blocking);
+          peers, config.wanLatencyMs().getOrDefault(target, 0L), linkSettings,
+          config.linkBatchSize(), replica, blocking);
       LinkSender sender = new LinkSender(target, source, positions, transport, settings,
           actor, (task, delay) -> actor.schedule(task, delay, TimeUnit.MILLISECONDS),
           System::currentTimeMillis);
@@ -448,23 +452,69 @@ public final class Replicator implements RequestHandler, AutoCloseable {
     }
   }
 
+  /** Whether a link from {@code region} may open here: null when it may, else why not. */
+  public String linkRefusal(String region) {
+    if (region.equals(config.region())) {
+      return "a link from " + region + " into itself";
+    }
+    if (!config.remoteRegions().containsKey(region)) {
+      return config.region() + " does not replicate with " + region + " (replication.regions"
+          + " lists " + config.remoteRegions().keySet() + ")";
+    }
+    return null;
+  }
+
+  /**
+   * Answers a request of a link that authenticated as {@code fromRegion}: a request that names
+   * another region (a forged origin, progress for another region, digests asked in another's
+   * name) is refused with {@code 28000}, logged and counted.
+   */
+  public CompletionStage<Response> handleLink(String fromRegion, Request request) {
+    String named = null;
+    if (request instanceof Request.LinkHello h) {
+      named = h.fromRegion();
+    } else if (request instanceof Request.Replicate r) {
+      named = r.origin();
+    } else if (request instanceof Request.LinkProgress p) {
+      named = p.origin();
+    } else if (request instanceof Request.GetDigests d) {
+      named = d.fromRegion();
+    } else if (request instanceof Request.GetRowHashes h) {
+      named = h.fromRegion();
+    } else if (!(request instanceof Request.SyncCatalog)) {
+      return CompletableFuture.completedFuture(new Response.Error(SqlState.PROTOCOL_VIOLATION,
+          request.getClass().getSimpleName() + " is not a link request"));
+    }
+    if (named != null && !named.equals(fromRegion)) {
+      long count = receiver.refused(fromRegion);
+      LOG.warn("{}: the link of {} sent {} speaking for {}; refused ({} so far)", config.name(),
+          fromRegion, request.getClass().getSimpleName(), named, count);
+      return CompletableFuture.completedFuture(new Response.Error(SqlState.INVALID_AUTHORIZATION,
+          "this link authenticated as " + fromRegion + " and may not speak for " + named));
+    }
+    if (request instanceof Request.LinkProgress p) {
+      return appliedThrough.record(p);
+    }
+    CompletionStage<Response> answer = receiver.handle(request);
+    return answer != null ? answer : CompletableFuture.completedFuture(new Response.Error(
+        SqlState.PROTOCOL_VIOLATION, "unknown link request " + request.getClass().getSimpleName()));
+  }
+
+  /** Answers the driver port's replication requests; link messages are never taken here. */
   @Override
   public CompletionStage<Response> handle(Request request) {
+    if (PortRole.isLinkMessage(request)) {
+      return CompletableFuture.completedFuture(new Response.Error(SqlState.PROTOCOL_VIOLATION,
+          request.getClass().getSimpleName() + " is taken only on the link port"));
+    }
     if (request instanceof Request.ReadSystemTable t) {
       return CompletableFuture.supplyAsync(() -> systemTable(t.name()), blocking);
     }
     if (request instanceof Request.Repair r) {
       return CompletableFuture.supplyAsync(() -> repairNow(r.targetRegion()), blocking);
     }
-    if (request instanceof Request.LinkProgress p) {
-      return appliedThrough.record(p);
-    }
     if (request instanceof Request.AwaitApplied a) {
       return appliedThrough.await(a);
-    }
-    CompletionStage<Response> answer = receiver.handle(request);
-    if (answer != null) {
-      return answer;
     }
     return CompletableFuture.completedFuture(new Response.Error(SqlState.PROTOCOL_VIOLATION,
         "unknown request " + request.getClass().getSimpleName()));

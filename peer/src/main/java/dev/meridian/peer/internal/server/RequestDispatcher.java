@@ -6,10 +6,12 @@ import dev.meridian.protocol.wire.Frames.RequestFrame;
 import dev.meridian.protocol.wire.Frames.ResponseFrame;
 import dev.meridian.protocol.wire.Response;
 import dev.meridian.protocol.wire.ServerHandshake;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.timeout.ReadTimeoutException;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,11 +27,18 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<RequestFrame> 
 
   private final RequestService service;
   private final int maxInFlight;
+  private final Predicate<Response> closesAfter;
   private int inFlight;
 
   RequestDispatcher(RequestService service, int maxInFlight) {
+    this(service, maxInFlight, r -> false);
+  }
+
+  /** A dispatcher that closes the connection once it has written an answer {@code closesAfter} picks. */
+  RequestDispatcher(RequestService service, int maxInFlight, Predicate<Response> closesAfter) {
     this.service = service;
     this.maxInFlight = maxInFlight;
+    this.closesAfter = closesAfter;
   }
 
   @Override
@@ -44,19 +53,24 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<RequestFrame> 
         answer = new Response.Error(SqlState.INTERNAL_ERROR, "internal error: " + error);
       }
       ResponseFrame out = new ResponseFrame(frame.requestId(), answer);
+      boolean close = closesAfter.test(answer);
       if (ctx.executor().inEventLoop()) {
-        reply(ctx, out);
+        reply(ctx, out, close);
       } else {
-        ctx.executor().execute(() -> reply(ctx, out));
+        ctx.executor().execute(() -> reply(ctx, out, close));
       }
     });
   }
 
-  private void reply(ChannelHandlerContext ctx, ResponseFrame out) {
+  private void reply(ChannelHandlerContext ctx, ResponseFrame out, boolean close) {
     if (inFlight-- == maxInFlight) {
       ctx.channel().config().setAutoRead(true);
     }
-    ctx.writeAndFlush(out, ctx.voidPromise());
+    if (close) {
+      ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+    } else {
+      ctx.writeAndFlush(out, ctx.voidPromise());
+    }
   }
 
   @Override
@@ -72,8 +86,9 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<RequestFrame> 
     Throwable root = cause instanceof DecoderException && cause.getCause() != null
         ? cause.getCause() : cause;
     if (root instanceof ReadTimeoutException) {
-      LOG.info("closing {}: no handshake within {} s", ctx.channel().remoteAddress(),
-          DriverProtocolServer.HANDSHAKE_TIMEOUT_SECONDS);
+      LOG.info("closing {}: no handshake in time", ctx.channel().remoteAddress());
+    } else if (root instanceof javax.net.ssl.SSLException) {
+      LOG.warn("closing {}: TLS: {}", ctx.channel().remoteAddress(), root.getMessage());
     } else if (root instanceof MeridianException || root instanceof DecoderException) {
       LOG.warn("closing {}: {}", ctx.channel().remoteAddress(), root.getMessage());
     } else if (root instanceof java.io.IOException) {

@@ -58,9 +58,22 @@ class HybridClockTest {
     assertTrue(clock.now() > near);
 
     long far = Stamp.hlc(1_000_501, 0);
-    clock.observe(far);
+    assertTrue(clock.observe(far));
     assertEquals(1, clock.skewEvents(), "501 ms ahead exceeds the 500 ms offset");
-    assertTrue(clock.now() > far, "a skewed stamp is still accepted");
+    assertTrue(clock.now() < far, "a stamp beyond the offset does not drag the clock");
+  }
+
+  @Test
+  void aStampADayAheadDoesNotDragTheClockButItsRowStillOrdersAfterIt() {
+    long dayAhead = Stamp.hlc(1_000_000 + 86_400_000L, 5);
+    clock.observe(dayAhead);
+    long local = clock.now();
+    assertTrue(local >> Stamp.LOGICAL_BITS <= 1_000_000 + 500, "the clock stays near physical time");
+    Stamp onThatRow = clock.stampAfter(new Stamp(dayAhead, 99));
+    assertEquals(dayAhead + 1, onThatRow.hlc(), "the row's next stamp is just above what it holds");
+    Stamp again = clock.stampAfter(onThatRow);
+    assertTrue(again.after(onThatRow), "per row, stamps keep increasing");
+    assertTrue(clock.now() < dayAhead, "and the clock was not dragged by either");
   }
 
   @Test
@@ -78,18 +91,21 @@ class HybridClockTest {
     assertTrue(s.after(floor));
     assertEquals(REGION, s.origin());
     assertEquals(Stamp.hlc(2_000_000, 8), s.hlc());
-    assertTrue(clock.now() > s.hlc(), "the clock moved past the floor");
+    assertTrue(clock.now() < s.hlc(), "a floor far ahead does not move the clock");
 
-    Stamp fresh = clock.stampAfter(Stamp.ZERO);
-    assertTrue(fresh.hlc() > s.hlc());
+    Stamp nearFloor = new Stamp(Stamp.hlc(1_000_300, 2), 1);
+    Stamp t = clock.stampAfter(nearFloor);
+    assertEquals(Stamp.hlc(1_000_300, 3), t.hlc());
+    assertTrue(clock.now() > t.hlc(), "a floor within the offset moves the clock past it");
   }
 
   @Test
-  void refusesToWrapAtTheLargestValue() {
-    clock.observe(Long.MAX_VALUE);
-    assertThrows(MeridianException.class, clock::now);
-    assertThrows(MeridianException.class,
-        () -> new HybridClock(REGION, 500, physical::get).stampAfter(new Stamp(Long.MAX_VALUE, 0)));
+  void theLargestValueLeavesTheClockAbleToStampAndOnlyItsRowRefuses() {
+    assertTrue(clock.observe(Long.MAX_VALUE));
+    long t = clock.now();
+    assertTrue(clock.now() > t);
+    assertThrows(MeridianException.class, () -> clock.stampAfter(new Stamp(Long.MAX_VALUE, 0)));
+    assertTrue(clock.stampAfter(Stamp.ZERO).hlc() > t, "other rows are still written");
   }
 
   @Test

@@ -1,7 +1,10 @@
 package dev.meridian.peer.internal.replication;
 
+import dev.meridian.peer.internal.clock.HybridClock;
 import dev.meridian.peer.internal.row.RowFormat;
+
 import dev.meridian.protocol.types.ConflictResolution;
+import dev.meridian.protocol.types.Stamp;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,6 +39,8 @@ final class ReplicationSimulation {
   /** Physical time of the start of a run, in every region's clock before its skew. */
   static final long BASE_MILLIS = 1_700_000_000_000L;
   static final int MAX_SKEW_MILLIS = 2_000;
+  /** How far ahead the clock of a region "far ahead" may be: hours, within the hard bound of a day. */
+  static final int MAX_FAR_AHEAD_MILLIS = 12 * 3_600_000;
   /** Longer than twice the maximum skew, so a region restarted empty issues no old stamp. */
   static final int WIPE_DOWNTIME_MILLIS = 5_000;
   static final int COLUMNS = 4;
@@ -104,6 +109,12 @@ final class ReplicationSimulation {
       regions.add(new SimRegion(this, "region-" + i, choices.between(1, 2), network.newEpoch(),
           choices.between(-MAX_SKEW_MILLIS, MAX_SKEW_MILLIS)));
     }
+    if (choices.percent(25)) {
+      // A region whose clock is simply wrong by hours: its stamps must not drag the others'.
+      SimRegion far = regions.get(choices.between(0, regionCount - 1));
+      far.aheadMillis = choices.between(600_000, MAX_FAR_AHEAD_MILLIS);
+      trace("%s runs %d ms ahead", far, far.aheadMillis);
+    }
     trace("%d regions, %d partitions, %d keys, journal %d, %s, repair batch %d, sweep %d ms,"
         + " drop %d%%, duplicate %d%%, slow %d%%", regionCount, partitions, keys, journalCapacity,
         settings, repairBatch, sweepMillis, dropPercent, duplicatePercent, slowPercent);
@@ -141,6 +152,7 @@ final class ReplicationSimulation {
           + linkStates());
     }
     check();
+    checkNoClockWasDragged();
     long skew = 0;
     long historyGone = 0;
     for (SimRegion r : regions) {
@@ -150,6 +162,21 @@ final class ReplicationSimulation {
     return new Outcome(regions.size(), model.acknowledgedCount(), model.partsLost, network.lost,
         network.duplicated, historyGone, network.repairs, network.rowsRepaired, skew, crashes,
         wipes, loop.now() - healAt, loop.taken());
+  }
+
+  /**
+   * The clock cannot be dragged: a region whose own clock is not far ahead holds a clock within
+   * its largest skew and the maximum offset of simulated time, whatever the far region sent.
+   */
+  private void checkNoClockWasDragged() {
+    long bound = BASE_MILLIS + loop.now() + MAX_SKEW_MILLIS + HybridClock.DEFAULT_MAX_OFFSET_MS;
+    for (SimRegion r : regions) {
+      long clockMillis = r.clock.current() >> Stamp.LOGICAL_BITS;
+      if (r.aheadMillis == 0 && clockMillis > bound) {
+        throw new AssertionError(r + "'s clock was dragged " + (clockMillis - bound)
+            + " ms beyond its skew and the maximum offset");
+      }
+    }
   }
 
   Table table(long id) {

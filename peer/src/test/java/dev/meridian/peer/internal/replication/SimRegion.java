@@ -72,6 +72,8 @@ final class SimRegion implements ChangeSource {
   int incarnation;
   boolean wiped;
   long skewMillis;
+  /** A clock wrong by far more than any skew (hours); 0 for most regions. */
+  long aheadMillis;
   HybridClock clock;
   /** Rows stored (by writes or applies) over the run: the simulation's sign of activity. */
   long stores;
@@ -100,7 +102,7 @@ final class SimRegion implements ChangeSource {
 
   /** This region's wall clock: simulated time plus its skew. */
   long physicalMillis() {
-    return ReplicationSimulation.BASE_MILLIS + sim.loop.now() + skewMillis;
+    return ReplicationSimulation.BASE_MILLIS + sim.loop.now() + skewMillis + aheadMillis;
   }
 
   /** Whether the region serves: not wiped and at least one peer up. */
@@ -317,6 +319,9 @@ final class SimRegion implements ChangeSource {
       return false;
     }
     Stamp stamp = clock.stampAfter(row.maxStamp());
+    if (!stamp.after(row.maxStamp())) {
+      throw new AssertionError(this + " stamped " + stamp + " on a row holding " + row.maxStamp());
+    }
     StoredRow fragment;
     if (delete) {
       fragment = StoredRow.deleted(stamp);

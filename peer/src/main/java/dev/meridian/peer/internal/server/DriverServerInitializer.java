@@ -1,0 +1,53 @@
+package dev.meridian.peer.internal.server;
+
+import dev.meridian.protocol.net.TransportSettings;
+import dev.meridian.protocol.wire.FrameCodecs;
+import dev.meridian.protocol.wire.PortRole;
+import dev.meridian.protocol.wire.ServerHandshake;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+
+/**
+ * The pipeline of a connection to the driver port. Refuses every request that speaks for a
+ * region ({@link PortRole}): those are taken on the link port only. Sharable: builds a new
+ * pipeline per connection.
+ */
+@ChannelHandler.Sharable
+public final class DriverServerInitializer extends ChannelInitializer<SocketChannel> {
+  private static final FrameCodecs.RequestDecoder REQUESTS = new FrameCodecs.RequestDecoder(PortRole.DRIVER);
+  private static final FrameCodecs.ResponseEncoder RESPONSES = new FrameCodecs.ResponseEncoder();
+
+  private final TransportSettings settings;
+  private final String region;
+  private final String peer;
+  private final RequestService service;
+
+  public DriverServerInitializer(TransportSettings settings, String region, String peer,
+      RequestService service) {
+    this.settings = settings;
+    this.region = region;
+    this.peer = peer;
+    this.service = service;
+  }
+
+  @Override
+  protected void initChannel(SocketChannel ch) {
+    ChannelPipeline p = ch.pipeline();
+    // 1. deadline for TLS and hello together; lifted once the hello is done
+    ServerPipelines.addHandshakeDeadline(p, settings);
+    // 2. TLS
+    ServerPipelines.addTls(ch, settings, false);
+    // 3. framing: length-prefixed, bounded
+    p.addLast("frame-decoder", FrameCodecs.frameDecoder(settings.maxFrameBytes()));
+    p.addLast("frame-prepender", FrameCodecs.framePrepender());
+    // 4. hello ("MRDN"), removed once done
+    p.addLast("handshake", new ServerHandshake(region, peer, PortRole.DRIVER));
+    // 5. codec: driver requests in (link messages refused), responses out
+    p.addLast("request-decoder", REQUESTS);
+    p.addLast("response-encoder", RESPONSES);
+    // 6. dispatch to the storage and replication handlers
+    p.addLast("dispatch", new RequestDispatcher(service, ProtocolServer.MAX_IN_FLIGHT));
+  }
+}
