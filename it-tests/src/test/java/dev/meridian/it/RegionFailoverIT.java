@@ -19,8 +19,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -92,6 +94,15 @@ class RegionFailoverIT {
     return state != null && (state.startsWith("08") || state.equals("HYT00"));
   }
 
+  /** Waits for a latch, giving up (and ending the writer's pause) when interrupted. */
+  static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** {@code MERIDIAN.REGIONS.SHIPPED_THROUGH_MS} as {@code region} reports it. */
   static long shippedThroughMillis(String region) {
     try (Connection c = DriverManager.getConnection(regions.localJdbcUrl(region));
@@ -118,12 +129,14 @@ class RegionFailoverIT {
     AtomicLong restartedAt = new AtomicLong(Long.MAX_VALUE);
     List<String> servedBy = java.util.Collections.synchronizedList(new ArrayList<>());
     List<String> changes = java.util.Collections.synchronizedList(new ArrayList<>());
+    AtomicReference<CountDownLatch> resume = new AtomicReference<>(new CountDownLatch(0));
     Thread writer = new Thread(() -> {
       try (Connection c = DriverManager.getConnection(url("session"));
           PreparedStatement p = c.prepareStatement(
               "UPSERT INTO " + TABLE + " (id, origin, val) VALUES (?, ?, ?)")) {
         MeridianConnection m = c.unwrap(MeridianConnection.class);
         for (long i = 0; !stop.get(); i++) {
+          awaitQuietly(resume.get());
           long id = FIRST_KEY + i;
           AckLedger.Pending pending = ledger.begin(id, i);
           try {
@@ -157,19 +170,28 @@ class RegionFailoverIT {
       }
     }, "failover-writer");
     writer.start();
-    AtomicLong shippedAt = new AtomicLong();
+    AtomicLong shippedAt = new AtomicLong(); // a wall-clock time, as stamps are
     try {
       Deadline.await("writes at home", CONVERGE, () -> acknowledged.get() >= 500);
       // Replication is asynchronous: what home acknowledged in its last moments may die with
       // every peer of the region (DESIGN.md promises a write only while a peer of its region
-      // lives). Rather than assume how far replication lags, wait until home reports that every
-      // write it took before now has been applied in every other region; only later writes are
-      // at risk, and the end checks that the earlier ones survived (so a figure that claims
-      // too much fails the test).
-      long markMillis = System.currentTimeMillis();
-      shippedAt.set(System.nanoTime());
-      Deadline.await(US + " to have shipped everything it took before the kill", CONVERGE,
-          () -> shippedThroughMillis(US) > markMillis);
+      // lives). Rather than assume how far replication lags, pause the writer until home
+      // reports that everything it took so far has been applied in every other region, then
+      // write on and kill: only writes home acknowledged after the time it reported are at
+      // risk, and the end checks that every earlier one survived (so a figure that claims too
+      // much fails the test).
+      resume.set(new CountDownLatch(1));
+      long pausedMillis = System.currentTimeMillis();
+      long shipped = Deadline.await(US + " to have shipped what it took before the pause",
+          CONVERGE, () -> {
+            long figure = shippedThroughMillis(US);
+            return figure > pausedMillis ? figure : null;
+          });
+      shippedAt.set(shipped);
+      resume.get().countDown();
+      long resumedWith = acknowledged.get();
+      Deadline.await("writes at home after the pause", CONVERGE,
+          () -> acknowledged.get() >= resumedWith + 200);
       killedAt.set(System.nanoTime());
       regions.kill(US);
       Deadline.await("a write acknowledged by another region", CONVERGE,
@@ -187,6 +209,7 @@ class RegionFailoverIT {
           + " in turn: %s%n", (homeAgainNanos.get() - restartedAt.get()) / 1e9, servedBy);
     } finally {
       stop.set(true);
+      resume.get().countDown();
       writer.join();
     }
     assertTrue(unexpected.isEmpty(), () -> "writes failed with an SQLState other than a"
@@ -199,7 +222,7 @@ class RegionFailoverIT {
     assertTrue(servedBy.size() <= 4, "the failover region kept changing: "
         + changes.subList(0, Math.min(20, changes.size())) + " (" + changes.size() + " in all)");
     Predicate<AckLedger.Write> atRisk = w -> US.equals(w.region())
-        && w.answeredNanos() > shippedAt.get() && w.answeredNanos() < restartedAt.get();
+        && w.answeredMillis() >= shippedAt.get() && w.answeredNanos() < restartedAt.get();
     ledger.mayBeLost(atRisk);
     Replicas.awaitConverged(regions, TABLE, ledger, CONVERGE);
     List<Long> risked = ledger.writes().stream().filter(w -> w.acknowledged() && atRisk.test(w))
@@ -207,8 +230,8 @@ class RegionFailoverIT {
     try (Connection c = DriverManager.getConnection(regions.localJdbcUrl(EU))) {
       Map<Long, Replicas.Row> rows = Replicas.read(c, TABLE, risked);
       System.out.printf("RegionFailoverIT: %d writes acknowledged, every one checked in every"
-          + " region; of the %d home acknowledged after the mark it had shipped everything"
-          + " before, %d died with it%n", acknowledged.get(), risked.size(),
+          + " region; of the %d home acknowledged after the time it reported having shipped"
+          + " everything before, %d died with it%n", acknowledged.get(), risked.size(),
           risked.size() - rows.size());
     }
   }
