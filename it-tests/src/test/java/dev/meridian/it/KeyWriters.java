@@ -1,5 +1,7 @@
 package dev.meridian.it;
 
+import dev.meridian.driver.api.MeridianConnection;
+import dev.meridian.testing.AckLedger;
 import dev.meridian.testing.Regions;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -22,12 +24,15 @@ import java.util.concurrent.atomic.AtomicReference;
  * Client threads writing a table {@code (id BIGINT PRIMARY KEY, origin VARCHAR, val BIGINT)}
  * in several regions at once, each through its own connection to one region.
  *
- * <p>Each writer owns a range of keys no other writer touches, so the last write acknowledged
- * to each of them is well defined: {@link #expected()} holds it (its value, or {@link #DELETED}).
- * Every writer also writes the shared keys {@code [0, sharedKeys)}, for which only agreement of
- * the regions can be checked. A call that fails with a connection error (SQLState class
- * {@code 08}, e.g. its peer was killed) is retried with the same value on a new connection
- * until acknowledged, as an application would; anything else fails the writer.
+ * <p>Every write, with a value unique to it, goes into an {@link AckLedger} ({@link #ledger()}),
+ * which checks at the end which write each key must hold in each region: for a key only its
+ * writer writes, the last; for the shared keys {@code [0, sharedKeys)}, which every writer
+ * writes from its region, one the acknowledgements allow to have the highest stamp. Each writer
+ * owns a range of keys no other writer touches; {@link #expected()} holds the last write
+ * acknowledged to each (its value, or {@link #DELETED}), to check a region while writes go on.
+ * A call that fails with a connection error (SQLState class {@code 08}, e.g. its peer was
+ * killed) is retried with the same value on a new connection until acknowledged, as an
+ * application would; anything else fails the writer.
  *
  * <p>Every choice comes from the seed (the interleaving of real processes does not).
  * Thread-safe; one test drives it.
@@ -43,6 +48,7 @@ final class KeyWriters implements AutoCloseable {
   private final double sharedFraction;
   private final List<Writer> writers = new ArrayList<>();
   private final Map<Long, Long> expected = new ConcurrentHashMap<>();
+  private final AckLedger ledger;
   private final AtomicLong acknowledged = new AtomicLong();
   private final AtomicLong retried = new AtomicLong();
   private final AtomicBoolean stop = new AtomicBoolean();
@@ -55,6 +61,13 @@ final class KeyWriters implements AutoCloseable {
    */
   KeyWriters(String table, long seed, int sharedKeys, double deleteFraction,
       double sharedFraction) {
+    this(table, seed, sharedKeys, deleteFraction, sharedFraction, new AckLedger());
+  }
+
+  /** As above, recording into {@code ledger} (which may hold the test's own writes too). */
+  KeyWriters(String table, long seed, int sharedKeys, double deleteFraction,
+      double sharedFraction, AckLedger ledger) {
+    this.ledger = ledger;
     this.table = table;
     this.seed = seed;
     this.sharedKeys = sharedKeys;
@@ -170,6 +183,11 @@ final class KeyWriters implements AutoCloseable {
     }
   }
 
+  /** Every write the writers made, to check the regions' final state with. */
+  AckLedger ledger() {
+    return ledger;
+  }
+
   /** Per owned key: the value of its last acknowledged write, or {@link #DELETED}. */
   Map<Long, Long> expected() {
     return Collections.unmodifiableMap(expected);
@@ -222,6 +240,8 @@ final class KeyWriters implements AutoCloseable {
     final AtomicBoolean stop = new AtomicBoolean();
     final AtomicLong acked = new AtomicLong();
     Connection connection;
+    /** Attempts of the current write that failed with a connection error. */
+    int failedAttempts;
 
     Writer(int index, String region, String url, long first, int count) {
       this.index = index;
@@ -243,7 +263,25 @@ final class KeyWriters implements AutoCloseable {
           long key = shared ? random.nextInt(sharedKeys) : first + random.nextInt(count);
           boolean delete = random.nextDouble() < deleteFraction;
           long value = (index + 1L) * 1_000_000_000_000L + seq++;
-          writeUntilAcknowledged(key, delete, value);
+          AckLedger.Pending pending = delete ? ledger.beginDelete(key, value)
+              : ledger.begin(key, value);
+          failedAttempts = 0;
+          int count;
+          try {
+            count = writeUntilAcknowledged(key, delete, value);
+          } catch (SQLException | RuntimeException e) {
+            pending.unknown();
+            throw e;
+          }
+          if (count == 1) {
+            pending.acknowledged(
+                connection.unwrap(MeridianConnection.class).servingRegion());
+          } else if (failedAttempts > 0) {
+            // A DELETE that found no row after a failed attempt: that attempt may have been
+            // the one that deleted it.
+            pending.unknown();
+          }
+          // Otherwise a DELETE of a row the serving region did not hold: it wrote nothing.
           if (!shared) {
             expected.put(key, delete ? DELETED : value);
           }
@@ -258,7 +296,12 @@ final class KeyWriters implements AutoCloseable {
       }
     }
 
-    private void writeUntilAcknowledged(long key, boolean delete, long value) throws SQLException {
+    /**
+     * Writes until a call is acknowledged; returns what that call reported: for a DELETE 1 when
+     * it wrote a tombstone, 0 when the serving region held no row (it then wrote nothing); 1
+     * for an UPSERT.
+     */
+    private int writeUntilAcknowledged(long key, boolean delete, long value) throws SQLException {
       while (true) {
         try {
           if (connection == null) {
@@ -268,7 +311,7 @@ final class KeyWriters implements AutoCloseable {
             try (PreparedStatement p =
                 connection.prepareStatement("DELETE FROM " + table + " WHERE id = ?")) {
               p.setLong(1, key);
-              p.executeUpdate();
+              return p.executeUpdate();
             }
           } else {
             try (PreparedStatement p = connection.prepareStatement(
@@ -276,10 +319,9 @@ final class KeyWriters implements AutoCloseable {
               p.setLong(1, key);
               p.setString(2, region);
               p.setLong(3, value);
-              p.executeUpdate();
+              return p.executeUpdate();
             }
           }
-          return;
         } catch (SQLException e) {
           if (e.getSQLState() == null || !e.getSQLState().startsWith("08") || abandoned.get()) {
             throw e;
@@ -287,6 +329,7 @@ final class KeyWriters implements AutoCloseable {
           // Retried even when stopping: a write given up on would leave its key's last
           // acknowledged value undefined.
           retried.incrementAndGet();
+          failedAttempts++;
           closeQuietly();
           backOff();
         }

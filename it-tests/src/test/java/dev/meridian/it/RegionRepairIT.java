@@ -104,7 +104,7 @@ class RegionRepairIT {
       long healedAt = w.acknowledged();
       w.awaitAcknowledged(healedAt + 300, Duration.ofSeconds(120));
       w.stop();
-      Replicas.Converged c = Replicas.awaitConverged(regions, table, w.keys(), w.expected(),
+      Replicas.Converged c = Replicas.awaitConverged(regions, table, w.ledger(),
           CONVERGE);
       int gone = historyGone(US) + historyGone(EU) - goneBefore;
       System.out.printf("cut off beyond the journal: %d writes in %s and %s while %s was cut"
@@ -145,7 +145,7 @@ class RegionRepairIT {
       long restartedAt = w.acknowledged();
       w.awaitAcknowledged(restartedAt + 300, Duration.ofSeconds(120));
       w.stop();
-      Replicas.Converged c = Replicas.awaitConverged(regions, table, w.keys(), w.expected(),
+      Replicas.Converged c = Replicas.awaitConverged(regions, table, w.ledger(),
           CONVERGE);
       Replicas.Link us = Replicas.sender(regions, US, AP);
       Replicas.Link eu = Replicas.sender(regions, EU, AP);

@@ -2,6 +2,7 @@ package dev.meridian.it;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.meridian.testing.AckLedger;
 import dev.meridian.testing.Deadline;
 import dev.meridian.testing.Regions;
 import dev.meridian.protocol.net.PeerChannel;
@@ -23,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -153,6 +155,34 @@ final class Replicas {
           + " state), e.g. " + lost.subList(0, Math.min(10, lost.size())));
     }
     return new Converged(keys.size(), rows.size(), took);
+  }
+
+  /**
+   * Waits until every region returns the same rows for the ledger's keys, then checks each
+   * region's rows against the ledger: every acknowledged write accounted for, and for each key
+   * the write its stamps say must win.
+   */
+  static Converged awaitConverged(Regions regions, String table, AckLedger ledger,
+      Duration timeout) {
+    return awaitConverged(regions, regions.regions(), table, ledger, timeout);
+  }
+
+  /** As {@link #awaitConverged(Regions, String, AckLedger, Duration)} over some regions. */
+  static Converged awaitConverged(Regions regions, List<String> among, String table,
+      AckLedger ledger, Duration timeout) {
+    Set<Long> keys = ledger.keys();
+    Converged c = awaitConverged(regions, among, table, keys, Map.of(), timeout);
+    for (String region : among) {
+      try (Connection conn = DriverManager.getConnection(regions.localJdbcUrl(region))) {
+        Map<Long, Long> held = new HashMap<>();
+        read(conn, table, keys).forEach((key, row) -> held.put(key, row.val()));
+        ledger.assertHolds(region, held);
+      } catch (SQLException e) {
+        throw new IllegalStateException("reading " + region + ": " + e.getSQLState() + " "
+            + e.getMessage(), e);
+      }
+    }
+    return c;
   }
 
   /**

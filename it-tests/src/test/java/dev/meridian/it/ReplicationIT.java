@@ -3,6 +3,7 @@ package dev.meridian.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import dev.meridian.testing.AckLedger;
 import dev.meridian.testing.Deadline;
 import dev.meridian.testing.Regions;
 import java.nio.file.Path;
@@ -11,12 +12,8 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
-import java.util.Set;
-import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -84,8 +81,7 @@ class ReplicationIT {
       w.start();
       w.awaitAcknowledged(3_000, Duration.ofSeconds(120));
       w.stop();
-      Replicas.Converged c = Replicas.awaitConverged(regions, table, w.keys(), w.expected(),
-          CONVERGE);
+      Replicas.Converged c = Replicas.awaitConverged(regions, table, w.ledger(), CONVERGE);
       System.out.printf("concurrent writes: %d acknowledged (%d retried), %d keys, %d rows;"
           + " converged %.1f s after the writers stopped; case took %.1f s%n",
           w.acknowledged(), w.retried(), c.keys(), c.present(), c.took().toMillis() / 1e3,
@@ -114,7 +110,9 @@ class ReplicationIT {
             Duration.ofSeconds(30), () -> "down".equals(Replicas.sender(regions, US, AP).state())
                 && "down".equals(Replicas.sender(regions, EU, AP).state())
                 && "down".equals(Replicas.sender(regions, AP, US).state()));
+        AckLedger.Pending markerWrite = w.ledger().begin(marker, 42);
         upsert(regions.jdbcUrl(US), table, marker, 42);
+        markerWrite.acknowledged(US);
         w.awaitAcknowledged(cutAt + 1_500, Duration.ofSeconds(120));
         try (Connection ap = DriverManager.getConnection(regions.localJdbcUrl(AP))) {
           assertFalse(Replicas.read(ap, table, List.of(marker)).containsKey(marker),
@@ -127,11 +125,7 @@ class ReplicationIT {
       healNanos = System.nanoTime();
       w.awaitAcknowledged(healedAt + 500, Duration.ofSeconds(120));
       w.stop();
-      Set<Long> keys = new TreeSet<>(w.keys());
-      keys.add(marker);
-      Map<Long, Long> expected = new HashMap<>(w.expected());
-      expected.put(marker, 42L);
-      Replicas.Converged c = Replicas.awaitConverged(regions, table, keys, expected, CONVERGE);
+      Replicas.Converged c = Replicas.awaitConverged(regions, table, w.ledger(), CONVERGE);
       System.out.printf("partition: %d writes while %s was cut off, %d in all (%d retried);"
           + " converged %.1f s after healing (%.1f s after the writers stopped);"
           + " links from %s: %s; case took %.1f s%n", healedAt - cutAt, AP, w.acknowledged(),
@@ -159,8 +153,7 @@ class ReplicationIT {
       w.awaitAcknowledged(EU, euAtKill + 500, Duration.ofSeconds(120));
       w.awaitAcknowledged(killedAt + 1_500, Duration.ofSeconds(120));
       w.stop();
-      Replicas.Converged c = Replicas.awaitConverged(regions, table, w.keys(), w.expected(),
-          CONVERGE);
+      Replicas.Converged c = Replicas.awaitConverged(regions, table, w.ledger(), CONVERGE);
       System.out.printf("peer crash: %d writes after the kill (%d from %s, taking %.1f s),"
           + " %d in all, %d calls retried; converged %.1f s after the writers stopped%n",
           w.acknowledged() - killedAt, w.acknowledged(EU) - euAtKill, EU, seconds(killNanos),
@@ -169,8 +162,7 @@ class ReplicationIT {
       // The peer comes back into its region (not empty: its partner kept the data).
       long restart = System.nanoTime();
       regions.startPeer(EU, 0);
-      Replicas.Converged again = Replicas.awaitConverged(regions, table, w.keys(), w.expected(),
-          CONVERGE);
+      Replicas.Converged again = Replicas.awaitConverged(regions, table, w.ledger(), CONVERGE);
       assertEquals(c.present(), again.present());
       System.out.printf("peer crash: the restarted peer rejoined and the regions still agree"
           + " (%.1f s); case took %.1f s%n", seconds(restart), seconds(start));

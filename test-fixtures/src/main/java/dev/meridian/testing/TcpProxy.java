@@ -2,6 +2,7 @@ package dev.meridian.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -18,9 +19,11 @@ import org.slf4j.LoggerFactory;
 /**
  * A TCP forwarder on a loopback port, standing between two regions so a test can partition the
  * network for real: {@link #cut()} closes every forwarded connection and stops listening, so
- * new connections are refused; {@link #heal()} listens again on the same port. Bytes are copied
- * unchanged in both directions, one thread per direction per connection (blocking
- * {@code java.net}: a handful of links, no need for more).
+ * new connections are refused; {@link #heal()} listens again on the same port. {@link #hold()}
+ * keeps every connection open but forwards nothing until {@link #release()}: to the client, a
+ * server that has stopped answering. Bytes are copied unchanged in both directions, one thread
+ * per direction per connection (blocking {@code java.net}: a handful of links, no need for
+ * more).
  *
  * <p>Thread-safe: {@code cut}, {@code heal} and {@code close} may be called from any thread and
  * are serialized among themselves.
@@ -34,6 +37,8 @@ public final class TcpProxy implements AutoCloseable {
   private final int port;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private final AtomicLong accepted = new AtomicLong();
+  private final Object holding = new Object();
+  private boolean held;
   private ServerSocket server;
   private boolean closed;
 
@@ -99,6 +104,34 @@ public final class TcpProxy implements AutoCloseable {
     open.clear();
   }
 
+  /** Stops forwarding bytes (in both directions) until {@link #release()}; connections stay open. */
+  public void hold() {
+    synchronized (holding) {
+      held = true;
+    }
+  }
+
+  /** Forwards again, starting with what arrived while held; idempotent. */
+  public void release() {
+    synchronized (holding) {
+      held = false;
+      holding.notifyAll();
+    }
+  }
+
+  private void awaitReleased() throws InterruptedIOException {
+    synchronized (holding) {
+      while (held) {
+        try {
+          holding.wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new InterruptedIOException("interrupted while held");
+        }
+      }
+    }
+  }
+
   /** Listens again on the same port; idempotent. */
   public synchronized void heal() {
     if (closed || server != null) {
@@ -159,6 +192,7 @@ public final class TcpProxy implements AutoCloseable {
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
         int n;
         while ((n = in.read(buffer)) >= 0) {
+          awaitReleased();
           out.write(buffer, 0, n);
         }
       } catch (SocketException e) {
@@ -187,6 +221,7 @@ public final class TcpProxy implements AutoCloseable {
   /** Cuts for good. */
   @Override
   public synchronized void close() {
+    release();
     closed = true;
     cut();
   }

@@ -109,6 +109,21 @@ class PipelineTest {
   }
 
   @Test
+  void anUnsupportedVersionIsRefusedByNameAndTheConnectionClosed() {
+    EmbeddedChannel ch = server();
+    int future = ProtocolCodec.VERSION + 1;
+    ch.writeInbound(framed(b -> ProtocolCodec.encodeHello(new Hello(future, "c"), b)));
+    ByteBuf answer = outbound(ch);
+    assertEquals(answer.readableBytes() - 4, answer.readInt());
+    Welcome refusal = ProtocolCodec.decodeWelcome(answer);
+    assertNull(refusal.region(), "a refused client learns no region");
+    assertTrue(refusal.error() != null && refusal.error().contains("version " + future)
+        && refusal.error().contains("speaks " + ProtocolCodec.VERSION), refusal.toString());
+    assertFalse(ch.isOpen(), "the peer closes a connection it refused");
+    assertNull(ch.readInbound(), "a refused hello reaches no request handler");
+  }
+
+  @Test
   void clientHandshakeCompletesWithTheWelcomeAndGetsOutOfTheWay() {
     ClientHandshake handshake = new ClientHandshake("c");
     EmbeddedChannel ch = new EmbeddedChannel(FrameCodecs.frameDecoder(1 << 16),

@@ -4,6 +4,7 @@ import static dev.meridian.router.internal.RoutingSimulator.chosenAt;
 import static dev.meridian.router.internal.RoutingSimulator.firstChosen;
 import static dev.meridian.router.internal.RoutingSimulator.switches;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,7 +17,9 @@ import dev.meridian.router.internal.RoutingSimulator.Step;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -212,12 +215,21 @@ class NearestHealthyPolicyTest {
     p.init(new RoutingContext(EU, List.of(US, EU, AP), Map.of(NearestHealthySettings.RANK_REFRESH_MS, "0"),
         System::nanoTime));
     List<Throwable> failures = new ArrayList<>();
+    AtomicBoolean eventsRunning = new AtomicBoolean();
+    AtomicBoolean eventsDone = new AtomicBoolean();
+    AtomicLong plansDuringEvents = new AtomicLong();
+    CountDownLatch plannerStarted = new CountDownLatch(1);
     Thread planner = new Thread(() -> {
       try {
-        for (int i = 0; i < 200_000; i++) {
+        plannerStarted.countDown();
+        while (!eventsDone.get()) {
+          boolean during = eventsRunning.get();
           List<String> plan = p.plan(Operation.READ);
           if (plan.isEmpty()) {
             throw new AssertionError("empty plan");
+          }
+          if (during && eventsRunning.get()) {
+            plansDuringEvents.incrementAndGet();
           }
         }
       } catch (Throwable t) {
@@ -225,21 +237,32 @@ class NearestHealthyPolicyTest {
           failures.add(t);
         }
       }
-    });
+    }, "planner");
     planner.start();
-    for (int i = 0; i < 20_000; i++) {
+    assertTrue(plannerStarted.await(30, TimeUnit.SECONDS), "the planner thread never started");
+    eventsRunning.set(true);
+    // Events go on until the planner has planned many times while they ran (or failed), so the
+    // two overlap however the threads are scheduled.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    for (int i = 0; i < 20_000 || (plansDuringEvents.get() < 10_000 && planner.isAlive()
+        && System.nanoTime() < deadline); i++) {
       String r = i % 3 == 0 ? EU : i % 3 == 1 ? US : AP;
       if (i % 2 == 0) {
         p.regionDown(r);
       } else {
         p.regionUp(r);
       }
-      p.recordLatency(r, i);
+      p.recordLatency(r, i % 20_000);
     }
+    eventsRunning.set(false);
+    eventsDone.set(true);
     planner.join(TimeUnit.SECONDS.toMillis(30));
+    assertFalse(planner.isAlive(), "the planner thread did not finish");
     synchronized (failures) {
       assertTrue(failures.isEmpty(), failures::toString);
     }
+    assertTrue(plansDuringEvents.get() >= 10_000,
+        "only " + plansDuringEvents.get() + " plans overlapped the events");
   }
 
   private static void assertInvalid(Map<String, String> settings, String messagePart) {

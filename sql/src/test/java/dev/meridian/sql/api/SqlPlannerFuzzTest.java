@@ -2,10 +2,12 @@ package dev.meridian.sql.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.meridian.protocol.error.MeridianException;
+import dev.meridian.protocol.types.TableSchema;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -30,8 +32,12 @@ class SqlPlannerFuzzTest {
   };
 
   static void planExpectingOnlySqlErrors(String sql) {
+    planExpectingOnlySqlErrors(sql, CATALOG);
+  }
+
+  static void planExpectingOnlySqlErrors(String sql, Catalog catalog) {
     try {
-      assertNotNull(new SqlPlanner(0).plan(sql, CATALOG));
+      assertNotNull(new SqlPlanner(0).plan(sql, catalog));
     } catch (MeridianException e) {
       assertEquals(5, e.state().code().length(), e.getMessage());
       assertTrue(!e.state().code().equals("XX000"), () -> "internal error for: " + sql + " -> " + e);
@@ -43,6 +49,32 @@ class SqlPlannerFuzzTest {
     if (sql != null) { // null is a caller's bug (NullPointerException), not SQL
       planExpectingOnlySqlErrors(sql);
     }
+  }
+
+  /** The oracle can fail: a crash inside validation is reported, not taken for a user error. */
+  @Test
+  void theOracleSeesAValidatorCrash() {
+    Catalog crashing = new Catalog() {
+      @Override
+      public TableSchema table(String name) {
+        if (name.equals("CRASH")) {
+          if (StackWalker.getInstance().walk(frames -> frames.anyMatch(
+              f -> f.getClassName().startsWith("org.apache.calcite.sql.validate")))) {
+            throw new IllegalStateException("catalog crashed under the validator");
+          }
+          return CATALOG.table("USERS");
+        }
+        return CATALOG.table(name);
+      }
+
+      @Override
+      public long version() {
+        return CATALOG.version();
+      }
+    };
+    AssertionError seen = assertThrows(AssertionError.class,
+        () -> planExpectingOnlySqlErrors("SELECT COUNT(*) FROM crash WHERE age > 1", crashing));
+    assertTrue(seen.getMessage().contains("internal error"), seen.getMessage());
   }
 
   @Test

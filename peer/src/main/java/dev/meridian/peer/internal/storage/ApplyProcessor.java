@@ -8,19 +8,18 @@ import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import dev.meridian.peer.internal.clock.HybridClock;
 import dev.meridian.peer.internal.replication.ChangeNotifier;
-import dev.meridian.peer.internal.row.Cell;
 import dev.meridian.peer.internal.row.RowFormat;
-import dev.meridian.peer.internal.row.RowMerge;
 import dev.meridian.peer.internal.row.StoredRow;
 import dev.meridian.protocol.types.ConflictResolution;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Merges a row fragment received from another region (a change record, or a row shipped by
- * repair) into the stored row on the partition owner, with the same {@link RowMerge} as local
- * writes. The owner's clock advances past the fragment's stamps. Nothing is stored (no journal
+ * repair) into the stored row on the partition owner, as {@link FragmentApply} decides (the
+ * same merge as local writes). The owner's clock advances past the fragment's stamps. Nothing is stored (no journal
  * entry, no backup) when the merge changes nothing, so a duplicate costs one read.
  *
  * <p>The result is a bit set: {@link #CONFLICT} when the fragment lost something to a higher
@@ -72,49 +71,22 @@ public final class ApplyProcessor implements EntryProcessor<byte[], byte[], Inte
   @Override
   public Integer process(Map.Entry<byte[], byte[]> entry) {
     stored = null;
-    StoredRow incoming = RowFormat.decode(fragment);
     byte[] old = entry.getValue();
     StoredRow row = old == null ? StoredRow.EMPTY : RowFormat.decode(old);
-    StoredRow merged = RowMerge.merge(row, incoming, resolution);
-    int refused = 0;
     Residency.Pin pin = PinRef.resolve(this.pin, residency, tableId);
-    if (pin != null && merged.isVisible()
-        && !Residency.contains(pin.allowed(merged, entry.getKey()), residency.region())) {
-      refused = REFUSED;
-      incoming = incoming.tombstone() == null ? StoredRow.EMPTY
-          : StoredRow.deleted(incoming.tombstone());
-      merged = RowMerge.merge(row, incoming, resolution);
-    }
-    int result = refused | (lost(incoming, merged) ? CONFLICT : 0);
-    if (clock != null && !incoming.isEmpty() && clock.observe(incoming.maxStamp().hlc())) {
-      result |= SKEW;
-    }
-    byte[] bytes = RowFormat.encode(merged);
+    Predicate<StoredRow> mayHold = pin == null ? null
+        : merged -> Residency.contains(pin.allowed(merged, entry.getKey()), residency.region());
+    FragmentApply.Outcome applied = FragmentApply.apply(row, RowFormat.decode(fragment),
+        resolution, mayHold, clock);
+    byte[] bytes = RowFormat.encode(applied.merged());
     if (old == null || !Arrays.equals(old, bytes)) {
       entry.setValue(bytes);
       stored = bytes;
-      // Only after this region lost its data and gets its own writes back does an apply change
-      // what its own writes made; those must go on to the regions that lack them.
-      if (changes != null && clock != null
-          && !merged.originatedIn(clock.regionId()).equals(row.originatedIn(clock.regionId()))) {
+      if (changes != null && applied.ownPartChanged()) {
         changes.changed(tableId, entry.getKey());
       }
     }
-    return result;
-  }
-
-  /** Whether some part of the fragment is not in the merged row (a newer stamp beat it). */
-  static boolean lost(StoredRow incoming, StoredRow merged) {
-    if (incoming.tombstone() != null && !incoming.tombstone().equals(merged.tombstone())) {
-      return true;
-    }
-    for (Cell c : incoming.cells()) {
-      Cell kept = merged.cell(c.column());
-      if (kept == null || !kept.covers(c)) {
-        return true;
-      }
-    }
-    return false;
+    return applied.flags();
   }
 
   @Override

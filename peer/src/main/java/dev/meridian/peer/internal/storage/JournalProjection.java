@@ -68,10 +68,10 @@ public final class JournalProjection
   @Override
   public byte[] apply(EventJournalMapEvent<byte[], byte[]> event) {
     StoredRow now = RowFormat.decode(event.getNewValue());
-    StoredRow local = now.originatedIn(regionId);
     byte[] old = event.getOldValue();
     StoredRow before = old == null ? null : RowFormat.decode(old);
-    if (local.isEmpty() || (before != null && local.equals(before.originatedIn(regionId)))) {
+    StoredRow local = shipped(before, now, regionId);
+    if (local == null) {
       return SKIPPED;
     }
     byte[] row = RowFormat.encode(local);
@@ -95,6 +95,22 @@ public final class JournalProjection
     put(b, flags, WAS_VISIBLE, oldValue);
     put(b, flags, IS_VISIBLE, newValue);
     return b.put(row).array();
+  }
+
+  /**
+   * The part of a journal entry's row that a link of region {@code regionId} ships: what this
+   * region's writes made of the row, or null when the entry left that part as it was (an apply
+   * of other regions' records, or repair), so records do not echo back. The replication
+   * simulation ships by the same rule.
+   *
+   * @param before the row before the entry, or null when there was none
+   */
+  public static StoredRow shipped(StoredRow before, StoredRow now, int regionId) {
+    StoredRow local = now.originatedIn(regionId);
+    if (local.isEmpty() || (before != null && local.equals(before.originatedIn(regionId)))) {
+      return null;
+    }
+    return local;
   }
 
   private byte[] deciding(StoredRow row) {

@@ -56,6 +56,7 @@ final class ReplicationSimulation {
 
   /** What a run did, for the suite's summary. */
   record Outcome(int regions, int writes, long partsLost, long messagesLost, long duplicated,
+      long slowed, long cuts, long pauses, long clockSteps, long storageFailures,
       long historyGone, long repairs, long rowsRepaired, long skewEvents, long crashes,
       long wipes, long settleMillis, long tasks) {}
 
@@ -79,6 +80,9 @@ final class ReplicationSimulation {
   private final List<LinkSender> paused = new ArrayList<>();
   private long crashes;
   private long wipes;
+  private long cuts;
+  private long pauses;
+  private long clockSteps;
   private boolean settled;
   private long lastActivity = -1;
   private long activeAt;
@@ -155,12 +159,14 @@ final class ReplicationSimulation {
     checkNoClockWasDragged();
     long skew = 0;
     long historyGone = 0;
+    long storageFailures = 0;
     for (SimRegion r : regions) {
       skew += r.clock.skewEvents();
       historyGone += r.historyGone;
+      storageFailures += r.storageFailures;
     }
     return new Outcome(regions.size(), model.acknowledgedCount(), model.partsLost, network.lost,
-        network.duplicated, historyGone, network.repairs, network.rowsRepaired, skew, crashes,
+        network.duplicated, network.slowed, cuts, pauses, clockSteps, storageFailures, historyGone, network.repairs, network.rowsRepaired, skew, crashes,
         wipes, loop.now() - healAt, loop.taken());
   }
 
@@ -219,6 +225,7 @@ final class ReplicationSimulation {
         SimRegion other = anyRegion();
         if (other != r) {
           boolean bothWays = choices.percent(70);
+          cuts++;
           network.cut(r, other);
           if (bothWays) {
             network.cut(other, r);
@@ -243,11 +250,13 @@ final class ReplicationSimulation {
           r.wipe();
           loop.after(WIPE_DOWNTIME_MILLIS + choices.between(0, 3_000), r::restartEmpty);
         } else {
+          clockSteps++;
           r.skewMillis = choices.between(-MAX_SKEW_MILLIS, MAX_SKEW_MILLIS);
           trace("%s clock steps to skew %d ms", r, r.skewMillis);
         }
       }
       case 4 -> {
+        clockSteps++;
         r.skewMillis = choices.between(-MAX_SKEW_MILLIS, MAX_SKEW_MILLIS);
         trace("%s clock steps to skew %d ms", r, r.skewMillis);
       }
@@ -256,6 +265,7 @@ final class ReplicationSimulation {
           for (LinkSender s : p.senders.values()) {
             if (choices.percent(50)) {
               trace("%s pauses %s", r, s);
+              pauses++;
               s.pause();
               paused.add(s);
               loop.after(choices.between(100, 5_000), s::resume);

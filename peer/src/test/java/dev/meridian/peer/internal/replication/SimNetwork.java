@@ -38,6 +38,7 @@ final class SimNetwork {
   private int inFlight;
   long lost;
   long duplicated;
+  long slowed;
   long repairs;
   long rowsRepaired;
 
@@ -90,6 +91,7 @@ final class SimNetwork {
 
   private long latency() {
     if (faulty && sim.choices.percent(sim.slowPercent)) {
+      slowed++;
       return sim.choices.between(200, 2_500);
     }
     return sim.choices.between(1, 60);

@@ -6,6 +6,9 @@ import dev.meridian.peer.internal.row.Cell;
 import dev.meridian.peer.internal.row.RowFormat;
 import dev.meridian.peer.internal.row.RowMerge;
 import dev.meridian.peer.internal.row.StoredRow;
+import dev.meridian.peer.internal.storage.ApplyProcessor;
+import dev.meridian.peer.internal.storage.FragmentApply;
+import dev.meridian.peer.internal.storage.JournalProjection;
 import dev.meridian.protocol.types.ConflictResolution;
 import dev.meridian.protocol.types.Stamp;
 import dev.meridian.protocol.wire.ChangeRecord;
@@ -71,6 +74,8 @@ final class SimRegion implements ChangeSource {
   /** Bumped when the region loses its storage; requests sent by an older one are dropped. */
   int incarnation;
   boolean wiped;
+  /** Storage calls failed by injection. */
+  long storageFailures;
   long skewMillis;
   /** A clock wrong by far more than any skew (hours); 0 for most regions. */
   long aheadMillis;
@@ -375,29 +380,28 @@ final class SimRegion implements ChangeSource {
   }
 
   /**
-   * Applies change records from another region, as {@code ApplyProcessor} does: merge, advance
-   * the clock past the fragment, store (and journal) only when the bytes changed. Like the
-   * processor it signals the owner's links when the apply changed the region's own-origin part
-   * (which happens only after the region lost its data and gets its own writes back: they must
-   * go on to regions that lack them).
+   * Applies change records from another region with {@link FragmentApply}, as
+   * {@code ApplyProcessor} does: merge, advance the clock past the fragment, store (and journal)
+   * only when the bytes changed, and signal the owner's links when the apply changed the
+   * region's own-origin part.
    */
   LinkTransport.Ack apply(List<ChangeRecord> records) {
     int skew = 0;
     for (ChangeRecord r : records) {
       Table table = sim.table(r.tableId());
       StreamId stream = stream(r.tableId(), r.key());
-      StoredRow incoming = RowFormat.decode(r.row());
       byte[] old = row(r.tableId(), r.key());
       StoredRow row = old == null ? StoredRow.EMPTY : RowFormat.decode(old);
-      StoredRow merged = RowMerge.merge(row, incoming, table.resolution());
-      if (!incoming.isEmpty() && clock.observe(incoming.maxStamp().hlc())) {
+      FragmentApply.Outcome applied = FragmentApply.apply(row, RowFormat.decode(r.row()),
+          table.resolution(), null, clock);
+      if ((applied.flags() & ApplyProcessor.SKEW) != 0) {
         skew++;
       }
-      byte[] bytes = RowFormat.encode(merged);
+      byte[] bytes = RowFormat.encode(applied.merged());
       if (old == null || !Arrays.equals(old, bytes)) {
         store(stream, r.key(), old, bytes);
         Peer owner = owner(stream);
-        if (owner != null && !merged.originatedIn(id).equals(row.originatedIn(id))) {
+        if (owner != null && applied.ownPartChanged()) {
           for (LinkSender s : owner.senders.values()) {
             s.changed(stream);
           }
@@ -429,13 +433,13 @@ final class SimRegion implements ChangeSource {
           break;
         }
         n++;
-        // JournalFilter: only entries that changed what this region's writes made of the row.
-        StoredRow after = RowFormat.decode(e.now()).originatedIn(id);
-        if (after.isEmpty() || (e.old() != null
-            && after.equals(RowFormat.decode(e.old()).originatedIn(id)))) {
+        // JournalProjection's rule: only entries that changed what this region's writes made
+        // of the row, and only that part.
+        StoredRow after = JournalProjection.shipped(
+            e.old() == null ? null : RowFormat.decode(e.old()), RowFormat.decode(e.now()), id);
+        if (after == null) {
           continue;
         }
-        // JournalProjection: ship that part.
         changes.add(new Change(new ChangeRecord(stream.tableId(), e.key(),
             RowFormat.encode(after)), after.maxStamp().millis()));
       }
@@ -488,6 +492,7 @@ final class SimRegion implements ChangeSource {
     CompletableFuture<T> f = new CompletableFuture<>();
     sim.loop.after(sim.choices.between(0, 3), () -> {
       if (sim.network.faulty() && sim.choices.percent(sim.storageFailPercent)) {
+        storageFailures++;
         f.completeExceptionally(new SimNetwork.Fault(name + " storage call failed"));
         return;
       }

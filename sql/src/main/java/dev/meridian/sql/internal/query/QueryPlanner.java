@@ -62,8 +62,10 @@ public final class QueryPlanner {
       if (e instanceof MeridianException m) {
         throw m;
       }
-      throw new MeridianException(SqlState.SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION,
-          "the query is not valid: " + e.getMessage(), e);
+      // Calcite reports what is wrong with a query as a CalciteContextException; anything else
+      // is a crash in the validator or in our catalog, and must not pass for the user's error.
+      throw new MeridianException(SqlState.INTERNAL_ERROR,
+          "internal error validating the query: " + e, e);
     }
     RelDataType row = validator.getValidatedNodeType(validated);
     List<List<String>> origins = validator.getFieldOrigins(validated);
