@@ -42,8 +42,14 @@ public final class OwnerWrite {
    *
    * @param result the outcome to answer, with what a move out of this region ships
    * @param stored the row bytes to store, or null when nothing changes here
+   * @param fragment what the write itself wrote (its cells or tombstone, with its stamp), or
+   *     null when it wrote nothing
    */
-  public record Result(WriteResult result, byte[] stored) {
+  public record Result(WriteResult result, byte[] stored, StoredRow fragment) {
+
+    Result(WriteResult result, byte[] stored) {
+      this(result, stored, null);
+    }
 
     /** The row's outcome. */
     public RowOutcome outcome() {
@@ -100,7 +106,8 @@ public final class OwnerWrite {
     }
     Stamp stamp = clock.stampAfter(row.maxStamp());
     byte[][] values = computed == null ? this.values : compute(row, current, stamp);
-    StoredRow merged = RowMerge.merge(row, fragment(row, stamp, values), resolution);
+    StoredRow fragment = fragment(row, stamp, values);
+    StoredRow merged = RowMerge.merge(row, fragment, resolution);
     if (pin != null && kind != WriteKind.DELETE) {
       Set<String> now = pin.allowed(merged, key);
       boolean mayStayHere = Residency.contains(now, here);
@@ -113,7 +120,8 @@ public final class OwnerWrite {
         return move(clock, row, merged, now, mayStayHere);
       }
     }
-    return new Result(new WriteResult(RowOutcome.applied(stamp)), RowFormat.encode(merged));
+    return new Result(new WriteResult(RowOutcome.applied(stamp)), RowFormat.encode(merged),
+        fragment);
   }
 
   /**

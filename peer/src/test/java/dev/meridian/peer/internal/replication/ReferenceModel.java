@@ -55,6 +55,9 @@ final class ReferenceModel {
       (a, b) -> a.tableId() != b.tableId() ? Long.compare(a.tableId(), b.tableId())
           : a.key().compareTo(b.key()));
   long partsLost;
+  private final Map<ByteBuffer, Long> counterSums = new java.util.HashMap<>();
+  private final Map<ByteBuffer, java.util.Set<String>> counterRegions = new java.util.HashMap<>();
+  private final java.util.Set<ByteBuffer> inexactCounters = new java.util.HashSet<>();
 
   /** Records a write its region acknowledged. */
   void acknowledged(String region, Table table, byte[] key, StoredRow fragment, boolean delete) {
@@ -72,6 +75,32 @@ final class ReferenceModel {
     }
   }
 
+  /**
+   * Records an increment of a counter row ({@code ReplicationSimulation.COUNTER_TABLE}) that its
+   * region acknowledged; counters are checked by their sum, not by the per-cell rule above.
+   */
+  void incremented(String region, byte[] key, long delta) {
+    ByteBuffer k = ByteBuffer.wrap(key);
+    counterSums.merge(k, delta, Long::sum);
+    counterRegions.computeIfAbsent(k, x -> new java.util.HashSet<>()).add(region);
+  }
+
+  /** Whether a row of a table is a counter some region incremented (or created to). */
+  boolean incremented(long tableId, byte[] key) {
+    return tableId == ReplicationSimulation.COUNTER_TABLE.id()
+        && counterSums.containsKey(ByteBuffer.wrap(key));
+  }
+
+  /**
+   * The counters whose every acknowledged increment must be in every replica, with their sums:
+   * those no wiped region incremented (a wiped region may lose increments no one else held).
+   */
+  Map<ByteBuffer, Long> exactCounters() {
+    Map<ByteBuffer, Long> out = new java.util.HashMap<>(counterSums);
+    out.keySet().removeAll(inexactCounters);
+    return out;
+  }
+
   /** How many writes were acknowledged. */
   int acknowledgedCount() {
     return writes.size();
@@ -82,6 +111,11 @@ final class ReferenceModel {
    * with a higher stamp, which would win anyway), drops the rest.
    */
   void regionLost(SimRegion lost, List<SimRegion> regions) {
+    counterRegions.forEach((key, writers) -> {
+      if (writers.contains(lost.name)) {
+        inexactCounters.add(key);
+      }
+    });
     rows.forEach((id, p) -> {
       List<StoredRow> held = new ArrayList<>();
       for (SimRegion r : regions) {

@@ -1,10 +1,15 @@
 package dev.meridian.peer.internal.replication;
 
 import dev.meridian.peer.internal.clock.HybridClock;
+import dev.meridian.peer.internal.row.Cell;
 import dev.meridian.peer.internal.row.RowFormat;
 
+import dev.meridian.protocol.types.ColumnDef;
+import dev.meridian.protocol.types.ColumnType;
 import dev.meridian.protocol.types.ConflictResolution;
 import dev.meridian.protocol.types.Stamp;
+import dev.meridian.protocol.types.TableSchema;
+import dev.meridian.protocol.types.TypeKind;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -51,19 +56,28 @@ final class ReplicationSimulation {
   /** A table: one per conflict resolution in every run. */
   record Table(long id, ConflictResolution resolution) {}
 
+  /** A table whose rows hold a COUNTER (column 1) that regions only increment. */
+  static final Table COUNTER_TABLE = new Table(0x7a33L, ConflictResolution.CELL);
+  static final TableSchema COUNTER_SCHEMA = new TableSchema(COUNTER_TABLE.id(), "COUNTERS",
+      List.of(new ColumnDef("ID", ColumnType.of(TypeKind.BIGINT), false),
+          new ColumnDef("HITS", ColumnType.of(TypeKind.COUNTER), true)),
+      List.of(0), ConflictResolution.CELL);
+
   static final List<Table> TABLES = List.of(new Table(0x7a11L, ConflictResolution.CELL),
-      new Table(0x7a22L, ConflictResolution.ROW));
+      new Table(0x7a22L, ConflictResolution.ROW), COUNTER_TABLE);
 
   /** What a run did, for the suite's summary. */
   record Outcome(int regions, int writes, long partsLost, long messagesLost, long duplicated,
       long slowed, long cuts, long pauses, long clockSteps, long storageFailures,
       long historyGone, long repairs, long rowsRepaired, long skewEvents, long crashes,
-      long wipes, long settleMillis, long tasks) {}
+      long wipes, long settleMillis, long tasks, long countersChecked) {}
 
   final EventLoop loop = new EventLoop();
   final Choices choices;
   final SimNetwork network;
   final ReferenceModel model = new ReferenceModel();
+  /** Counters checked exact against their acknowledged increments at the end of the run. */
+  long countersChecked;
   final List<SimRegion> regions = new ArrayList<>();
   final List<StreamId> streams = new ArrayList<>();
   final int partitions;
@@ -167,7 +181,7 @@ final class ReplicationSimulation {
     }
     return new Outcome(regions.size(), model.acknowledgedCount(), model.partsLost, network.lost,
         network.duplicated, network.slowed, cuts, pauses, clockSteps, storageFailures, historyGone, network.repairs, network.rowsRepaired, skew, crashes,
-        wipes, loop.now() - healAt, loop.taken());
+        wipes, loop.now() - healAt, loop.taken(), countersChecked);
   }
 
   /**
@@ -360,9 +374,23 @@ final class ReplicationSimulation {
             + describe(actual));
       }
     }
+    for (Map.Entry<ByteBuffer, Long> counter : model.exactCounters().entrySet()) {
+      for (SimRegion r : regions) {
+        byte[] bytes = r.row(COUNTER_TABLE.id(), counter.getKey().array());
+        Cell cell = bytes == null ? null : RowFormat.decode(bytes).cell(1);
+        long sum = cell == null ? 0 : (Long) cell.value();
+        if (sum != counter.getValue()) {
+          problems.add(r + " counts " + sum + " for counter "
+              + Arrays.toString(counter.getKey().array()) + ", whose acknowledged increments sum"
+              + " to " + counter.getValue());
+        }
+      }
+      countersChecked++;
+    }
     for (StreamId s : streams) {
       for (AntiEntropy.Row row : first.rowsOf(s)) {
-        if (model.expected(s.tableId(), row.key()) == null) {
+        if (model.expected(s.tableId(), row.key()) == null
+            && !model.incremented(s.tableId(), row.key())) {
           problems.add("row " + Arrays.toString(row.key()) + " nobody wrote: "
               + describe(row.row()));
         }

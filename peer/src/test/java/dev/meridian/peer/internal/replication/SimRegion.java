@@ -13,6 +13,9 @@ import dev.meridian.protocol.types.ConflictResolution;
 import dev.meridian.protocol.types.Stamp;
 import dev.meridian.protocol.wire.ChangeRecord;
 import dev.meridian.protocol.wire.KeyBytes;
+import dev.meridian.peer.internal.storage.OwnerWrite;
+import dev.meridian.protocol.wire.RowExpr;
+import dev.meridian.protocol.wire.WriteKind;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -316,32 +319,34 @@ final class SimRegion implements ChangeSource {
     byte[] old = row(table.id(), key);
     StoredRow row = old == null ? StoredRow.EMPTY : RowFormat.decode(old);
     boolean visible = row.isVisible();
-    int kind = sim.choices.between(0, 9);
-    boolean delete = kind >= 8;
-    boolean insert = kind == 7;
-    boolean update = kind >= 5 && kind <= 6;
-    if ((insert && visible) || ((update || delete) && !visible)) {
-      return false;
-    }
-    Stamp stamp = clock.stampAfter(row.maxStamp());
-    if (!stamp.after(row.maxStamp())) {
-      throw new AssertionError(this + " stamped " + stamp + " on a row holding " + row.maxStamp());
-    }
-    StoredRow fragment;
-    if (delete) {
-      fragment = StoredRow.deleted(stamp);
-    } else {
-      Map<Integer, byte[]> cells = new TreeMap<>();
-      if (table.resolution() == ConflictResolution.ROW) {
-        // Per-row tables store the full image: the visible cells restamped, then the written.
-        for (Cell c : row.visibleCells()) {
-          cells.put(c.column(), c.encodedValue());
-        }
+    WriteKind kind;
+    OwnerWrite write;
+    long delta = 0;
+    if (table.id() == ReplicationSimulation.COUNTER_TABLE.id()) {
+      // Increments only (no deletes), so that the converged counter must equal their sum.
+      if (!visible) {
+        kind = WriteKind.UPSERT;
+        write = new OwnerWrite(kind, table.resolution(), new int[] {0},
+            new byte[][] {Cell.encode(keyValue)}, null, null, null);
+      } else {
+        kind = WriteKind.UPDATE;
+        delta = sim.choices.between(-5, 20);
+        write = new OwnerWrite(kind, table.resolution(), new int[] {0, 1},
+            new byte[][] {Cell.encode(keyValue), null}, ReplicationSimulation.COUNTER_SCHEMA,
+            new RowExpr[] {null, RowExpr.Call.of(RowExpr.Fn.ADD, new RowExpr.Column(1),
+                new RowExpr.Literal(delta))}, null);
       }
-      cells.put(0, Cell.encode(keyValue));
-      for (int c = 1; c < ReplicationSimulation.COLUMNS; c++) {
-        if (insert || sim.choices.percent(50)) {
-          cells.put(c, Cell.encode(value()));
+    } else {
+      int choice = sim.choices.between(0, 9);
+      kind = choice >= 8 ? WriteKind.DELETE : choice == 7 ? WriteKind.INSERT
+          : choice >= 5 ? WriteKind.UPDATE : WriteKind.UPSERT;
+      Map<Integer, byte[]> cells = new TreeMap<>();
+      if (kind != WriteKind.DELETE) {
+        cells.put(0, Cell.encode(keyValue));
+        for (int c = 1; c < ReplicationSimulation.COLUMNS; c++) {
+          if (kind == WriteKind.INSERT || sim.choices.percent(50)) {
+            cells.put(c, Cell.encode(value()));
+          }
         }
       }
       int[] columns = new int[cells.size()];
@@ -351,11 +356,24 @@ final class SimRegion implements ChangeSource {
         columns[i] = e.getKey();
         values[i++] = e.getValue();
       }
-      fragment = StoredRow.written(stamp, columns, values);
+      write = new OwnerWrite(kind, table.resolution(), columns, values, null, null, null);
     }
-    StoredRow merged = RowMerge.merge(row, fragment, table.resolution());
-    store(stream, key, old, RowFormat.encode(merged));
-    sim.model.acknowledged(name, table, key, fragment, delete);
+    // The write path's own decisions: existence, stamp, computed values, merge.
+    OwnerWrite.Result result = write.apply(row, key, clock, null, name);
+    if (result.stored() == null) {
+      return false;
+    }
+    StoredRow fragment = result.fragment();
+    if (!fragment.maxStamp().after(row.maxStamp())) {
+      throw new AssertionError(this + " stamped " + fragment.maxStamp() + " on a row holding "
+          + row.maxStamp());
+    }
+    store(stream, key, old, result.stored());
+    if (table.id() == ReplicationSimulation.COUNTER_TABLE.id()) {
+      sim.model.incremented(name, key, delta);
+    } else {
+      sim.model.acknowledged(name, table, key, fragment, kind == WriteKind.DELETE);
+    }
     sim.trace("%s writes %s %d: %s", name, table.resolution(), keyValue, fragment);
     for (LinkSender s : owner.senders.values()) {
       s.changed(stream);
