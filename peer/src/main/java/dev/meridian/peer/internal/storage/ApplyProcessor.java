@@ -49,6 +49,7 @@ public final class ApplyProcessor implements EntryProcessor<byte[], byte[], Inte
   private transient HybridClock clock;
   private transient Residency residency;
   private transient ChangeNotifier changes;
+  private transient RowIndexes indexes;
   private transient byte[] stored;
 
   /** For deserialization. */
@@ -67,6 +68,7 @@ public final class ApplyProcessor implements EntryProcessor<byte[], byte[], Inte
     clock = (HybridClock) instance.getUserContext().get(WriteProcessor.CLOCK_KEY);
     changes = (ChangeNotifier) instance.getUserContext().get(ChangeNotifier.CONTEXT_KEY);
     residency = (Residency) instance.getUserContext().get(Residency.CONTEXT_KEY);
+    indexes = (RowIndexes) instance.getUserContext().get(RowIndexes.CONTEXT_KEY);
   }
 
   @Override
@@ -93,6 +95,9 @@ public final class ApplyProcessor implements EntryProcessor<byte[], byte[], Inte
     if (old == null || !Arrays.equals(old, bytes)) {
       entry.setValue(bytes);
       stored = bytes;
+      if (indexes != null) {
+        indexes.rowChanged(tableId, entry.getKey(), bytes);
+      }
       // Only after this region lost its data and gets its own writes back does an apply change
       // what its own writes made; those must go on to the regions that lack them.
       if (changes != null && clock != null
