@@ -1,8 +1,10 @@
 package dev.meridian.peer.internal.storage;
 
+import com.hazelcast.cluster.Member;
 import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.IExecutorService;
+import com.hazelcast.core.MultiExecutionCallback;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryRemovedListener;
@@ -20,6 +22,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -147,13 +150,31 @@ final class IndexCatalog {
     return true;
   }
 
-  /** Each member's answer to a call, in no order (blocking). */
-  List<List<byte[]>> onEveryMember(IndexCall call) {
-    IExecutorService executor = hazelcast.getExecutorService("meridian.index");
-    List<List<byte[]>> out = new ArrayList<>();
-    for (Future<ArrayList<byte[]>> f : executor.submitToAllMembers(call).values()) {
-      out.add(await(f));
-    }
+  /**
+   * Each member's answer to a call, in no order; completes on a Hazelcast thread once every
+   * member answered, without blocking a thread meanwhile.
+   */
+  CompletableFuture<List<List<byte[]>>> onEveryMember(IndexCall call) {
+    CompletableFuture<List<List<byte[]>>> out = new CompletableFuture<>();
+    hazelcast.getExecutorService("meridian.index").submitToAllMembers(call,
+        new MultiExecutionCallback() {
+          @Override
+          public void onResponse(Member member, Object value) {}
+
+          @Override
+          @SuppressWarnings("unchecked")
+          public void onComplete(Map<Member, Object> values) {
+            List<List<byte[]>> answers = new ArrayList<>(values.size());
+            for (Object v : values.values()) {
+              if (v instanceof Throwable t) {
+                out.completeExceptionally(t);
+                return;
+              }
+              answers.add((List<byte[]>) v);
+            }
+            out.complete(answers);
+          }
+        });
     return out;
   }
 

@@ -198,8 +198,7 @@ public final class StorageRequestHandler implements RequestHandler {
       if (scan.columns() == null || scan.index() == null) {
         return done(protocolError("an IndexScan without columns or index"));
       }
-      return withTable(scan.tableId(),
-          schema -> CompletableFuture.supplyAsync(() -> indexReads.read(schema, scan), blocking));
+      return withTable(scan.tableId(), schema -> indexReads.read(schema, scan));
     } else if (request instanceof Request.ScanNext next) {
       return scans.next(next);
     } else if (request instanceof Request.ScanClose close) {
