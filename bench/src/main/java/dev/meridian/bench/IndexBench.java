@@ -137,14 +137,31 @@ public final class IndexBench implements Callable<Integer> {
     execute(c, "CREATE TABLE leaderboard (player BIGINT PRIMARY KEY, score INTEGER,"
         + " name VARCHAR(20))");
     long t0 = System.nanoTime();
+    int[] scores = new int[rows];
+    for (int i = 0; i < rows; i++) {
+      scores[i] = random.nextInt(10_000_000);
+    }
     try (PreparedStatement ps = c.prepareStatement("UPSERT INTO leaderboard VALUES (?, ?, ?)")) {
-      for (int i = 0; i < rows; i++) {
-        ps.setLong(1, i);
-        ps.setInt(2, random.nextInt(10_000_000));
-        ps.setString(3, "player " + i);
-        ps.addBatch();
-        if ((i + 1) % 1000 == 0 || i == rows - 1) {
-          ps.executeBatch();
+      for (int from = 0; from < rows; from += 1000) {
+        // UPSERT is idempotent: a batch with rows the region could not confirm is sent again.
+        for (int attempt = 1; ; attempt++) {
+          for (int i = from; i < Math.min(rows, from + 1000); i++) {
+            ps.setLong(1, i);
+            ps.setInt(2, scores[i]);
+            ps.setString(3, "player " + i);
+            ps.addBatch();
+          }
+          try {
+            ps.executeBatch();
+            break;
+          } catch (SQLException e) {
+            ps.clearBatch();
+            if (attempt == 5) {
+              throw e;
+            }
+            System.out.printf("batch at row %,d failed (%s); sending it again%n", from,
+                e.getSQLState());
+          }
         }
       }
     }

@@ -1,5 +1,7 @@
 package dev.meridian.peer.internal.storage;
 
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.partition.MigrationListener;
 import com.hazelcast.partition.MigrationState;
@@ -23,8 +25,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Indexes are registered here by their build ({@link IndexBuild}) and by the catalog's
  * listener, whichever comes first, and forgotten when dropped. A partition that moves to or
- * from this member loses its entries' trust; the next query through the index rebuilds it on
- * its partition thread first. Thread-safe.
+ * from this member loses its entries' trust (and all do when a member joins or leaves); the
+ * next query through the index rebuilds each owned, untrusted partition on its partition thread
+ * first. Thread-safe.
  */
 final class RowIndexes {
   /** Key of the member's instance in the Hazelcast user context. */
@@ -40,7 +43,9 @@ final class RowIndexes {
   /** Attaches the member once it runs: partition ids and rebuilds need it. */
   void attach(HazelcastInstance instance) {
     this.hazelcast = instance;
-    instance.getPartitionService().addMigrationListener(new Moves());
+    Moves moves = new Moves();
+    instance.getPartitionService().addMigrationListener(moves);
+    instance.getCluster().addMembershipListener(moves);
   }
 
   /** The indexes of one table incarnation on this member (an empty array when none). */
@@ -242,8 +247,31 @@ final class RowIndexes {
     }
   }
 
-  /** Distrusts every partition a migration touched on this member. */
-  private final class Moves implements MigrationListener {
+  /**
+   * Distrusts every partition a migration touched, and every partition when a member joins or
+   * leaves: partitions change owners only then, and a member that lost a partition and got it
+   * back must not trust entries the other owner's writes never reached. Membership events reach
+   * every member; migration events are a finer signal where Hazelcast delivers them.
+   */
+  private final class Moves implements MigrationListener, MembershipListener {
+    @Override
+    public void memberAdded(MembershipEvent event) {
+      distrustAll();
+    }
+
+    @Override
+    public void memberRemoved(MembershipEvent event) {
+      distrustAll();
+    }
+
+    private void distrustAll() {
+      for (RowIndex index : byName.values()) {
+        for (int p = 0; p < index.partitionCount(); p++) {
+          index.reset(p, true);
+        }
+      }
+    }
+
     @Override
     public void migrationStarted(MigrationState state) {}
 
