@@ -151,6 +151,21 @@ final class IndexCatalog {
   }
 
   /**
+   * Drops the indexes of table incarnations that no longer exist (dropped here or by another
+   * region), so their entries do not outlive their rows (blocking).
+   */
+  void forgetTablesNotIn(List<TableSchema> tables) {
+    for (Map.Entry<String, byte[]> e : map.entrySet()) {
+      IndexDef d = decode(e.getValue());
+      if (tables.stream().noneMatch(t -> t.tableId() == d.tableId())
+          && map.remove(e.getKey(), e.getValue())) {
+        cache.remove(d.name());
+        rows.forget(d.name());
+      }
+    }
+  }
+
+  /**
    * Each member's answer to a call, in no order; completes on a Hazelcast thread once every
    * member answered, without blocking a thread meanwhile.
    */

@@ -160,7 +160,11 @@ public final class StorageRequestHandler implements RequestHandler {
       if (d.name() == null) {
         return done(protocolError("DROP TABLE without a name"));
       }
-      return catalog.drop(d.name(), d.ifExists()).thenApply(Response.TableDropped::new);
+      return catalog.drop(d.name(), d.ifExists())
+          .thenCompose(dropped -> catalog.list().thenApplyAsync(tables -> {
+            indexes.forgetTablesNotIn(tables);
+            return new Response.TableDropped(dropped);
+          }, blocking));
     } else if (request instanceof Request.Get g) {
       if (g.keys() == null) {
         return done(protocolError("a Get without keys"));
@@ -192,8 +196,10 @@ public final class StorageRequestHandler implements RequestHandler {
       return CompletableFuture.supplyAsync(
           () -> new Response.IndexDropped(indexes.drop(d.name(), d.ifExists())), blocking);
     } else if (request instanceof Request.GetIndexes) {
-      return catalog.list().thenApplyAsync(tables -> new Response.Indexes(indexes.list(tables)),
-          blocking);
+      return catalog.list().thenApplyAsync(tables -> {
+        indexes.forgetTablesNotIn(tables);
+        return new Response.Indexes(indexes.list(tables));
+      }, blocking);
     } else if (request instanceof Request.IndexScan scan) {
       if (scan.columns() == null || scan.index() == null) {
         return done(protocolError("an IndexScan without columns or index"));

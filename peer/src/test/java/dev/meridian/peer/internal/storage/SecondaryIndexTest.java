@@ -344,4 +344,22 @@ class SecondaryIndexTest {
     r = call(region.peer(1), new Request.DropIndex(def.name(), true));
     assertFalse(assertInstanceOf(Response.IndexDropped.class, r).dropped());
   }
+
+  @Test
+  void droppingATableDropsItsIndexesAndFreesTheirNames() throws Exception {
+    TableSchema t = createTable("DROPPED_WITH_INDEX");
+    IndexDef def = index(t, "DROPPED_SCORE", new int[] {1}, new boolean[] {false});
+    call(region.peer(0), new Request.DropTable(t.name(), false));
+    Response r = call(region.peer(1), new Request.GetIndexes());
+    assertTrue(assertInstanceOf(Response.Indexes.class, r).indexes().stream()
+        .noneMatch(d -> d.name().equals(def.name())));
+    for (int p = 0; p < 2; p++) {
+      RowIndexes ix = (RowIndexes) region.peer(p).hazelcast().getUserContext()
+          .get(RowIndexes.CONTEXT_KEY);
+      Await.until("the index forgotten on peer " + p, Duration.ofSeconds(30),
+          () -> ix.named(def.name()) == null);
+    }
+    TableSchema again = createTable("DROPPED_WITH_INDEX");
+    assertTrue(index(again, "DROPPED_SCORE", new int[] {1}, new boolean[] {false}).ready());
+  }
 }
