@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -68,10 +69,23 @@ final class IndexCatalog {
     }
   }
 
-  /** A ready index by name, from the cache, or null. */
-  IndexDef ready(String name) {
+  /**
+   * A ready index by name, or null: from the cache, else from the map (the listener that fills
+   * the cache runs a little after a change made through another peer of the region).
+   */
+  CompletionStage<IndexDef> ready(String name) {
     IndexDef d = cache.get(name);
-    return d != null && d.ready() ? d : null;
+    if (d != null && d.ready()) {
+      return CompletableFuture.completedFuture(d);
+    }
+    return map.getAsync(name).thenApply(bytes -> {
+      IndexDef stored = bytes == null ? null : decode(bytes);
+      if (stored == null || !stored.ready()) {
+        return null;
+      }
+      remember(stored);
+      return stored;
+    });
   }
 
   /** Every index of the tables that exist, sorted by name (blocking). */

@@ -27,7 +27,11 @@ final class IndexReads {
 
   /** Answers an index scan; completes once every member answered. */
   CompletionStage<Response> read(TableSchema schema, Request.IndexScan scan) {
-    IndexDef def = catalog.ready(scan.index());
+    return catalog.ready(scan.index()).thenCompose(def -> read(schema, scan, def));
+  }
+
+  private CompletionStage<Response> read(TableSchema schema, Request.IndexScan scan,
+      IndexDef def) {
     if (def == null || def.tableId() != schema.tableId()) {
       return done(new Response.Error(SqlState.UNDEFINED_OBJECT, "index " + scan.index()
           + " of table " + schema.name() + " does not exist or is still being built"));
