@@ -1,5 +1,5 @@
 <#--
-  Meridian's additions to Calcite's grammar: CREATE TABLE and DROP TABLE.
+  Meridian's additions to Calcite's grammar: CREATE/DROP TABLE and CREATE/DROP INDEX.
   The SqlNode classes they build live in dev.meridian.sql.internal.parser.
 -->
 
@@ -119,5 +119,55 @@ SqlDrop SqlDropTable(Span s, boolean replace) :
     <TABLE> ifExists = IfExistsOpt() id = CompoundIdentifier()
     {
         return new SqlDropTable(s.end(this), ifExists, id);
+    }
+}
+
+/** CREATE INDEX [IF NOT EXISTS] name ON table ( column [ASC | DESC], ... ). */
+SqlCreate SqlCreateIndex(Span s, boolean replace) :
+{
+    final boolean ifNotExists;
+    final SqlIdentifier id;
+    final SqlIdentifier table;
+    final Span columnSpan;
+    final List<SqlNode> columns = new ArrayList<SqlNode>();
+    final List<Boolean> descending = new ArrayList<Boolean>();
+}
+{
+    <INDEX> ifNotExists = IfNotExistsOpt() id = SimpleIdentifier()
+    <ON> table = CompoundIdentifier()
+    <LPAREN> { columnSpan = span(); }
+    IndexColumn(columns, descending)
+    ( <COMMA> IndexColumn(columns, descending) )*
+    <RPAREN>
+    {
+        return new SqlCreateIndex(s.end(this), ifNotExists, id, table,
+            new SqlNodeList(columns, columnSpan.end(this)), descending);
+    }
+}
+
+void IndexColumn(List<SqlNode> columns, List<Boolean> descending) :
+{
+    final SqlIdentifier id;
+    boolean desc = false;
+}
+{
+    id = SimpleIdentifier()
+    [ <ASC> | <DESC> { desc = true; } ]
+    {
+        columns.add(id);
+        descending.add(desc);
+    }
+}
+
+/** DROP INDEX [IF EXISTS] name. */
+SqlDrop SqlDropIndex(Span s, boolean replace) :
+{
+    final boolean ifExists;
+    final SqlIdentifier id;
+}
+{
+    <INDEX> ifExists = IfExistsOpt() id = SimpleIdentifier()
+    {
+        return new SqlDropIndex(s.end(this), ifExists, id);
     }
 }

@@ -142,6 +142,7 @@ public final class DemoCommand implements Callable<Integer> {
     final List<String> failures = new ArrayList<>();
     Players players;
     LiveView live;
+    TopTen topTen;
     BostonDublin.Result conflict;
     Outage.Result outage;
 
@@ -190,11 +191,13 @@ public final class DemoCommand implements Callable<Integer> {
             + CONVERGE_TIMEOUT.toSeconds() + " s");
       }
       out.line("  the table exists in every region.");
+      topTen = new TopTen(out, REGIONS, urls);
+      topTen.createIndexes();
       players = new Players(urls, threads, roster, rate);
       live = new LiveView(out, REGIONS, players, links);
     }
 
-    private void liveTraffic() throws InterruptedException {
+    private void liveTraffic() throws SQLException, InterruptedException {
       out.heading(2, "Players write locally; replication carries it everywhere");
       out.line("  " + threads + " player threads per region, " + rate + " score writes/s per"
           + " region, each an UPSERT through JDBC");
@@ -208,6 +211,11 @@ public final class DemoCommand implements Callable<Integer> {
       }
       live.header();
       ticks(seconds, Set.of());
+      out.line("");
+      out.line("  the live top ten, read in each region from its own replica through its own"
+          + " index:");
+      topTen.explain();
+      topTen.print();
     }
 
     private void ticks(int n, Set<String> down) throws InterruptedException {

@@ -2,6 +2,7 @@ package dev.meridian.driver.internal;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.meridian.protocol.types.IndexDef;
 import dev.meridian.protocol.types.TableSchema;
 import dev.meridian.protocol.wire.Request;
 import dev.meridian.protocol.wire.Response;
@@ -30,10 +31,11 @@ import java.util.concurrent.atomic.AtomicLong;
 final class CatalogCache implements Catalog {
   private static final AtomicLong COUNTER = new AtomicLong();
   /** Catalog contents (sorted by name) to their version. */
-  private static final Cache<List<TableSchema>, Long> VERSIONS =
+  private static final Cache<List<Object>, Long> VERSIONS =
       Caffeine.newBuilder().maximumSize(10_000).executor(Runnable::run).build();
 
-  private record Snapshot(Map<String, TableSchema> byName, long version) {}
+  private record Snapshot(Map<String, TableSchema> byName,
+      Map<String, List<IndexDef>> indexes, long version) {}
 
   private volatile Snapshot snapshot;
 
@@ -47,6 +49,12 @@ final class CatalogCache implements Catalog {
   public long version() {
     Snapshot s = snapshot;
     return s == null ? 0 : s.version();
+  }
+
+  @Override
+  public List<IndexDef> indexes(String table) {
+    Snapshot s = snapshot;
+    return s == null ? List.of() : s.indexes().getOrDefault(table, List.of());
   }
 
   /** Every table, in the order the peer listed them. */
@@ -72,23 +80,42 @@ final class CatalogCache implements Catalog {
   /** Reloads the catalog from the peer; the version changes only if a definition did. */
   void refresh(ServingChannel channel, Execution execution) {
     Response r = channel.call(new Request.GetCatalog(), execution, true);
-    replace(ServingChannel.expect(r, Response.Catalog.class, "GetCatalog").tables());
+    List<TableSchema> tables =
+        ServingChannel.expect(r, Response.Catalog.class, "GetCatalog").tables();
+    Response ix = channel.call(new Request.GetIndexes(), execution, true);
+    replace(tables, ServingChannel.expect(ix, Response.Indexes.class, "GetIndexes").indexes());
   }
 
-  /** Installs a list of definitions. */
-  synchronized void replace(List<TableSchema> tables) {
+  /** Installs a list of definitions without indexes. */
+  void replace(List<TableSchema> tables) {
+    replace(tables, List.of());
+  }
+
+  /** Installs a list of definitions and the serving region's indexes. */
+  synchronized void replace(List<TableSchema> tables, List<IndexDef> indexList) {
     Map<String, TableSchema> byName = new LinkedHashMap<>();
     for (TableSchema t : tables) {
       byName.put(t.name(), t);
     }
+    Map<String, List<IndexDef>> indexes = new LinkedHashMap<>();
+    for (IndexDef d : indexList) {
+      TableSchema t = byName.get(d.table());
+      if (t != null && t.tableId() == d.tableId()) {
+        indexes.computeIfAbsent(d.table(), k -> new ArrayList<>()).add(d);
+      }
+    }
     Snapshot old = snapshot;
-    if (old != null && sameDefinitions(old.byName(), byName)) {
+    if (old != null && sameDefinitions(old.byName(), byName) && old.indexes().equals(indexes)) {
       return;
     }
-    List<TableSchema> content = new ArrayList<>(byName.values());
-    content.sort(Comparator.comparing(TableSchema::name));
+    List<Object> content = new ArrayList<>(byName.values());
+    content.sort(Comparator.comparing(o -> ((TableSchema) o).name()));
+    List<IndexDef> sortedIndexes = new ArrayList<>(indexList);
+    sortedIndexes.sort(Comparator.comparing(IndexDef::name));
+    content.addAll(sortedIndexes);
     long version = VERSIONS.get(List.copyOf(content), k -> COUNTER.incrementAndGet());
-    snapshot = new Snapshot(Collections.unmodifiableMap(byName), version);
+    snapshot = new Snapshot(Collections.unmodifiableMap(byName),
+        Collections.unmodifiableMap(indexes), version);
   }
 
   private static boolean sameDefinitions(Map<String, TableSchema> a, Map<String, TableSchema> b) {

@@ -83,7 +83,9 @@ final class MeridianDatabaseMetaData implements DatabaseMetaData {
   @Override
   public ResultSet getIndexInfo(String catalog, String schema, String table, boolean unique,
       boolean approximate) throws SQLException {
-    return MetadataTables.indexInfo(connection, tables(), catalog, schema, table);
+    List<TableSchema> all = tables();
+    return MetadataTables.indexInfo(connection, all, connection.executor().catalog()::indexes,
+        catalog, schema, table, unique);
   }
 
   @Override

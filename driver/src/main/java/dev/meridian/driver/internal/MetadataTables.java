@@ -203,7 +203,8 @@ final class MetadataTables {
 
   /** The primary key as the one unique index of each table. */
   static MeridianResultSet indexInfo(MeridianConnection c, List<TableSchema> all,
-      String catalog, String schema, String table) {
+      java.util.function.Function<String, List<dev.meridian.protocol.types.IndexDef>> indexes,
+      String catalog, String schema, String table, boolean unique) {
     List<Object[]> rows = new ArrayList<>();
     for (Listed l : tables(all, catalog, schema, null)) {
       TableSchema t = l.table();
@@ -214,6 +215,18 @@ final class MetadataTables {
         rows.add(new Object[] {null, l.schema(), t.name(), false, null, "PRIMARY",
             DatabaseMetaData.tableIndexOther, (short) (k + 1),
             t.column(t.keyColumns().get(k)).name(), null, null, null, null});
+      }
+      if (unique) {
+        continue;
+      }
+      // Secondary indexes of the serving region: non-unique, one row per column.
+      for (dev.meridian.protocol.types.IndexDef d : indexes.apply(t.name())) {
+        for (int k = 0; k < d.keys().size(); k++) {
+          rows.add(new Object[] {null, l.schema(), t.name(), true, null, d.name(),
+              DatabaseMetaData.tableIndexOther, (short) (k + 1),
+              t.column(d.keys().get(k).column()).name(),
+              d.keys().get(k).descending() ? "D" : "A", null, null, null});
+        }
       }
     }
     return result(c, columns("TABLE_CAT", TEXT, "TABLE_SCHEM", TEXT, "TABLE_NAME", TEXT,

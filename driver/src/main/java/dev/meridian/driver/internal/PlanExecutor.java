@@ -3,8 +3,10 @@ package dev.meridian.driver.internal;
 import dev.meridian.protocol.error.MeridianException;
 import dev.meridian.protocol.error.SqlState;
 import dev.meridian.protocol.types.ColumnDef;
+import dev.meridian.protocol.types.ColumnType;
 import dev.meridian.protocol.types.SystemTables;
 import dev.meridian.protocol.types.TableSchema;
+import dev.meridian.protocol.types.TypeKind;
 import dev.meridian.protocol.wire.Request;
 import dev.meridian.protocol.wire.Response;
 import dev.meridian.protocol.wire.RowExpr;
@@ -36,6 +38,7 @@ final class PlanExecutor {
   private final CatalogCache catalog;
   private final StatementPlanner planner;
   private final GeneralQueries queries;
+  private final IndexReads indexReads;
 
   /**
    * Limits a statement puts on its results.
@@ -57,6 +60,7 @@ final class PlanExecutor {
     this.catalog = catalog;
     this.planner = planner;
     this.queries = new GeneralQueries(router, access, catalog);
+    this.indexReads = new IndexReads(router, queries);
   }
 
   CatalogCache catalog() {
@@ -103,13 +107,15 @@ final class PlanExecutor {
   /** Whether a plan produces rows. */
   static boolean isQuery(Plan plan) {
     return plan instanceof Plan.PointSelect || plan instanceof Plan.Constant
-        || plan instanceof Plan.SystemQuery || plan instanceof Plan.Query;
+        || plan instanceof Plan.SystemQuery || plan instanceof Plan.Query
+        || plan instanceof Plan.IndexRead || plan instanceof Plan.Explain;
   }
 
   /** Whether a plan changes data or definitions. */
   static boolean isWrite(Plan plan) {
     return plan instanceof Plan.Write || plan instanceof Plan.CreateTable
-        || plan instanceof Plan.DropTable || plan instanceof Plan.ScanWrite;
+        || plan instanceof Plan.DropTable || plan instanceof Plan.ScanWrite
+        || plan instanceof Plan.CreateIndex || plan instanceof Plan.DropIndex;
   }
 
   /** The statement kind for messages: {@code SELECT}, {@code INSERT}, {@code CREATE TABLE}... */
@@ -125,6 +131,12 @@ final class PlanExecutor {
     }
     if (plan instanceof Plan.DropTable) {
       return "DROP TABLE";
+    }
+    if (plan instanceof Plan.CreateIndex) {
+      return "CREATE INDEX";
+    }
+    if (plan instanceof Plan.DropIndex) {
+      return "DROP INDEX";
     }
     return isQuery(plan) ? "SELECT" : plan.getClass().getSimpleName();
   }
@@ -161,6 +173,34 @@ final class PlanExecutor {
     }
     if (plan instanceof Plan.Query q) {
       return queries.query(q, parameters, limits, execution);
+    }
+    if (plan instanceof Plan.IndexRead r) {
+      return indexReads.read(r, parameters, limits, execution);
+    }
+    if (plan instanceof Plan.Explain e) {
+      List<Object[]> rows = new ArrayList<>();
+      for (String line : e.lines()) {
+        rows.add(new Object[] {line});
+      }
+      return StatementResult.query(resultColumns(e), rows);
+    }
+    if (plan instanceof Plan.CreateIndex c) {
+      Response r = router.run(RegionRouter.Call.DDL, null, execution,
+          ch -> ch.call(new Request.CreateIndex(c.index(), c.ifNotExists()), execution, false));
+      Response.IndexCreated created = ServingChannel.expect(r, Response.IndexCreated.class,
+          "CREATE INDEX");
+      refreshCatalog(execution);
+      return StatementResult.update(0, created.created() ? null
+          : "index " + c.index().name() + " already exists; nothing was created");
+    }
+    if (plan instanceof Plan.DropIndex d) {
+      Response r = router.run(RegionRouter.Call.DDL, null, execution,
+          ch -> ch.call(new Request.DropIndex(d.name(), d.ifExists()), execution, false));
+      Response.IndexDropped dropped = ServingChannel.expect(r, Response.IndexDropped.class,
+          "DROP INDEX");
+      refreshCatalog(execution);
+      return StatementResult.update(0, dropped.dropped() ? null
+          : "index " + d.name() + " does not exist; nothing was dropped");
     }
     if (plan instanceof Plan.ScanWrite w) {
       return StatementResult.update(queries.scanWrite(w, parameters, execution), null);
@@ -410,6 +450,18 @@ final class PlanExecutor {
     }
     if (plan instanceof Plan.Query q) {
       return GeneralQueries.resultColumns(q);
+    }
+    if (plan instanceof Plan.IndexRead r) {
+      List<ResultColumn> columns = new ArrayList<>();
+      for (int i = 0; i < r.projection().length; i++) {
+        ColumnDef def = r.table().column(r.projection()[i]);
+        columns.add(new ResultColumn(r.labels().get(i), def.name(), r.table().name(), def.type(),
+            def.nullable() ? ResultSetMetaData.columnNullable : ResultSetMetaData.columnNoNulls));
+      }
+      return columns;
+    }
+    if (plan instanceof Plan.Explain) {
+      return List.of(ResultColumn.computed("PLAN", ColumnType.of(TypeKind.VARCHAR, 4096)));
     }
     if (plan instanceof Plan.Constant c) {
       List<ResultColumn> columns = new ArrayList<>();

@@ -100,6 +100,9 @@ final class FakePeer {
     if (request instanceof Request.GetCatalog) {
       return new Response.Catalog(new ArrayList<>(tables.values()));
     }
+    if (request instanceof Request.GetIndexes) {
+      return new Response.Indexes(List.of());
+    }
     if (request instanceof Request.CreateTable c) {
       TableSchema existing = tables.get(c.schema().name());
       if (existing != null) {

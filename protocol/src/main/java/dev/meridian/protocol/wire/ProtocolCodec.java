@@ -41,6 +41,10 @@ import java.util.Map;
  * 0x05 GetPartitions (empty)                     0x85 Partitions int n, n x string owner
  * 0x06 AwaitApplied int n, n x (string origin,   0x86 Applied byte satisfied, int n,
  *                   long hlc), int waitMillis             n x (string origin, long millis)
+ * 0x07 CreateIndex  byte ifNotExists, index      0x87 IndexCreated byte created, index
+ * 0x08 DropIndex    byte ifExists, string name   0x88 IndexDropped byte dropped
+ * 0x09 GetIndexes   (empty)                      0x89 Indexes int n, n indexes
+ * (index = {@link IndexDefs}' layout)
  * 0x10 Get          long tableId, int n, n keys  0x90 Rows    int n, n x (byte present,
  *                   (key = int k, k values)                     [int c, c values])
  * 0x11 Write        long tableId, byte kind,     0x91 Written int n, n outcomes
@@ -57,6 +61,10 @@ import java.util.Map;
  *                   [filter], int pageRows       (answers Scan, ScanNext and ScanClose)
  * 0x21 ScanNext     long scanId, int pageRows
  * 0x22 ScanClose    long scanId
+ * 0x23 IndexScan    long tableId, string index,  0x90 Rows (as for Get)
+ *                   int c, c x int column, byte hasFilter, [filter], value low,
+ *                   byte lowInclusive, value high, byte highInclusive, byte reverse,
+ *                   int limit
  * (filter = {@link ScanFilters}' layout)
  *
  * Between regions, taken only on the link port (the driver port refuses them, {@link PortRole}):
@@ -81,7 +89,7 @@ import java.util.Map;
  * (bytes = int length + that many bytes.)
  * Example: request 7, Ping, is the frame {@code 00 00 00 05 | 00 00 00 07 | 01}.
  *
- * <p>Opcodes 0x23-0x2F are reserved for more scan requests. Unknown opcodes and
+ * <p>Opcodes 0x24-0x2F are reserved for more scan requests. Unknown opcodes and
  * malformed bodies fail with a {@code 08P01} {@link dev.meridian.protocol.error.MeridianException}.
  */
 public final class ProtocolCodec {
@@ -98,12 +106,16 @@ public final class ProtocolCodec {
   static final byte DROP_TABLE = 0x04;
   static final byte GET_PARTITIONS = 0x05;
   static final byte AWAIT_APPLIED = 0x06;
+  static final byte CREATE_INDEX = 0x07;
+  static final byte DROP_INDEX = 0x08;
+  static final byte GET_INDEXES = 0x09;
   static final byte GET = 0x10;
   static final byte WRITE = 0x11;
   static final byte WRITE_READING = 0x12;
   static final byte SCAN = 0x20;
   static final byte SCAN_NEXT = 0x21;
   static final byte SCAN_CLOSE = 0x22;
+  static final byte INDEX_SCAN = 0x23;
   static final byte LINK_HELLO = 0x30;
   static final byte SYNC_CATALOG = 0x31;
   static final byte REPLICATE = 0x32;
@@ -256,6 +268,30 @@ public final class ProtocolCodec {
       out.writeByte(SCAN_NEXT).writeLong(next.scanId()).writeInt(next.pageRows());
     } else if (r instanceof Request.ScanClose close) {
       out.writeByte(SCAN_CLOSE).writeLong(close.scanId());
+    } else if (r instanceof Request.CreateIndex c) {
+      out.writeByte(CREATE_INDEX).writeByte(c.ifNotExists() ? 1 : 0);
+      IndexDefs.write(out, c.index());
+    } else if (r instanceof Request.DropIndex d) {
+      out.writeByte(DROP_INDEX).writeByte(d.ifExists() ? 1 : 0);
+      Values.writeString(out, d.name());
+    } else if (r instanceof Request.GetIndexes) {
+      out.writeByte(GET_INDEXES);
+    } else if (r instanceof Request.IndexScan scan) {
+      out.writeByte(INDEX_SCAN).writeLong(scan.tableId());
+      Values.writeString(out, scan.index());
+      out.writeInt(scan.columns().length);
+      for (int c : scan.columns()) {
+        out.writeInt(c);
+      }
+      out.writeByte(scan.filter() == null ? 0 : 1);
+      if (scan.filter() != null) {
+        ScanFilters.write(out, scan.filter());
+      }
+      Values.write(out, scan.low());
+      out.writeByte(scan.lowInclusive() ? 1 : 0);
+      Values.write(out, scan.high());
+      out.writeByte(scan.highInclusive() ? 1 : 0).writeByte(scan.reverse() ? 1 : 0)
+          .writeInt(scan.limit());
     } else if (r instanceof Request.LinkHello h) {
       out.writeByte(LINK_HELLO);
       Values.writeString(out, h.fromRegion());
@@ -375,6 +411,32 @@ public final class ProtocolCodec {
         ScanFilter filter = readFlag(in) ? ScanFilters.read(in) : null;
         yield new Request.Scan(tableId, columns, filter, Values.need(in, 4).readInt());
       }
+      case CREATE_INDEX -> {
+        boolean ifNotExists = readFlag(in);
+        yield new Request.CreateIndex(IndexDefs.read(in), ifNotExists);
+      }
+      case DROP_INDEX -> {
+        boolean ifExists = readFlag(in);
+        yield new Request.DropIndex(Values.readString(in), ifExists);
+      }
+      case GET_INDEXES -> new Request.GetIndexes();
+      case INDEX_SCAN -> {
+        long tableId = Values.need(in, 8).readLong();
+        String index = Values.readString(in);
+        int n = Values.readCount(in, 4);
+        int[] columns = new int[n];
+        for (int i = 0; i < n; i++) {
+          columns[i] = in.readInt();
+        }
+        ScanFilter filter = readFlag(in) ? ScanFilters.read(in) : null;
+        Object low = Values.read(in);
+        boolean lowInclusive = readFlag(in);
+        Object high = Values.read(in);
+        boolean highInclusive = readFlag(in);
+        boolean reverse = readFlag(in);
+        yield new Request.IndexScan(tableId, index, columns, filter, low, lowInclusive, high,
+            highInclusive, reverse, Values.need(in, 4).readInt());
+      }
       case SCAN_NEXT -> new Request.ScanNext(Values.need(in, 8).readLong(),
           Values.need(in, 4).readInt());
       case SCAN_CLOSE -> new Request.ScanClose(Values.need(in, 8).readLong());
@@ -472,6 +534,14 @@ public final class ProtocolCodec {
       for (Object[] row : page.rows()) {
         writeValues(out, row);
       }
+    } else if (r instanceof Response.IndexCreated c) {
+      out.writeByte(CREATE_INDEX | REPLY).writeByte(flags).writeByte(c.created() ? 1 : 0);
+      IndexDefs.write(out, c.index());
+    } else if (r instanceof Response.IndexDropped d) {
+      out.writeByte(DROP_INDEX | REPLY).writeByte(flags).writeByte(d.dropped() ? 1 : 0);
+    } else if (r instanceof Response.Indexes ix) {
+      out.writeByte(GET_INDEXES | REPLY).writeByte(flags);
+      IndexDefs.writeAll(out, ix.indexes());
     } else if (r instanceof Response.Error e) {
       out.writeByte(ERROR).writeByte(flags);
       Values.writeString(out, e.state().code());
@@ -542,6 +612,12 @@ public final class ProtocolCodec {
         yield new Response.TableCreated(created, Schemas.read(in));
       }
       case DROP_TABLE | REPLY -> new Response.TableDropped(readFlag(in));
+      case CREATE_INDEX | REPLY -> {
+        boolean created = readFlag(in);
+        yield new Response.IndexCreated(created, IndexDefs.read(in));
+      }
+      case DROP_INDEX | REPLY -> new Response.IndexDropped(readFlag(in));
+      case GET_INDEXES | REPLY -> new Response.Indexes(IndexDefs.readAll(in));
       case GET | REPLY -> {
         int n = Values.readCount(in, 1);
         List<Object[]> rows = new ArrayList<>(n);

@@ -73,6 +73,32 @@ public sealed interface Request {
   /** Closes an open scan early; answered by an empty last {@link Response.ScanPage}. */
   record ScanClose(long scanId) implements Request {}
 
+  /**
+   * Creates a secondary index in the serving region (its {@code ready} flag is ignored) and
+   * builds it for the rows already there before answering {@link Response.IndexCreated}.
+   */
+  record CreateIndex(dev.meridian.protocol.types.IndexDef index, boolean ifNotExists)
+      implements Request {}
+
+  /** Drops a secondary index of the serving region; answered by {@link Response.IndexDropped}. */
+  record DropIndex(String name, boolean ifExists) implements Request {}
+
+  /** Asks for the serving region's secondary indexes; answered by {@link Response.Indexes}. */
+  record GetIndexes() implements Request {}
+
+  /**
+   * Reads rows of one table through a ready secondary index of the serving region, in the
+   * index's order (or the reverse), without scanning the table: only entries whose first index
+   * column lies between {@code low} and {@code high} (null: unbounded on that side) are visited,
+   * every visited row must also pass {@code filter} (null: every row), and the walk stops after
+   * {@code limit} rows. Each member of the region returns at most {@code limit} rows of the
+   * partitions it owns; the serving peer merges them. Answered by {@link Response.Rows} holding
+   * the {@code columns} asked for, in order.
+   */
+  record IndexScan(long tableId, String index, int[] columns, ScanFilter filter, Object low,
+      boolean lowInclusive, Object high, boolean highInclusive, boolean reverse, int limit)
+      implements Request {}
+
   // ---- between regions (replication links) ----
 
   /** Opens a replication link from a peer of {@code fromRegion}; answered by {@link Response.LinkWelcome}. */

@@ -56,6 +56,16 @@ public sealed interface Response {
    */
   record ScanPage(long scanId, List<Object[]> rows, boolean last) implements Response {}
 
+  /** Answer to {@link Request.CreateIndex}: whether it was created, and the stored definition. */
+  record IndexCreated(boolean created, dev.meridian.protocol.types.IndexDef index)
+      implements Response {}
+
+  /** Answer to {@link Request.DropIndex}: whether an index was dropped. */
+  record IndexDropped(boolean dropped) implements Response {}
+
+  /** Answer to {@link Request.GetIndexes}: the serving region's indexes, sorted by name. */
+  record Indexes(List<dev.meridian.protocol.types.IndexDef> indexes) implements Response {}
+
   /** The whole request failed; nothing was applied unless the message says otherwise. */
   record Error(SqlState state, String message) implements Response {}
 

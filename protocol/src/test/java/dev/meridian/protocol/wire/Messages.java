@@ -4,6 +4,7 @@ import dev.meridian.protocol.error.SqlState;
 import dev.meridian.protocol.types.ColumnDef;
 import dev.meridian.protocol.types.ColumnType;
 import dev.meridian.protocol.types.ConflictResolution;
+import dev.meridian.protocol.types.IndexDef;
 import dev.meridian.protocol.types.Stamp;
 import dev.meridian.protocol.types.TableSchema;
 import dev.meridian.protocol.types.TypeKind;
@@ -31,6 +32,12 @@ final class Messages {
         new ColumnDef("AMOUNT", ColumnType.decimal(10, 2), true),
         new ColumnDef("AT", ColumnType.of(TypeKind.TIMESTAMP), true)),
         List.of(1, 0), ConflictResolution.ROW);
+  }
+
+  /** A composite index with a descending column. */
+  static IndexDef index() {
+    return new IndexDef("ORDERS_BY_AMOUNT", "ORDERS", 99L, List.of(new IndexDef.Key(2, true),
+        new IndexDef.Key(0, false)), false);
   }
 
   static List<Request> requests() {
@@ -73,7 +80,15 @@ final class Messages {
         new Request.Scan(99L, new int[] {2, 0}, null, 1024),
         new Request.Scan(99L, new int[0], everyFilter(), 1),
         new Request.ScanNext(-3L, 500),
-        new Request.ScanClose(Long.MAX_VALUE));
+        new Request.ScanClose(Long.MAX_VALUE),
+        new Request.CreateIndex(index(), true),
+        new Request.CreateIndex(index().withReady(true), false),
+        new Request.DropIndex("ORDERS_BY_AMOUNT", false),
+        new Request.DropIndex("", true),
+        new Request.GetIndexes(),
+        new Request.IndexScan(99L, "ORDERS_BY_AMOUNT", new int[] {0, 2}, everyFilter(),
+            new BigDecimal("1.50"), true, new BigDecimal("9.99"), false, true, 10),
+        new Request.IndexScan(99L, "X", new int[0], null, null, false, null, false, false, 1));
   }
 
   /** A filter holding every kind of node. */
@@ -112,7 +127,12 @@ final class Messages {
         new Response.Applied(false, java.util.Map.of()),
         new Response.ProgressNoted(),
         new Response.ScanPage(7L, List.of(ALL_VALUES, new Object[0]), false),
-        new Response.ScanPage(-1L, List.of(), true));
+        new Response.ScanPage(-1L, List.of(), true),
+        new Response.IndexCreated(true, index().withReady(true)),
+        new Response.IndexCreated(false, index()),
+        new Response.IndexDropped(true),
+        new Response.Indexes(List.of(index(), index().withTableId(-4L).withReady(true))),
+        new Response.Indexes(List.of()));
   }
 
   /** Structural equality for messages holding arrays (records compare arrays by identity). */

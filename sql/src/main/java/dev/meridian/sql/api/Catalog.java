@@ -14,6 +14,14 @@ public interface Catalog {
   /** A number that changes whenever the catalog changes. */
   long version();
 
+  /**
+   * The secondary indexes of a table in the serving region (ready or being built), in name
+   * order; empty when none.
+   */
+  default java.util.List<dev.meridian.protocol.types.IndexDef> indexes(String table) {
+    return java.util.List.of();
+  }
+
   /** The names of every table, for tools and query engines that list them; may be empty. */
   default java.util.Set<String> tableNames() {
     return java.util.Set.of();

@@ -1,6 +1,7 @@
 package dev.meridian.sql.api;
 
 import dev.meridian.protocol.types.ColumnType;
+import dev.meridian.protocol.types.IndexDef;
 import dev.meridian.protocol.types.TableSchema;
 import dev.meridian.protocol.wire.RowExpr;
 import dev.meridian.protocol.wire.WriteKind;
@@ -170,6 +171,54 @@ public sealed interface Plan {
   record ScanWrite(TableSchema table, WriteKind kind, Query query, int[] queryParameters,
       int[] columns, List<Operand> values, List<ColumnType> parameterTypes,
       List<RowExpr> computed, RowExpr condition) implements Plan {}
+
+  /**
+   * {@code CREATE INDEX}: the index as the serving region will store it (its table's current
+   * incarnation id; {@code ready} false until the region has built it).
+   */
+  record CreateIndex(IndexDef index, boolean ifNotExists) implements Plan {
+    @Override
+    public List<ColumnType> parameterTypes() {
+      return List.of();
+    }
+  }
+
+  /** {@code DROP INDEX}. */
+  record DropIndex(String name, boolean ifExists) implements Plan {
+    @Override
+    public List<ColumnType> parameterTypes() {
+      return List.of();
+    }
+  }
+
+  /**
+   * A {@code SELECT} from one table served by a secondary index of the serving region instead
+   * of a scan: the rows whose first index column lies between {@code low} and {@code high}
+   * (null operands: unbounded), walked in the index's order or its reverse, each checked
+   * against every comparison of {@code filter} (which includes the bounds), at most
+   * {@code limit} of them. A top-N ({@code ORDER BY <indexed> LIMIT n}) is such a walk: each
+   * member of the region returns at most n rows and the serving peer merges them.
+   *
+   * @param limit how many rows at most, or null for all
+   * @param fallback the same statement as a general query, run instead when the read could
+   *     return more rows than one index read holds, or the serving region lacks the index
+   */
+  record IndexRead(TableSchema table, IndexDef index, int[] projection, List<String> labels,
+      List<Comparison> filter, Operand low, boolean lowInclusive, Operand high,
+      boolean highInclusive, boolean reverse, Operand limit, Query fallback,
+      List<ColumnType> parameterTypes) implements Plan {}
+
+  /**
+   * {@code EXPLAIN PLAN FOR <statement>}: the plan of the statement, which is not run, and its
+   * description, one line per row. It takes no parameters: a {@code ?} of the statement is
+   * shown, not bound.
+   */
+  record Explain(Plan plan, List<String> lines) implements Plan {
+    @Override
+    public List<ColumnType> parameterTypes() {
+      return List.of();
+    }
+  }
 
   /**
    * One row of a {@link Write}: key operands in key order, and the written columns with their

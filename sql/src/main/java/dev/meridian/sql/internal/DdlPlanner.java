@@ -4,12 +4,15 @@ import dev.meridian.protocol.error.SqlState;
 import dev.meridian.protocol.types.ColumnDef;
 import dev.meridian.protocol.types.ColumnType;
 import dev.meridian.protocol.types.ConflictResolution;
+import dev.meridian.protocol.types.IndexDef;
 import dev.meridian.protocol.types.TableSchema;
 import dev.meridian.protocol.types.TypeKind;
 import dev.meridian.sql.api.Catalog;
 import dev.meridian.sql.api.Plan;
 import dev.meridian.sql.internal.parser.SqlColumnDeclaration;
+import dev.meridian.sql.internal.parser.SqlCreateIndex;
 import dev.meridian.sql.internal.parser.SqlCreateTable;
+import dev.meridian.sql.internal.parser.SqlDropIndex;
 import dev.meridian.sql.internal.parser.SqlDropTable;
 import dev.meridian.sql.internal.parser.SqlPrimaryKey;
 import dev.meridian.sql.internal.parser.SqlTableOption;
@@ -101,6 +104,31 @@ final class DdlPlanner {
           drop.name());
     }
     return new Plan.DropTable(name, drop.ifExists);
+  }
+
+  /** {@code CREATE INDEX}: the table must exist and each column once. */
+  Plan.CreateIndex createIndex(SqlCreateIndex create, Catalog catalog) {
+    TableSchema table = TableRef.existing(catalog, create.table(), "CREATE INDEX");
+    TableRef ref = new TableRef(table, null);
+    List<IndexDef.Key> keys = new ArrayList<>();
+    java.util.Set<Integer> seen = new java.util.HashSet<>();
+    for (int i = 0; i < create.columns().size(); i++) {
+      SqlIdentifier id = (SqlIdentifier) create.columns().get(i);
+      int column = ref.column(id);
+      if (!seen.add(column)) {
+        throw SourceText.error(SqlState.SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION, "column "
+            + id.getSimple() + " is indexed twice", id);
+      }
+      keys.add(new IndexDef.Key(column, create.descending().get(i)));
+    }
+    String name = create.name().getSimple();
+    return new Plan.CreateIndex(new IndexDef(name, table.name(), table.tableId(), keys, false),
+        create.ifNotExists());
+  }
+
+  /** {@code DROP INDEX}: whether the index exists is for the serving region to say. */
+  Plan.DropIndex dropIndex(SqlDropIndex drop) {
+    return new Plan.DropIndex(drop.name().getSimple(), drop.ifExists());
   }
 
   private static boolean isInlineKey(SqlNode element) {

@@ -4,11 +4,14 @@ import dev.meridian.protocol.error.MeridianException;
 import dev.meridian.protocol.error.SqlState;
 import dev.meridian.sql.api.Catalog;
 import dev.meridian.sql.api.Plan;
+import dev.meridian.sql.internal.parser.SqlCreateIndex;
 import dev.meridian.sql.internal.parser.SqlCreateTable;
+import dev.meridian.sql.internal.parser.SqlDropIndex;
 import dev.meridian.sql.internal.parser.SqlDropTable;
 import dev.meridian.sql.internal.query.QueryPlanner;
 import java.util.Locale;
 import org.apache.calcite.sql.SqlDelete;
+import org.apache.calcite.sql.SqlExplain;
 import org.apache.calcite.sql.SqlInsert;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlOrderBy;
@@ -23,6 +26,12 @@ import org.apache.calcite.sql.SqlUpdate;
  * <p>Stateless and thread-safe. Every failure is a {@link MeridianException}.
  */
 public final class StatementPlanner {
+  /** What precedes the explained statement: EXPLAIN PLAN [options] FOR. */
+  private static final java.util.regex.Pattern EXPLAIN_PREFIX = java.util.regex.Pattern.compile(
+      "\\s*EXPLAIN\\s+PLAN\\s+(?:(?:INCLUDING|EXCLUDING)\\s+(?:ALL\\s+)?ATTRIBUTES\\s+"
+          + "|WITH(?:OUT)?\\s+(?:IMPLEMENTATION|TYPE)\\s+|AS\\s+(?:TEXT|XML|JSON|DOT)\\s+)*"
+          + "FOR\\s+", java.util.regex.Pattern.CASE_INSENSITIVE);
+
   private StatementPlanner() {}
 
   /** The plan for {@code sql}, or a {@link MeridianException} saying why there is none. */
@@ -34,6 +43,12 @@ public final class StatementPlanner {
         return new DdlPlanner(text).create((SqlCreateTable) statement);
       case DROP_TABLE:
         return new DdlPlanner(text).drop((SqlDropTable) statement, catalog);
+      case CREATE_INDEX:
+        return new DdlPlanner(text).createIndex((SqlCreateIndex) statement, catalog);
+      case DROP_INDEX:
+        return new DdlPlanner(text).dropIndex((SqlDropIndex) statement);
+      case EXPLAIN:
+        return explain(sql, (SqlExplain) statement, catalog);
       case INSERT:
         return new WritePlanner(catalog, text).insert((SqlInsert) statement);
       case UPDATE:
@@ -54,13 +69,22 @@ public final class StatementPlanner {
         try {
           return new SelectPlanner(catalog, text).plan((SqlSelect) statement);
         } catch (NeedsQuery e) {
-          return query(sql, catalog);
+          Plan indexed = new IndexPlanner(catalog, text).plan(
+              (SqlSelect) StatementParser.parse(sql), null, () -> query(sql, catalog));
+          return indexed != null ? indexed : query(sql, catalog);
         }
       case ORDER_BY: {
         SqlOrderBy orderBy = (SqlOrderBy) statement;
         if (orderBy.query instanceof SqlSelect select
             && SystemQueryPlanner.mentions(select.getFrom())) {
           return new SystemQueryPlanner(text).plan(select, orderBy);
+        }
+        if (orderBy.query instanceof SqlSelect select) {
+          Plan indexed = new IndexPlanner(catalog, text).plan(select, orderBy,
+              () -> query(sql, catalog));
+          if (indexed != null) {
+            return indexed;
+          }
         }
         return query(sql, catalog);
       }
@@ -77,8 +101,22 @@ public final class StatementPlanner {
     }
   }
 
+  /**
+   * {@code EXPLAIN PLAN FOR <statement>}: plans the statement as it would run (planned from its
+   * own text, so positions in errors are the statement's) and describes the plan.
+   */
+  private static Plan explain(String sql, SqlExplain explain, Catalog catalog) {
+    java.util.regex.Matcher prefix = EXPLAIN_PREFIX.matcher(sql);
+    if (!prefix.lookingAt()) {
+      throw SourceText.error(SqlState.FEATURE_NOT_SUPPORTED, "only EXPLAIN PLAN FOR <statement>"
+          + " is supported", explain);
+    }
+    Plan plan = plan(sql.substring(prefix.end()), catalog);
+    return new Plan.Explain(plan, IndexPlanner.explain(plan));
+  }
+
   /** A general query, parsed afresh (the key planners may have looked into the first tree). */
-  private static Plan query(String sql, Catalog catalog) {
+  private static Plan.Query query(String sql, Catalog catalog) {
     return new QueryPlanner(catalog).plan(sql, StatementParser.parse(sql));
   }
 

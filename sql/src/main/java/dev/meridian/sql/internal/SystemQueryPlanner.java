@@ -57,8 +57,13 @@ final class SystemQueryPlanner {
   private final Operands operands;
 
   SystemQueryPlanner(SourceText text) {
+    this(text, new Operands(text));
+  }
+
+  /** A planner whose operands (and so parameter numbering) the caller shares. */
+  SystemQueryPlanner(SourceText text, Operands operands) {
     this.text = text;
-    this.operands = new Operands(text);
+    this.operands = operands;
   }
 
   /** The {@code 0A000} for a construct a query of a system table cannot have. */
@@ -98,7 +103,15 @@ final class SystemQueryPlanner {
    *     when they follow a whole query)
    */
   Plan.SystemQuery plan(SqlSelect select, SqlOrderBy orderBy) {
-    TableRef ref = from(select.getFrom());
+    return shape(from(select.getFrom()), select, orderBy);
+  }
+
+  /**
+   * The columns, conditions, order and limit of a query of one table in this planner's terms,
+   * whatever the table ({@link IndexPlanner} reads user tables the same way); {@code 0A000}
+   * for anything else.
+   */
+  Plan.SystemQuery shape(TableRef ref, SqlSelect select, SqlOrderBy orderBy) {
     checkClauses(select);
     List<Integer> projection = new ArrayList<>();
     List<String> labels = new ArrayList<>();

@@ -66,9 +66,10 @@ final class UnsupportedStatements {
     if (i >= words.size()) {
       return null;
     }
-    boolean plainTable = i == 1 && words.get(i).equals("TABLE");
+    boolean plainTable = i == 1
+        && (words.get(i).equals("TABLE") || words.get(i).equals("INDEX"));
     if (plainTable && !first.equals("ALTER")) {
-      return null; // CREATE TABLE / DROP TABLE with a real syntax error
+      return null; // CREATE/DROP TABLE or INDEX with a real syntax error
     }
     String statement = String.join(" ", words.subList(0, i + 1));
     return new MeridianException(SqlState.FEATURE_NOT_SUPPORTED,

@@ -94,7 +94,6 @@ class StatementErrorsTest {
   @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
       "MERGE INTO users u USING orders o ON u.id = o.order_id"
           + " WHEN MATCHED THEN UPDATE SET age = 1 | 1 | MERGE",
-      "EXPLAIN PLAN FOR SELECT * FROM users WHERE id = 1 | 1 | EXPLAIN",
       "SET schema = 'x' | 1 | SET",
       "ALTER SESSION SET x = 1 | 1 | SET",
       "DESCRIBE TABLE users | 1 | DESCRIBE",
@@ -105,7 +104,7 @@ class StatementErrorsTest {
       "START TRANSACTION | 1 | START",
       "CREATE VIEW v AS SELECT 1 | 1 | CREATE VIEW",
       "CREATE OR REPLACE VIEW v AS SELECT 1 | 1 | CREATE OR REPLACE VIEW",
-      "CREATE INDEX i ON users (name) | 1 | CREATE INDEX",
+      "CREATE UNIQUE INDEX i ON users (name) | 1 | CREATE UNIQUE INDEX",
       "CREATE TEMPORARY TABLE t (a INT PRIMARY KEY) | 1 | CREATE TEMPORARY TABLE",
       "DROP VIEW v | 1 | DROP VIEW",
       "ALTER TABLE users ADD COLUMN x INT | 1 | ALTER TABLE",

@@ -3,6 +3,7 @@ package dev.meridian.sql.api;
 import dev.meridian.protocol.types.ColumnDef;
 import dev.meridian.protocol.types.ColumnType;
 import dev.meridian.protocol.types.ConflictResolution;
+import dev.meridian.protocol.types.IndexDef;
 import dev.meridian.protocol.types.TableSchema;
 import dev.meridian.protocol.types.TypeKind;
 import java.util.List;
@@ -59,6 +60,20 @@ final class TestCatalog implements Catalog {
         new ColumnDef("C_VARBINARY", ColumnType.of(TypeKind.VARBINARY, 4), true)),
         List.of(0), ConflictResolution.CELL));
     return catalog;
+  }
+
+  private final Map<String, List<IndexDef>> indexes = new ConcurrentHashMap<>();
+
+  /** Adds a secondary index of a table. */
+  void putIndex(IndexDef index) {
+    indexes.computeIfAbsent(index.table(), k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+        .add(index);
+    version.incrementAndGet();
+  }
+
+  @Override
+  public List<IndexDef> indexes(String table) {
+    return indexes.getOrDefault(table, List.of());
   }
 
   void put(TableSchema table) {

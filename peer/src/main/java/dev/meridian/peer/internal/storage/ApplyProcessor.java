@@ -48,6 +48,7 @@ public final class ApplyProcessor implements EntryProcessor<byte[], byte[], Inte
   private transient HybridClock clock;
   private transient Residency residency;
   private transient ChangeNotifier changes;
+  private transient RowIndexes indexes;
   private transient byte[] stored;
 
   /** For deserialization. */
@@ -66,6 +67,7 @@ public final class ApplyProcessor implements EntryProcessor<byte[], byte[], Inte
     clock = (HybridClock) instance.getUserContext().get(WriteProcessor.CLOCK_KEY);
     changes = (ChangeNotifier) instance.getUserContext().get(ChangeNotifier.CONTEXT_KEY);
     residency = (Residency) instance.getUserContext().get(Residency.CONTEXT_KEY);
+    indexes = (RowIndexes) instance.getUserContext().get(RowIndexes.CONTEXT_KEY);
   }
 
   @Override
@@ -82,6 +84,9 @@ public final class ApplyProcessor implements EntryProcessor<byte[], byte[], Inte
     if (old == null || !Arrays.equals(old, bytes)) {
       entry.setValue(bytes);
       stored = bytes;
+      if (indexes != null) {
+        indexes.rowChanged(tableId, entry.getKey(), bytes);
+      }
       if (changes != null && applied.ownPartChanged()) {
         changes.changed(tableId, entry.getKey());
       }

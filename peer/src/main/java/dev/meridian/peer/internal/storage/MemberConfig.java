@@ -73,6 +73,7 @@ public final class MemberConfig {
     c.addMapConfig(storedMap(TableStore.MAP_PATTERN, config.backupCount())
         .setEventJournalConfig(new EventJournalConfig().setEnabled(true)
             .setCapacity(config.journalCapacity()).setTimeToLiveSeconds(0)));
+    c.addMapConfig(storedMap(IndexCatalog.MAP_NAME, config.backupCount()));
     for (String name : List.of(Catalog.DROPPED_MAP_NAME, RegionReplica.REGION_MAP_NAME,
         "meridian.link-positions", "meridian.link-stats")) {
       c.addMapConfig(storedMap(name, config.backupCount()).setInMemoryFormat(InMemoryFormat.OBJECT));
@@ -84,6 +85,7 @@ public final class MemberConfig {
     ConcurrentMap<String, Object> context = new ConcurrentHashMap<>();
     context.put(WriteProcessor.CLOCK_KEY, clock);
     context.put(ChangeNotifier.CONTEXT_KEY, changes);
+    context.put(RowIndexes.CONTEXT_KEY, new RowIndexes());
     context.put(Residency.CONTEXT_KEY, new Residency(config.region(),
         config.routingConfig().source(), config.routingConfig().residency()));
     c.setUserContext(context);

@@ -1,5 +1,7 @@
 package dev.meridian.peer.internal.storage;
 
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceAware;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
@@ -15,16 +17,24 @@ import java.util.Map;
  * backup runs the same processor. Result: whether the row was removed. Not thread-safe.
  */
 public final class PurgeProcessor implements EntryProcessor<byte[], byte[], Boolean>,
-    IdentifiedDataSerializable {
+    HazelcastInstanceAware, IdentifiedDataSerializable {
+  private long tableId;
   private long hlc;
   private int origin;
+  private transient RowIndexes indexes;
 
   /** For deserialization. */
   PurgeProcessor() {}
 
-  public PurgeProcessor(long hlc, int origin) {
+  public PurgeProcessor(long tableId, long hlc, int origin) {
+    this.tableId = tableId;
     this.hlc = hlc;
     this.origin = origin;
+  }
+
+  @Override
+  public void setHazelcastInstance(HazelcastInstance instance) {
+    indexes = (RowIndexes) instance.getUserContext().get(RowIndexes.CONTEXT_KEY);
   }
 
   @Override
@@ -39,6 +49,9 @@ public final class PurgeProcessor implements EntryProcessor<byte[], byte[], Bool
       return false;
     }
     entry.setValue(null);
+    if (indexes != null) {
+      indexes.rowChanged(tableId, entry.getKey(), null);
+    }
     return true;
   }
 
@@ -59,12 +72,14 @@ public final class PurgeProcessor implements EntryProcessor<byte[], byte[], Bool
 
   @Override
   public void writeData(ObjectDataOutput out) throws IOException {
+    out.writeLong(tableId);
     out.writeLong(hlc);
     out.writeInt(origin);
   }
 
   @Override
   public void readData(ObjectDataInput in) throws IOException {
+    tableId = in.readLong();
     hlc = in.readLong();
     origin = in.readInt();
   }

@@ -97,7 +97,7 @@ public final class RegionReplica {
 
   /** Removes a deleted row if its tombstone is still the given one; completes with whether. */
   public CompletionStage<Boolean> purge(long tableId, byte[] key, long hlc, int origin) {
-    return store.map(tableId).submitToKey(key, new PurgeProcessor(hlc, origin));
+    return store.map(tableId).submitToKey(key, new PurgeProcessor(tableId, hlc, origin));
   }
 
   /** Every row of one partition of a table (blocking; fetched from the owner in pages). */

@@ -11,7 +11,9 @@ import dev.meridian.protocol.wire.Response;
 import dev.meridian.protocol.wire.RowOutcome;
 import dev.meridian.protocol.wire.RowWrite;
 import java.util.ArrayList;
+import dev.meridian.protocol.types.IndexDef;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -38,6 +40,9 @@ public final class StorageRequestHandler implements RequestHandler {
   private final RegionReplica replica;
   private final Residency residency;
   private final Scans scans;
+  private final IndexCatalog indexes;
+  private final IndexReads indexReads;
+  private final Executor blocking;
   private volatile RequestHandler replication;
   private volatile RowShipper shipper;
   private volatile java.util.function.Supplier<String> notServing = () -> null;
@@ -52,6 +57,11 @@ public final class StorageRequestHandler implements RequestHandler {
     this.catalog = new Catalog(hazelcast, store, blocking);
     this.replica = new RegionReplica(hazelcast, catalog, store);
     this.scans = new Scans(hazelcast, peerName);
+    this.blocking = blocking;
+    RowIndexes rows = (RowIndexes) hazelcast.getUserContext().get(RowIndexes.CONTEXT_KEY);
+    rows.attach(hazelcast);
+    this.indexes = new IndexCatalog(hazelcast, rows);
+    this.indexReads = new IndexReads(indexes);
   }
 
   /** Replication's view of this region's storage. */
@@ -99,12 +109,14 @@ public final class StorageRequestHandler implements RequestHandler {
     StorageRequestHandler handler =
         new StorageRequestHandler(region, peerName, clock, hazelcast, blocking);
     handler.catalog.start();
+    handler.indexes.start();
     return handler;
   }
 
   /** Stops listening to catalog changes and closes every open scan. */
   public void close() {
     scans.shutdown();
+    indexes.close();
     catalog.close();
   }
 
@@ -127,7 +139,9 @@ public final class StorageRequestHandler implements RequestHandler {
     if (notReady != null && (request instanceof Request.Get || request instanceof Request.Write
         || request instanceof Request.Scan || request instanceof Request.ScanNext
         || request instanceof Request.GetCatalog || request instanceof Request.CreateTable
-        || request instanceof Request.DropTable)) {
+        || request instanceof Request.DropTable || request instanceof Request.IndexScan
+        || request instanceof Request.CreateIndex || request instanceof Request.DropIndex
+        || request instanceof Request.GetIndexes)) {
       // Also the catalog: before the other regions' tables arrive, a table lookup would
       // wrongly answer "does not exist".
       return done(new Response.Error(SqlState.REGION_NOT_READY, notReady));
@@ -146,7 +160,11 @@ public final class StorageRequestHandler implements RequestHandler {
       if (d.name() == null) {
         return done(protocolError("DROP TABLE without a name"));
       }
-      return catalog.drop(d.name(), d.ifExists()).thenApply(Response.TableDropped::new);
+      return catalog.drop(d.name(), d.ifExists())
+          .thenCompose(dropped -> catalog.list().thenApplyAsync(tables -> {
+            indexes.forgetTablesNotIn(tables);
+            return new Response.TableDropped(dropped);
+          }, blocking));
     } else if (request instanceof Request.Get g) {
       if (g.keys() == null) {
         return done(protocolError("a Get without keys"));
@@ -162,6 +180,31 @@ public final class StorageRequestHandler implements RequestHandler {
         return done(protocolError("a Scan without columns"));
       }
       return withTable(scan.tableId(), schema -> scans.open(schema, scan));
+    } else if (request instanceof Request.CreateIndex c) {
+      if (c.index() == null) {
+        return done(protocolError("CREATE INDEX without a definition"));
+      }
+      return withTable(c.index().tableId(), schema -> CompletableFuture.supplyAsync(() -> {
+        Map.Entry<Boolean, IndexDef> r = indexes.create(c.index(), schema, c.ifNotExists(),
+            id -> !catalog.isDropped(id));
+        return new Response.IndexCreated(r.getKey(), r.getValue());
+      }, blocking));
+    } else if (request instanceof Request.DropIndex d) {
+      if (d.name() == null) {
+        return done(protocolError("DROP INDEX without a name"));
+      }
+      return CompletableFuture.supplyAsync(
+          () -> new Response.IndexDropped(indexes.drop(d.name(), d.ifExists())), blocking);
+    } else if (request instanceof Request.GetIndexes) {
+      return catalog.list().thenApplyAsync(tables -> {
+        indexes.forgetTablesNotIn(tables);
+        return new Response.Indexes(indexes.list(tables));
+      }, blocking);
+    } else if (request instanceof Request.IndexScan scan) {
+      if (scan.columns() == null || scan.index() == null) {
+        return done(protocolError("an IndexScan without columns or index"));
+      }
+      return withTable(scan.tableId(), schema -> indexReads.read(schema, scan));
     } else if (request instanceof Request.ScanNext next) {
       return scans.next(next);
     } else if (request instanceof Request.ScanClose close) {

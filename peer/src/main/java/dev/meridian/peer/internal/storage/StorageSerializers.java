@@ -25,6 +25,7 @@ public final class StorageSerializers implements DataSerializableFactory {
   static final int APPLIED_THROUGH_MERGE = 20;
   static final int SCAN_PREDICATE = 8;
   static final int SCAN_PROJECTION = 9;
+  static final int INDEX_BUILD = 10;
 
   @Override
   public IdentifiedDataSerializable create(int classId) {
@@ -39,6 +40,7 @@ public final class StorageSerializers implements DataSerializableFactory {
       case APPLIED_THROUGH_MERGE -> new AppliedThroughMerge();
       case SCAN_PREDICATE -> new ScanPredicate();
       case SCAN_PROJECTION -> new ScanProjection();
+      case INDEX_BUILD -> new IndexBuild();
       default -> null;
     };
   }

@@ -88,6 +88,7 @@ final class WriteProcessor implements EntryProcessor<byte[], byte[], WriteResult
   private transient HybridClock clock;
   private transient Residency residency;
   private transient ChangeNotifier changes;
+  private transient RowIndexes indexes;
   private transient byte[] stored;
 
   /** For deserialization. */
@@ -112,6 +113,7 @@ final class WriteProcessor implements EntryProcessor<byte[], byte[], WriteResult
     clock = (HybridClock) instance.getUserContext().get(CLOCK_KEY);
     changes = (ChangeNotifier) instance.getUserContext().get(ChangeNotifier.CONTEXT_KEY);
     residency = (Residency) instance.getUserContext().get(Residency.CONTEXT_KEY);
+    indexes = (RowIndexes) instance.getUserContext().get(RowIndexes.CONTEXT_KEY);
   }
 
   @Override
@@ -145,6 +147,9 @@ final class WriteProcessor implements EntryProcessor<byte[], byte[], WriteResult
   private void store(Map.Entry<byte[], byte[]> entry, byte[] bytes) {
     entry.setValue(bytes);
     stored = bytes;
+    if (indexes != null) {
+      indexes.rowChanged(tableId, entry.getKey(), bytes);
+    }
     if (changes != null) {
       changes.changed(tableId, entry.getKey());
     }

@@ -1,0 +1,14 @@
+package dev.meridian.peer.internal.storage;
+
+import dev.meridian.protocol.wire.ScanFilter;
+
+/**
+ * What one read through an index asks of each member (see
+ * {@link dev.meridian.protocol.wire.Request.IndexScan}).
+ *
+ * @param columnCount the table's column count (to decode rows for the filter)
+ * @param low lowest value of the first index column, or null for unbounded
+ * @param high highest value of the first index column, or null for unbounded
+ */
+record IndexRead(long tableId, String index, int columnCount, ScanFilter filter, Object low,
+    boolean lowInclusive, Object high, boolean highInclusive, boolean reverse, int limit) {}

@@ -1,0 +1,88 @@
+package dev.meridian.peer.internal.storage;
+
+import dev.meridian.peer.internal.row.RowFormat;
+import dev.meridian.protocol.error.SqlState;
+import dev.meridian.protocol.types.IndexDef;
+import dev.meridian.protocol.types.TableSchema;
+import dev.meridian.protocol.wire.Request;
+import dev.meridian.protocol.wire.Response;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Serves {@link Request.IndexScan} on the peer the driver asked: every member of the region
+ * reads at most {@code limit} rows from the partitions it owns, in index order
+ * ({@link RowIndexes#read}); this peer merges their answers, keeps the first {@code limit} and
+ * projects the asked columns, without blocking a thread while the members work. Thread-safe.
+ */
+final class IndexReads {
+  private final IndexCatalog catalog;
+
+  IndexReads(IndexCatalog catalog) {
+    this.catalog = catalog;
+  }
+
+  /** Answers an index scan; completes once every member answered. */
+  CompletionStage<Response> read(TableSchema schema, Request.IndexScan scan) {
+    return catalog.ready(scan.index()).thenCompose(def -> read(schema, scan, def));
+  }
+
+  private CompletionStage<Response> read(TableSchema schema, Request.IndexScan scan,
+      IndexDef def) {
+    if (def == null || def.tableId() != schema.tableId()) {
+      return done(new Response.Error(SqlState.UNDEFINED_OBJECT, "index " + scan.index()
+          + " of table " + schema.name() + " does not exist or is still being built"));
+    }
+    if (scan.limit() < 1 || scan.limit() > Scans.MAX_PAGE_ROWS) {
+      return done(new Response.Error(SqlState.PROTOCOL_VIOLATION, "an index read of "
+          + scan.limit() + " rows; ask for 1 to " + Scans.MAX_PAGE_ROWS));
+    }
+    for (int c : scan.columns()) {
+      if (c < 0 || c >= schema.columnCount()) {
+        return done(new Response.Error(SqlState.PROTOCOL_VIOLATION, "index read of table "
+            + schema.name() + " asks for column " + c + " of " + schema.columnCount()));
+      }
+    }
+    IndexRead read = new IndexRead(schema.tableId(), def.name(), schema.columnCount(),
+        scan.filter(), scan.low(), scan.lowInclusive(), scan.high(), scan.highInclusive(),
+        scan.reverse(), scan.limit());
+    IndexOrder order = new IndexOrder(def);
+    return catalog.onEveryMember(IndexCall.read(read))
+        .thenApply(parts -> merge(schema, scan, order, parts));
+  }
+
+  private static Response merge(TableSchema schema, Request.IndexScan scan, IndexOrder order,
+      List<List<byte[]>> parts) {
+    record Found(IndexOrder.Entry entry, Object[] row) {}
+    List<Found> found = new ArrayList<>();
+    for (List<byte[]> part : parts) {
+      for (int i = 0; i + 1 < part.size(); i += 2) {
+        Object[] row = RowFormat.decode(part.get(i + 1)).visibleValues(schema.columnCount());
+        if (row != null) {
+          found.add(new Found(order.entry(row, part.get(i)), row));
+        }
+      }
+    }
+    Comparator<IndexOrder.Entry> walk = scan.reverse() ? order.reversed() : order;
+    found.sort((a, b) -> walk.compare(a.entry(), b.entry()));
+    List<Object[]> rows = new ArrayList<>(Math.min(found.size(), scan.limit()));
+    for (Found f : found) {
+      if (rows.size() == scan.limit()) {
+        break;
+      }
+      Object[] out = new Object[scan.columns().length];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = f.row()[scan.columns()[i]];
+      }
+      rows.add(out);
+    }
+    return new Response.Rows(rows);
+  }
+
+  private static CompletionStage<Response> done(Response r) {
+    return CompletableFuture.completedFuture(r);
+  }
+}

@@ -1,0 +1,58 @@
+package dev.meridian.protocol.types;
+
+import java.util.List;
+
+/**
+ * A secondary index of one table in one region: its name (unique in the region), the table it
+ * belongs to, and its key columns in order, each ascending or descending. Entries are derived
+ * from the region's merged rows: a row is indexed while it is visible, under the values of the
+ * key columns, NULL sorting above every value (so first in a descending column).
+ *
+ * <p>{@code ready} is false while the index is being built for the rows that existed when it
+ * was created; only a ready index serves queries. Immutable and thread-safe.
+ *
+ * @param name the index's name as stored
+ * @param table the table's name
+ * @param tableId the table incarnation the index belongs to
+ * @param keys the indexed columns, in order
+ * @param ready whether the index holds every row (its online build finished)
+ */
+public record IndexDef(String name, String table, long tableId, List<Key> keys, boolean ready) {
+
+  /** One indexed column: its index in the table, and whether larger values come first. */
+  public record Key(int column, boolean descending) {}
+
+  public IndexDef {
+    if (name == null || name.isEmpty()) {
+      throw new IllegalArgumentException("index name is empty");
+    }
+    if (table == null || table.isEmpty()) {
+      throw new IllegalArgumentException("index " + name + " names no table");
+    }
+    keys = List.copyOf(keys);
+    if (keys.isEmpty()) {
+      throw new IllegalArgumentException("index " + name + " has no columns");
+    }
+    java.util.Set<Integer> seen = new java.util.HashSet<>();
+    for (Key k : keys) {
+      if (k.column() < 0 || !seen.add(k.column())) {
+        throw new IllegalArgumentException("index " + name + ": bad column " + k.column());
+      }
+    }
+  }
+
+  /** The same index, ready or not. */
+  public IndexDef withReady(boolean isReady) {
+    return new IndexDef(name, table, tableId, keys, isReady);
+  }
+
+  /** The same index for another table incarnation. */
+  public IndexDef withTableId(long id) {
+    return new IndexDef(name, table, id, keys, ready);
+  }
+
+  /** Whether the index's first column is this table column. */
+  public boolean leads(int column) {
+    return keys.get(0).column() == column;
+  }
+}
