@@ -59,7 +59,13 @@ public final class FreePorts {
   /** The first port the OS uses for outgoing connections, or 0 when it does not say. */
   private static int ephemeralLow() {
     try {
-      String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+      // Not Files.readString: procfs reports a size that is not the content's, and on this
+      // JDK readString returned "3" of "32768\t60999", so every port came from the range.
+      String range;
+      try (java.io.BufferedReader r = Files.newBufferedReader(
+          Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
+        range = r.readLine().trim();
+      }
       return Integer.parseInt(range.split("\\s+")[0]);
     } catch (IOException | RuntimeException e) {
       return 0;
