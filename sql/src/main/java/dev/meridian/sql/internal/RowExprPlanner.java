@@ -20,6 +20,7 @@ import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
+import org.apache.calcite.sql.SqlUtil;
 import org.apache.calcite.sql.fun.SqlCase;
 import org.apache.calcite.sql.fun.SqlTrimFunction;
 
@@ -306,16 +307,12 @@ final class RowExprPlanner {
       values.add(then);
     }
     SqlNode otherwise = c.getElseOperand();
-    if (otherwise != null && !isNullLiteral(otherwise)) {
+    if (otherwise != null && !SqlUtil.isNullLiteral(otherwise, false)) {
       Typed e = translate(otherwise, expected);
       args.add(e.expr());
       values.add(e);
     }
     return new Typed(new Call(Fn.CASE, args), firstType(values));
-  }
-
-  private static boolean isNullLiteral(SqlNode node) {
-    return node instanceof SqlLiteral l && l.getValue() == null;
   }
 
   /** Two operands that type each other: a {@code ?} takes the other side's type. */
