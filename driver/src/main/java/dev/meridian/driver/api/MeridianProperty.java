@@ -57,6 +57,12 @@ public enum MeridianProperty {
   SESSION_WAIT_MS("sessionWaitMs", Type.INTEGER, "2000", "ms",
       "consistency=session: how long a read may wait for a region to apply this connection's"
           + " earlier writes before it fails with 57M01.", 0, 600_000, false),
+  /** Recent writes named in the session token. */
+  SESSION_RECENT_WRITES("sessionRecentWrites", Type.INTEGER, "256", "rows",
+      "consistency=session: how many of this connection's latest row writes the session token"
+          + " names. A region whose replication figures cannot vouch for them (their region is"
+          + " down) may still serve a read by showing it holds each of them; older writes"
+          + " rely on the figures alone.", 0, 100_000, false),
   /** Routing config or local routing. */
   ROUTING("routing", Type.TEXT, null, "",
       "local: every statement goes to the home region and nowhere else (no failover; for"

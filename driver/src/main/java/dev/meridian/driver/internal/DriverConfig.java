@@ -41,6 +41,7 @@ final class DriverConfig {
   private final String routing;
   private final String routingPolicy;
   private final int sessionWaitMillis;
+  private final int sessionRecentWrites;
   private final int hysteresisMillis;
   private final String user;
   private final String password;
@@ -93,6 +94,7 @@ final class DriverConfig {
           + " routingPolicy, or routing=local");
     }
     this.sessionWaitMillis = (int) integer(v, MeridianProperty.SESSION_WAIT_MS);
+    this.sessionRecentWrites = (int) integer(v, MeridianProperty.SESSION_RECENT_WRITES);
     this.hysteresisMillis = (int) integer(v, MeridianProperty.HYSTERESIS_MS);
     this.user = v.get(MeridianProperty.USER);
     this.password = v.get(MeridianProperty.PASSWORD);
@@ -367,6 +369,11 @@ final class DriverConfig {
 
   int sessionWaitMillis() {
     return sessionWaitMillis;
+  }
+
+  /** How many of the connection's latest row writes the session token names. */
+  int sessionRecentWrites() {
+    return sessionRecentWrites;
   }
 
   int hysteresisMillis() {

@@ -4,8 +4,11 @@ import dev.meridian.protocol.error.MeridianException;
 import dev.meridian.protocol.error.SqlState;
 import dev.meridian.protocol.net.PeerChannel;
 import dev.meridian.protocol.types.Stamp;
+import dev.meridian.protocol.types.TableSchema;
 import dev.meridian.protocol.wire.Request;
 import dev.meridian.protocol.wire.Response;
+import dev.meridian.protocol.wire.RowWrite;
+import dev.meridian.protocol.wire.WriteKind;
 import dev.meridian.router.api.RoutingPolicy.Operation;
 import java.net.InetSocketAddress;
 import java.time.Instant;
@@ -41,10 +44,14 @@ import java.util.function.Function;
  *
  * <h2>Session consistency</h2>
  * Before a read in a region, the token's entries for other origin regions must be applied
- * there: the router asks ({@link Request.AwaitApplied}) unless an earlier answer already covers
- * them. It tries every candidate region without waiting first, then waits up to
- * {@code sessionWaitMs} on the best reachable one, then fails with {@code 57M01}. Statements on
- * the home region with only home writes in the token cost nothing extra.
+ * there: the router asks unless an earlier answer already covers them. When the token lists
+ * the session's latest writes of those origins it asks with them ({@link Request.AwaitRows}):
+ * the region then answers from its replication figures or, where those cannot vouch (the
+ * origin died before its links reported the last writes), by showing it holds each listed
+ * write; otherwise it asks with the figures alone ({@link Request.AwaitApplied}). It tries
+ * every candidate region without waiting first, then waits up to {@code sessionWaitMs} on the
+ * best reachable one, then fails with {@code 57M01}. Statements on the home region with only
+ * home writes in the token cost nothing extra.
  *
  * <p>Thread-safe; statements of one connection may run concurrently.
  */
@@ -78,6 +85,9 @@ final class RegionRouter {
     }
   }
 
+  /** The rows a point read asks for. */
+  private record PointRead(TableSchema table, List<Object[]> keys) {}
+
   /** A region that has not applied the session's writes (yet). */
   private static final class SessionBehind extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -105,6 +115,8 @@ final class RegionRouter {
   private final SessionToken token;
   private final Map<String, ServingChannel> channels = new ConcurrentHashMap<>();
   private final Map<String, Map<String, Long>> appliedThrough = new ConcurrentHashMap<>();
+  /** Per region, per origin: the stamp up to which the region showed every session write. */
+  private final Map<String, Map<String, Long>> shownThrough = new ConcurrentHashMap<>();
   private volatile String lastRegion;
   private volatile boolean closed;
 
@@ -122,7 +134,7 @@ final class RegionRouter {
     this.session = config.consistency() == DriverConfig.Consistency.SESSION;
     this.sessionWaitMillis = config.sessionWaitMillis();
     this.homeOnly = List.of(home);
-    this.token = new SessionToken(config.regions());
+    this.token = new SessionToken(config.regions(), config.sessionRecentWrites());
     if (group != null) {
       group.onDown(abandon);
     }
@@ -202,15 +214,37 @@ final class RegionRouter {
     return runIn(candidates(call.operation, allowed), call, execution, body);
   }
 
+  /**
+   * As {@link #run(Call, Set, Execution, Function)} for a read of rows by key: when a region
+   * cannot show every write the session listed, the read may still be served there if it
+   * shows the session's listed writes of these rows.
+   */
+  <T> T runPointRead(TableSchema table, List<Object[]> keys, Set<String> allowed,
+      Execution execution, Function<ServingChannel, T> body) {
+    return runIn(candidates(Operation.READ, allowed), Call.POINT_READ,
+        new PointRead(table, keys), execution, body);
+  }
+
+  /** As {@link #runPointRead}, over the given regions in order. */
+  <T> T runPointReadIn(List<String> regions, TableSchema table, List<Object[]> keys,
+      Execution execution, Function<ServingChannel, T> body) {
+    return runIn(regions, Call.POINT_READ, new PointRead(table, keys), execution, body);
+  }
+
   /** As {@link #run(Call, Set, Execution, Function)}, over the given regions in order. */
   <T> T runIn(List<String> regions, Call call, Execution execution,
+      Function<ServingChannel, T> body) {
+    return runIn(regions, call, null, execution, body);
+  }
+
+  private <T> T runIn(List<String> regions, Call call, PointRead point, Execution execution,
       Function<ServingChannel, T> body) {
     boolean checkSession = session && call.sessionChecked;
     MeridianException last = null;
     SessionBehind behind = null;
     for (String region : regions) {
       try {
-        return attempt(call, region, checkSession ? 0 : -1, execution, body);
+        return attempt(call, region, point, checkSession ? 0 : -1, execution, body);
       } catch (SessionBehind b) {
         behind = behind == null ? b : behind;
       } catch (MeridianException e) {
@@ -223,7 +257,7 @@ final class RegionRouter {
     if (behind != null) {
       // No candidate has the session's writes yet: wait on the best one that answered.
       try {
-        return attempt(call, behind.region, sessionWaitMillis, execution, body);
+        return attempt(call, behind.region, point, sessionWaitMillis, execution, body);
       } catch (SessionBehind b) {
         throw sessionBehind(b);
       }
@@ -231,11 +265,11 @@ final class RegionRouter {
     throw exhausted(regions, last);
   }
 
-  private <T> T attempt(Call call, String region, int sessionWait, Execution execution,
-      Function<ServingChannel, T> body) {
+  private <T> T attempt(Call call, String region, PointRead point, int sessionWait,
+      Execution execution, Function<ServingChannel, T> body) {
     ServingChannel ch = channel(region);
     if (sessionWait >= 0) {
-      ensureApplied(region, ch, sessionWait, execution);
+      ensureApplied(region, ch, point, sessionWait, execution);
     }
     long start = call.measured ? System.nanoTime() : 0;
     T out = body.apply(ch);
@@ -265,17 +299,93 @@ final class RegionRouter {
   }
 
   /**
-   * Makes sure a region has applied the session's writes of other origins.
+   * Makes sure a region has applied the session's writes of other origins, or, for a point
+   * read, at least the session's writes of the rows read (see {@link #pointReadShown}).
+   *
+   * @param point the rows a point read asks for, or null for any other read
+   * @throws SessionBehind when it has not within {@code waitMillis}
+   */
+  private void ensureApplied(String region, ServingChannel ch, PointRead point, int waitMillis,
+      Execution execution) {
+    try {
+      ensureAllApplied(region, ch, waitMillis, execution);
+    } catch (SessionBehind behind) {
+      if (point == null || !pointReadShown(region, ch, point, execution)) {
+        throw behind;
+      }
+    }
+  }
+
+  /**
+   * Whether a region that cannot show every listed write shows those of the rows a point read
+   * asks for (and the figures cover the writes no longer listed): such a read misses none of
+   * the session's writes, so it need not fail because another row's write died with its
+   * region. Asks without waiting: the caller's full check has waited already.
+   */
+  private boolean pointReadShown(String region, ServingChannel ch, PointRead point,
+      Execution execution) {
+    Map<String, Long> required = token.requiredIn(region);
+    if (!token.listsFor(required)) {
+      return false;
+    }
+    List<Object[]> keys = new ArrayList<>(point.keys().size());
+    for (Object[] key : point.keys()) {
+      Object[] canonical = canonicalKey(point.table(), key);
+      if (canonical == null) {
+        return false;
+      }
+      keys.add(canonical);
+    }
+    SessionToken.Need need = token.needIn(region, shownThrough.getOrDefault(region, Map.of()))
+        .onlyRows(point.table().tableId(), keys);
+    Response r = ch.call(new Request.AwaitRows(need.required(), need.floors(), need.rows(), 0),
+        execution, true);
+    return ServingChannel.expect(r, Response.Applied.class, "a session consistency check")
+        .satisfied();
+  }
+
+  /**
+   * A key's values as the peers compare them (each coerced to its column's type), or null when
+   * one does not fit.
+   */
+  static Object[] canonicalKey(TableSchema table, Object[] key) {
+    List<Integer> keyColumns = table.keyColumns();
+    if (key == null || key.length != keyColumns.size()) {
+      return null;
+    }
+    Object[] out = new Object[key.length];
+    try {
+      for (int i = 0; i < key.length; i++) {
+        out[i] = table.column(keyColumns.get(i)).type().coerce(key[i]);
+      }
+    } catch (MeridianException e) {
+      return null;
+    }
+    return out;
+  }
+
+  /**
+   * Makes sure a region has applied every write of the session of other origins.
    *
    * @throws SessionBehind when it has not within {@code waitMillis}
    */
-  private void ensureApplied(String region, ServingChannel ch, int waitMillis,
+  private void ensureAllApplied(String region, ServingChannel ch, int waitMillis,
       Execution execution) {
     Map<String, Long> required = token.requiredIn(region);
-    if (required.isEmpty() || covered(appliedThrough.get(region), required)) {
+    if (required.isEmpty() || covered(appliedThrough.get(region), required)
+        || shown(shownThrough.get(region), required)) {
       return;
     }
-    Response r = ch.call(new Request.AwaitApplied(required, waitMillis), execution, true);
+    SessionToken.Need need = null;
+    Request ask;
+    if (token.listsFor(required)) {
+      need = token.needIn(region, shownThrough.getOrDefault(region, Map.of()));
+      required = need.required();
+      ask = new Request.AwaitRows(required, need.floors(), need.rows(), waitMillis);
+    } else {
+      ask = new Request.AwaitApplied(required, waitMillis);
+    }
+    Response r = ch.call(ask, execution, true);
     Response.Applied applied = ServingChannel.expect(r, Response.Applied.class,
         "a session consistency check");
     appliedThrough.compute(region, (k, old) -> {
@@ -289,6 +399,30 @@ final class RegionRouter {
     if (!applied.satisfied()) {
       throw new SessionBehind(region, required, applied.throughMillis());
     }
+    if (need != null) {
+      Map<String, Long> done = required;
+      shownThrough.compute(region, (k, old) -> {
+        Map<String, Long> merged = new ConcurrentHashMap<>();
+        if (old != null) {
+          merged.putAll(old);
+        }
+        done.forEach((origin, hlc) -> merged.merge(origin, hlc, Math::max));
+        return merged;
+      });
+    }
+  }
+
+  private static boolean shown(Map<String, Long> shown, Map<String, Long> required) {
+    if (shown == null) {
+      return false;
+    }
+    for (Map.Entry<String, Long> e : required.entrySet()) {
+      Long h = shown.get(e.getKey());
+      if (h == null || h < e.getValue()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean covered(Map<String, Long> through, Map<String, Long> required) {
@@ -316,8 +450,11 @@ final class RegionRouter {
             .append(t == null || t == 0 ? "nothing yet" : Instant.ofEpochMilli(t).toString());
       }
     });
+    String rows = token.listsFor(b.required) ? "; nor does it show every write this session"
+        + " made there that its token lists (sessionRecentWrites)" : "";
     return new MeridianException(SqlState.SESSION_BEHIND, "no region can serve this read"
         + " without missing this connection's earlier writes (consistency=session): " + what
+        + rows
         + "; waited " + sessionWaitMillis + " ms (sessionWaitMs). Retry once " + String.join(", ",
             b.required.keySet()) + " answers again, or read with consistency=eventual");
   }
@@ -334,11 +471,19 @@ final class RegionRouter {
         + String.join(", ", regions) + ". Last failure: " + last.getMessage(), last);
   }
 
-  /** Notes the stamps of applied writes in the session token. */
-  void wrote(RowResult[] results) {
-    for (RowResult r : results) {
+  /** Notes the applied writes of rows, {@code results[i]} being the fate of {@code rows[i]}. */
+  void wrote(TableSchema table, WriteKind kind, List<RowWrite> rows, RowResult[] results) {
+    for (int i = 0; i < results.length; i++) {
+      RowResult r = results[i];
       if (r != null && r.applied()) {
-        token.wrote(r.outcome().stamp());
+        RowWrite row = i < rows.size() ? rows.get(i) : null;
+        Object[] key = row == null ? null : canonicalKey(table, row.key());
+        if (key == null) {
+          token.wrote(r.outcome().stamp());
+        } else {
+          token.wrote(r.outcome().stamp(), table.tableId(), key, row.columns(),
+              kind == WriteKind.DELETE);
+        }
       }
     }
   }

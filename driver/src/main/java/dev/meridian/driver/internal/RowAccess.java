@@ -149,7 +149,7 @@ final class RowAccess {
       servedBy[0] = ch.region();
       return send(ch, table, kind, rows, execution);
     });
-    router.wrote(results);
+    router.wrote(table, kind, rows, results);
     if (!idempotent || connectionFailure(results) == null || execution.cancelled()) {
       return results;
     }
@@ -175,7 +175,7 @@ final class RowAccess {
     } catch (MeridianException e) {
       return results;
     }
-    router.wrote(second);
+    router.wrote(table, kind, retry, second);
     scatter(results, again, second);
     return results;
   }
@@ -216,7 +216,7 @@ final class RowAccess {
         missed = region;
         continue;
       }
-      router.wrote(r);
+      router.wrote(table, kind, part, r);
       List<Integer> still = new ArrayList<>();
       for (int k = 0; k < r.length; k++) {
         RowOutcome o = r[k].outcome();
@@ -268,7 +268,7 @@ final class RowAccess {
   private List<Object[]> getIn(Set<String> allowed, TableSchema table, List<Object[]> keys,
       Execution execution) {
     Request.Get get = new Request.Get(table.tableId(), keys);
-    Response r = router.run(RegionRouter.Call.POINT_READ, allowed, execution,
+    Response r = router.runPointRead(table, keys, allowed, execution,
         ch -> ch.call(get, execution, true));
     return rows(r, keys.size());
   }
@@ -288,7 +288,7 @@ final class RowAccess {
       Request.Get get = new Request.Get(table.tableId(), pick(keys, pending));
       List<Object[]> rows;
       try {
-        rows = rows(router.runIn(List.of(region), RegionRouter.Call.POINT_READ, execution,
+        rows = rows(router.runPointReadIn(List.of(region), table, get.keys(), execution,
             ch -> ch.call(get, execution, true)), pending.size());
       } catch (MeridianException e) {
         if (!ServingChannel.isConnectionError(e) && e.state() != SqlState.REGION_NOT_READY) {

@@ -28,6 +28,13 @@ final class FakePeer {
   private final Map<String, Map<String, Long>> appliedThrough = new LinkedHashMap<>();
   /** The regions asked AwaitApplied, in order. */
   final List<String> awaited = java.util.Collections.synchronizedList(new ArrayList<>());
+  /** The AwaitRows requests asked, in order. */
+  final List<Request.AwaitRows> awaitedRows =
+      java.util.Collections.synchronizedList(new ArrayList<>());
+  /** Regions that answer AwaitRows as holding every listed row. */
+  final java.util.Set<String> showsRows = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** First key values of rows whose listed writes no region shows (they died with home). */
+  final java.util.Set<Object> lostRows = java.util.concurrent.ConcurrentHashMap.newKeySet();
   /** Optional hook: an outcome for a row instead of applying it, or null to apply it. */
   volatile Function<RowWrite, RowOutcome> rowHook;
   /** The rows each system table answers with, by name (upper case); others are 42P01. */
@@ -157,6 +164,23 @@ final class FakePeer {
       for (Map.Entry<String, Long> e : a.required().entrySet()) {
         Long t = through.get(e.getKey());
         if (!e.getKey().equals(region) && (t == null || new Stamp(e.getValue(), 0).millis() >= t)) {
+          satisfied = false;
+        }
+      }
+      return new Response.Applied(satisfied, through);
+    }
+    if (request instanceof Request.AwaitRows a) {
+      awaited.add(region);
+      awaitedRows.add(a);
+      Map<String, Long> through = appliedThrough.getOrDefault(region, Map.of());
+      boolean satisfied = true;
+      for (Map.Entry<String, Long> e : a.required().entrySet()) {
+        long t = through.getOrDefault(e.getKey(), 0L);
+        boolean figures = new Stamp(e.getValue(), 0).millis() < t;
+        long floor = a.floors().getOrDefault(e.getKey(), e.getValue());
+        boolean rows = showsRows.contains(region) && (floor == 0 || new Stamp(floor, 0).millis() < t)
+            && a.rows().stream().noneMatch(w -> lostRows.contains(w.key()[0]));
+        if (!e.getKey().equals(region) && !figures && !rows) {
           satisfied = false;
         }
       }

@@ -192,6 +192,70 @@ class RegionRouterTest {
   }
 
   @Test
+  void aRegionThatShowsTheListedWritesServesTheReadAlthoughItsFiguresLag() throws SQLException {
+    Connection c = connect("&sessionWaitMs=0");
+    write(c, Fixture.UPSERT_KV, 1, "a");
+    write(c, Fixture.UPSERT_KV, 2, "b");
+    write(c, Fixture.UPSERT_KV, 1, "c");
+    channelTo("us-east-1").mode(FakeChannel.Mode.BREAK_ON_CALL);
+    unreachable.add("us-east-1");
+    f.peer.appliedThrough("eu-west-1", Map.of("us-east-1", 0L));
+    f.peer.appliedThrough("ap-southeast-1", Map.of("us-east-1", 0L));
+    f.peer.showsRows.add("ap-southeast-1");
+    assertEquals("c", read(c, 1));
+    assertEquals("ap-southeast-1", served(c));
+    Request.AwaitRows asked = f.peer.awaitedRows.get(f.peer.awaitedRows.size() - 1);
+    // Key 1's second write covers its first: two rows listed, nothing below a floor.
+    assertEquals(2, asked.rows().size(), asked.toString());
+    assertEquals(Map.of("us-east-1", 0L), asked.floors());
+    long asks = f.peer.awaited.stream().filter("ap-southeast-1"::equals).count();
+    assertEquals("b", read(c, 2));
+    assertEquals(asks, f.peer.awaited.stream().filter("ap-southeast-1"::equals).count(),
+        "a region that showed the writes is not asked again " + f.peer.awaited);
+  }
+
+  @Test
+  void aWriteThatDiedWithItsRegionFailsOnlyTheReadsOfItsRow() throws SQLException {
+    Connection c = connect("&sessionWaitMs=0");
+    write(c, Fixture.UPSERT_KV, 1, "a");
+    write(c, Fixture.UPSERT_KV, 2, "b");
+    channelTo("us-east-1").mode(FakeChannel.Mode.BREAK_ON_CALL);
+    unreachable.add("us-east-1");
+    f.peer.appliedThrough("eu-west-1", Map.of("us-east-1", 0L));
+    f.peer.appliedThrough("ap-southeast-1", Map.of("us-east-1", 0L));
+    f.peer.showsRows.add("eu-west-1");
+    f.peer.showsRows.add("ap-southeast-1");
+    f.peer.lostRows.add(2L);
+    SQLException e = assertThrows(SQLException.class, () -> read(c, 2));
+    assertEquals("57M01", e.getSQLState(), e.getMessage());
+    assertEquals("a", read(c, 1));
+    assertEquals(null, read(c, 3));
+  }
+
+  @Test
+  void writesBeyondTheListRelyOnTheFiguresAlone() throws SQLException {
+    Connection c = connect("&sessionWaitMs=0&sessionRecentWrites=2");
+    for (int k = 1; k <= 3; k++) {
+      write(c, Fixture.UPSERT_KV, k, "v" + k);
+    }
+    channelTo("us-east-1").mode(FakeChannel.Mode.BREAK_ON_CALL);
+    unreachable.add("us-east-1");
+    f.peer.appliedThrough("eu-west-1", Map.of("us-east-1", 0L));
+    f.peer.appliedThrough("ap-southeast-1", Map.of("us-east-1", 0L));
+    f.peer.showsRows.add("eu-west-1");
+    f.peer.showsRows.add("ap-southeast-1");
+    // The first write fell off the list: no region's figures vouch for it.
+    SQLException e = assertThrows(SQLException.class, () -> read(c, 3));
+    assertEquals("57M01", e.getSQLState(), e.getMessage());
+    // The full check lists the two newest; the point read's own check, key 3 alone.
+    Request.AwaitRows full = f.peer.awaitedRows.get(0);
+    assertEquals(2, full.rows().size());
+    assertTrue(full.floors().get("us-east-1") > 0, full.floors().toString());
+    Request.AwaitRows own = f.peer.awaitedRows.get(f.peer.awaitedRows.size() - 1);
+    assertEquals(1, own.rows().size());
+  }
+
+  @Test
   void anEventualReadDoesNotAsk() throws SQLException {
     Connection c = connect("&consistency=eventual");
     write(c, Fixture.UPSERT_KV, 1, "a");

@@ -1,6 +1,7 @@
 package dev.meridian.protocol.wire;
 
 import dev.meridian.protocol.error.SqlState;
+import dev.meridian.protocol.types.Stamp;
 import dev.meridian.protocol.types.TableSchema;
 import dev.meridian.protocol.wire.Frames.Hello;
 import dev.meridian.protocol.wire.Frames.RequestFrame;
@@ -44,6 +45,9 @@ import java.util.Map;
  * 0x07 CreateIndex  byte ifNotExists, index      0x87 IndexCreated byte created, index
  * 0x08 DropIndex    byte ifExists, string name   0x88 IndexDropped byte dropped
  * 0x09 GetIndexes   (empty)                      0x89 Indexes int n, n indexes
+ * 0x0A AwaitRows    as AwaitApplied's origins,   0x86 Applied (as above)
+ *                   then the floors likewise, int r, r x (long tableId, key, stamp,
+ *                   byte delete, int c, c x int column), int waitMillis
  * (index = {@link IndexDefs}' layout)
  * 0x10 Get          long tableId, int n, n keys  0x90 Rows    int n, n x (byte present,
  *                   (key = int k, k values)                     [int c, c values])
@@ -109,6 +113,7 @@ public final class ProtocolCodec {
   static final byte CREATE_INDEX = 0x07;
   static final byte DROP_INDEX = 0x08;
   static final byte GET_INDEXES = 0x09;
+  static final byte AWAIT_ROWS = 0x0A;
   static final byte GET = 0x10;
   static final byte WRITE = 0x11;
   static final byte WRITE_READING = 0x12;
@@ -325,6 +330,21 @@ public final class ProtocolCodec {
       out.writeByte(AWAIT_APPLIED);
       writeStringLongs(out, a.required());
       out.writeInt(a.waitMillis());
+    } else if (r instanceof Request.AwaitRows a) {
+      out.writeByte(AWAIT_ROWS);
+      writeStringLongs(out, a.required());
+      writeStringLongs(out, a.floors());
+      out.writeInt(a.rows().size());
+      for (Request.WrittenRow w : a.rows()) {
+        out.writeLong(w.tableId());
+        writeValues(out, w.key());
+        Schemas.writeStamp(out, w.stamp());
+        out.writeByte(w.delete() ? 1 : 0).writeInt(w.columns().length);
+        for (int c : w.columns()) {
+          out.writeInt(c);
+        }
+      }
+      out.writeInt(a.waitMillis());
     } else if (r instanceof Request.LinkProgress p) {
       out.writeByte(LINK_PROGRESS);
       Values.writeString(out, p.origin());
@@ -472,6 +492,7 @@ public final class ProtocolCodec {
       case REPAIR -> new Request.Repair(Values.readString(in));
       case AWAIT_APPLIED -> new Request.AwaitApplied(readStringLongs(in),
           Values.need(in, 4).readInt());
+      case AWAIT_ROWS -> readAwaitRows(in);
       case LINK_PROGRESS -> new Request.LinkProgress(Values.readString(in),
           Values.need(in, 12).readLong(), in.readInt(), readLongArray(in));
       default -> throw Values.corrupt("unknown request opcode 0x" + Integer.toHexString(op & 0xff));
@@ -735,6 +756,26 @@ public final class ProtocolCodec {
       values.add(in.readInt());
     }
     return values;
+  }
+
+  private static Request.AwaitRows readAwaitRows(ByteBuf in) {
+    Map<String, Long> required = readStringLongs(in);
+    Map<String, Long> floors = readStringLongs(in);
+    int n = Values.readCount(in, 8 + 4 + 12 + 1 + 4);
+    List<Request.WrittenRow> rows = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      long tableId = Values.need(in, 8).readLong();
+      Object[] key = readValues(in);
+      Stamp stamp = Schemas.readStamp(in);
+      boolean delete = readFlag(in);
+      int c = Values.readCount(in, 4);
+      int[] columns = new int[c];
+      for (int j = 0; j < c; j++) {
+        columns[j] = in.readInt();
+      }
+      rows.add(new Request.WrittenRow(tableId, key, stamp, columns, delete));
+    }
+    return new Request.AwaitRows(required, floors, rows, Values.need(in, 4).readInt());
   }
 
   private static void writeStringLongs(ByteBuf out, Map<String, Long> values) {

@@ -1,5 +1,6 @@
 package dev.meridian.protocol.wire;
 
+import dev.meridian.protocol.types.Stamp;
 import dev.meridian.protocol.types.TableSchema;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +45,33 @@ public sealed interface Request {
    * @param required origin region name to the highest hlc value the session wrote there
    */
   record AwaitApplied(Map<String, Long> required, int waitMillis) implements Request {}
+
+  /**
+   * Session consistency when the region's figures cannot vouch for the session's latest
+   * writes (their origin region is down, say): satisfied when, for each origin, either the
+   * region has applied every write of it up to {@code required} (as {@link AwaitApplied}), or
+   * it has applied every write up to {@code floors} (0: nothing) and holds each listed row
+   * write of that origin, exactly. Waits up to {@code waitMillis}; answered by
+   * {@link Response.Applied}.
+   *
+   * @param required origin region name to the highest hlc value the session wrote there
+   * @param floors origin region name to the hlc value below which the session's writes there
+   *     are not listed in {@code rows} (0 when every one since the session began is listed)
+   * @param rows the session's writes above the floors
+   */
+  record AwaitRows(Map<String, Long> required, Map<String, Long> floors, List<WrittenRow> rows,
+      int waitMillis) implements Request {}
+
+  /**
+   * One write a session made: a row of a table, its stamp, and what it wrote. A region holds
+   * it when each written cell (or, for a delete, the row's tombstone) carries that stamp or a
+   * later one, or a later tombstone covers the row: a read there shows the write or a newer
+   * state.
+   *
+   * @param key values of the key columns, in key order
+   * @param columns the written columns (empty for a delete)
+   */
+  record WrittenRow(long tableId, Object[] key, Stamp stamp, int[] columns, boolean delete) {}
 
   /**
    * Point reads of one table: each key is the values of the key columns in key order.

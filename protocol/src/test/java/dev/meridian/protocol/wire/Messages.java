@@ -76,6 +76,13 @@ final class Messages {
         new Request.AwaitApplied(java.util.Map.of("us-east-1", Stamp.hlc(1_700_000_000_000L, 3)),
             1000),
         new Request.AwaitApplied(java.util.Map.of(), 0),
+        new Request.AwaitRows(java.util.Map.of("us-east-1", Stamp.hlc(1_700_000_000_000L, 3)),
+            java.util.Map.of("us-east-1", Stamp.hlc(1_699_999_999_000L, 0)), List.of(
+                new Request.WrittenRow(99L, new Object[] {7L, "eu"},
+                    new Stamp(Stamp.hlc(1_700_000_000_000L, 3), 12), new int[] {2, 0}, false),
+                new Request.WrittenRow(-1L, new Object[] {null}, Stamp.ZERO, new int[0], true)),
+            2000),
+        new Request.AwaitRows(java.util.Map.of(), java.util.Map.of(), List.of(), 0),
         new Request.LinkProgress("eu-west-1", 1_700_000_000_000L, 271, new long[] {-1L, 5L}),
         new Request.Scan(99L, new int[] {2, 0}, null, 1024),
         new Request.Scan(99L, new int[0], everyFilter(), 1),

@@ -516,6 +516,13 @@ public final class Replicator implements RequestHandler, AutoCloseable {
     if (request instanceof Request.AwaitApplied a) {
       return appliedThrough.await(a);
     }
+    if (request instanceof Request.AwaitRows a) {
+      if (a.required() == null || a.floors() == null || a.rows() == null) {
+        return CompletableFuture.completedFuture(new Response.Error(SqlState.PROTOCOL_VIOLATION,
+            "an AwaitRows without origins, floors or rows"));
+      }
+      return appliedThrough.awaitRows(a, replica::shows);
+    }
     return CompletableFuture.completedFuture(new Response.Error(SqlState.PROTOCOL_VIOLATION,
         "unknown request " + request.getClass().getSimpleName()));
   }

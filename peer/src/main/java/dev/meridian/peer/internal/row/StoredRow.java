@@ -150,6 +150,46 @@ public final class StoredRow {
     return whole ? this : new StoredRow(t, kept.toArray(new Cell[0]));
   }
 
+  /**
+   * Whether a read of this row shows a write, or a state newer than it: a DELETE when no
+   * visible cell is stamped at or below it (an absent row included); any other write when each
+   * written column's cell carries its stamp or a later one (for a counter, the writing
+   * region's contribution does) or a tombstone at or above its stamp covers the row.
+   *
+   * @param columns the columns the write set (ignored for a delete)
+   */
+  public boolean shows(Stamp stamp, int[] columns, boolean delete) {
+    if (delete) {
+      for (Cell c : cells) {
+        if (isVisible(c) && c.stamp().compareTo(stamp) <= 0) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (tombstone != null && tombstone.compareTo(stamp) >= 0) {
+      return true;
+    }
+    for (int column : columns) {
+      Cell c = cell(column);
+      if (c == null) {
+        return false;
+      }
+      Stamp held = c.stamp();
+      if (c.isCounter()) {
+        Counter mine = c.counter().of(stamp.origin());
+        if (mine == null) {
+          return false;
+        }
+        held = mine.maxStamp();
+      }
+      if (held.compareTo(stamp) < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** The highest stamp the row holds (tombstone or cell), or {@link Stamp#ZERO} if none. */
   public Stamp maxStamp() {
     Stamp max = tombstone == null ? Stamp.ZERO : tombstone;

@@ -6,11 +6,13 @@ import com.hazelcast.map.impl.proxy.MapProxyImpl;
 import dev.meridian.peer.internal.replication.AntiEntropy;
 import dev.meridian.protocol.types.ConflictResolution;
 import dev.meridian.protocol.types.TableSchema;
+import dev.meridian.protocol.wire.Request;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -93,6 +95,22 @@ public final class RegionReplica {
       byte[] fragment, Residency.Pin pin) {
     return store.map(tableId).submitToKey(key,
         new ApplyProcessor(tableId, resolution, fragment, pin));
+  }
+
+  /**
+   * Whether a read of the row here shows a session's write or a newer state (see
+   * {@link StoredRow#shows}); false for a table unknown here or a key that does not fit it.
+   */
+  public CompletionStage<Boolean> shows(Request.WrittenRow write) {
+    return catalog.byId(write.tableId()).thenCompose(schema -> {
+      Object[] key = schema == null || write.key() == null ? null
+          : TableKey.coerceOrNull(schema, write.key());
+      if (key == null) {
+        return CompletableFuture.completedFuture(false);
+      }
+      return store.readStored(schema.tableId(), TableKey.encode(key))
+          .thenApply(row -> row.shows(write.stamp(), write.columns(), write.delete()));
+    });
   }
 
   /** Removes a deleted row if its tombstone is still the given one; completes with whether. */

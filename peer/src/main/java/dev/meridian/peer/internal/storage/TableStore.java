@@ -3,6 +3,7 @@ package dev.meridian.peer.internal.storage;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.meridian.peer.internal.row.RowFormat;
+import dev.meridian.peer.internal.row.StoredRow;
 import dev.meridian.protocol.types.TableSchema;
 import dev.meridian.protocol.wire.WriteKind;
 import java.util.concurrent.CompletableFuture;
@@ -54,6 +55,12 @@ final class TableStore {
   CompletionStage<Object[]> read(TableSchema schema, byte[] key) {
     return onCaller(map(schema.tableId()).getAsync(key), bytes -> bytes == null
         ? null : RowFormat.decode(bytes).visibleValues(schema.columnCount()));
+  }
+
+  /** Reads one row as stored (tombstone and every cell), or {@link StoredRow#EMPTY}. */
+  CompletionStage<StoredRow> readStored(long tableId, byte[] key) {
+    return onCaller(map(tableId).getAsync(key),
+        bytes -> bytes == null ? StoredRow.EMPTY : RowFormat.decode(bytes));
   }
 
   /** Destroys a dropped table's map on every member (blocking). */
