@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.meridian.driver.api.MeridianConnection;
+import dev.meridian.testing.Deadline;
 import dev.meridian.testing.Regions;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -27,8 +28,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Session reads across the death of the session's home, on real processes (three regions of
- * one peer, 20 ms links through proxies that can cut them, {@code kill -9}).
+ * A region's death on real processes (four regions of one peer, 20 ms links through proxies
+ * that can cut them, {@code kill -9}): the survivors reconcile what each holds of its writes,
+ * and session reads go on.
+ *
+ * <p>Links ship only a region's own writes, so a write that reached one survivor before its
+ * region died reaches the others only when the survivors reconcile, which they do as soon as
+ * the dead region's links have been down for a second (background anti-entropy runs every ten
+ * minutes here, far beyond this test's deadlines).
  *
  * <p>Links report how far a region has applied another's writes only about a second behind
  * (a write takes its stamp and reaches its link within one), so right after a home dies no
@@ -44,6 +51,7 @@ class SessionHomeDeathIT {
   static final String US = "us-east-1";
   static final String EU = "eu-west-1";
   static final String AP = "ap-southeast-1";
+  static final String SA = "sa-east-1";
   static final String TABLE = "session_kv";
   static final Duration CONVERGE = Duration.ofSeconds(60);
   /** How long after a write its region's figures may vouch for it elsewhere, at the earliest. */
@@ -56,7 +64,7 @@ class SessionHomeDeathIT {
   static void startRegions() throws SQLException {
     Path dir = Path.of("target", "it-runs", "SessionHomeDeathIT-" + System.currentTimeMillis());
     System.out.printf("SessionHomeDeathIT: logs in %s%n", dir.toAbsolutePath());
-    regions = Regions.builder(dir).regions(US, EU, AP).peersPerRegion(1).wanLatencyMs(20)
+    regions = Regions.builder(dir).regions(US, EU, AP, SA).peersPerRegion(1).wanLatencyMs(20)
         .proxiedLinks(true).build();
     regions.startAll();
     Replicas.createTable(regions, US, TABLE, CONVERGE);
@@ -115,6 +123,45 @@ class SessionHomeDeathIT {
       }
     }
     return new Reads(right, wrong, refused, servedBy);
+  }
+
+  @Test
+  @Order(0)
+  void writesThatReachedOneSurvivorReachTheOthersWhenTheirRegionDies() throws Exception {
+    // eu-west-1 writes the rows first, so its links know their partitions: a link ships whole
+    // rows (every region's cells) only when it first meets a partition, its own writes after.
+    Map<Long, Long> warm = new HashMap<>();
+    try (Connection c = DriverManager.getConnection(regions.localJdbcUrl(EU))) {
+      for (long k = 30_001; k <= 30_000 + ROWS; k++) {
+        upsert(c, k, -k);
+        warm.put(k, -k);
+      }
+    }
+    Replicas.awaitHolding(regions, List.of(US, AP, SA), TABLE, warm, CONVERGE);
+    Deadline.await("eu-west-1's links to know every partition", CONVERGE,
+        () -> Replicas.links(regions, EU).stream()
+            .allMatch(l -> !l.from().equals(EU) || l.streamsToRepair() == 0));
+    Map<Long, Long> written = new HashMap<>();
+    try (Connection c = DriverManager.getConnection(regions.localJdbcUrl(SA))) {
+      // sa-east-1's link to ap-southeast-1 is cut: its writes reach us-east-1 and eu-west-1.
+      regions.cut(SA, AP);
+      for (long k = 30_001; k <= 30_000 + ROWS; k++) {
+        upsert(c, k, k);
+        written.put(k, k);
+      }
+    }
+    Replicas.awaitHolding(regions, List.of(US, EU), TABLE, written, CONVERGE);
+    try (Connection ap = DriverManager.getConnection(regions.localJdbcUrl(AP))) {
+      long fromSa = Replicas.read(ap, TABLE, written.keySet()).values().stream()
+          .filter(r -> r.val() > 0).count();
+      assertEquals(0, fromSa, "ap-southeast-1 got sa-east-1's writes through a cut link");
+    }
+    long killed = System.nanoTime();
+    regions.kill(SA);
+    Replicas.awaitHolding(regions, List.of(AP), TABLE, written, CONVERGE);
+    double seconds = (System.nanoTime() - killed) / 1e9;
+    System.out.printf("SessionHomeDeathIT: sa-east-1 killed; %.2f s later ap-southeast-1 held"
+        + " all %d of its writes that reached only the other survivors%n", seconds, ROWS);
   }
 
   @Test
