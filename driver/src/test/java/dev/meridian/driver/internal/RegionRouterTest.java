@@ -142,7 +142,9 @@ class RegionRouterTest {
     // Home stops answering without closing anything: a read waits there, with no network
     // timeout set, until the prober's pings fail twice and every channel to home is abandoned.
     silent.add("us-east-1");
-    channelTo("us-east-1").mode(FakeChannel.Mode.SILENT);
+    // Every channel to home, the prober's too: one the prober opened before would go on
+    // answering its pings, and home would never be found silent.
+    opened.get("us-east-1").forEach(ch -> ch.mode(FakeChannel.Mode.SILENT));
     f.peer.appliedThrough("eu-west-1", Map.of("us-east-1", 1L));
     f.peer.appliedThrough("ap-southeast-1", Map.of("us-east-1", 1L));
     java.util.concurrent.CompletableFuture<String> read =
