@@ -52,17 +52,6 @@ final class SessionToken {
     boolean isEmpty() {
       return required.isEmpty();
     }
-
-    /** The same need with only the listed writes of some rows of one table. */
-    Need onlyRows(long tableId, List<Object[]> keys) {
-      List<Request.WrittenRow> kept = new ArrayList<>();
-      for (Request.WrittenRow r : rows) {
-        if (r.tableId() == tableId && keys.stream().anyMatch(k -> Arrays.deepEquals(k, r.key()))) {
-          kept.add(r);
-        }
-      }
-      return new Need(required, floors, kept);
-    }
   }
 
   /** A row of a table, compared by key values. */
@@ -93,6 +82,50 @@ final class SessionToken {
   private final LinkedHashMap<RowRef, List<Write>> recent = new LinkedHashMap<>();
   /** Guarded by this. The number of listed writes. */
   private int listed;
+  /**
+   * Guarded by this. Per origin, the writes dropped from the list most recently, as row hashes
+   * and stamps, so a read by key knows which of them were of its rows.
+   */
+  private final Map<String, Dropped> dropped = new HashMap<>();
+
+  /**
+   * The latest {@link #DROPPED} writes dropped from the list of one origin, by row hash, and
+   * the highest stamp of those forgotten before them or written with no row known.
+   */
+  private static final class Dropped {
+    final long[] hashes = new long[DROPPED];
+    final long[] stamps = new long[DROPPED];
+    int count;
+    int next;
+    long forgotten;
+
+    void add(long hash, long stamp) {
+      if (count == DROPPED) {
+        forgotten = Math.max(forgotten, stamps[next]);
+      } else {
+        count++;
+      }
+      hashes[next] = hash;
+      stamps[next] = stamp;
+      next = (next + 1) % DROPPED;
+    }
+
+    /** The highest stamp of a dropped write that may be of one of these rows. */
+    long floorFor(long[] rowHashes) {
+      long floor = forgotten;
+      for (int i = 0; i < count; i++) {
+        for (long h : rowHashes) {
+          if (hashes[i] == h) {
+            floor = Math.max(floor, stamps[i]);
+          }
+        }
+      }
+      return floor;
+    }
+  }
+
+  /** How many dropped writes per origin are remembered by row. */
+  static final int DROPPED = 4096;
 
   /**
    * @param capacity how many writes to list at most (0: none, the figures alone vouch)
@@ -127,6 +160,8 @@ final class SessionToken {
       highest.merge(origin, stamp.hlc(), Math::max);
       if (key == null || capacity == 0) {
         floors.merge(origin, stamp.hlc(), Math::max);
+        Dropped d = dropped.computeIfAbsent(origin, o -> new Dropped());
+        d.forgotten = Math.max(d.forgotten, stamp.hlc());
         return;
       }
       list(new Write(origin, new Request.WrittenRow(tableId, key.clone(), stamp,
@@ -155,6 +190,8 @@ final class SessionToken {
     while (listed > capacity && oldest.hasNext()) {
       for (Write gone : oldest.next().getValue()) {
         floors.merge(gone.origin(), gone.row().stamp().hlc(), Math::max);
+        dropped.computeIfAbsent(gone.origin(), o -> new Dropped())
+            .add(rowHash(gone.row().tableId(), gone.row().key()), gone.row().stamp().hlc());
         listed--;
       }
       oldest.remove();
@@ -225,6 +262,44 @@ final class SessionToken {
       }
     }
     return new Need(required, floor, rows);
+  }
+
+  /**
+   * What a read of some rows of one table in {@code region} needs there: the listed writes of
+   * those rows, and per origin a floor that counts only the dropped writes that may have been
+   * of them (a row hash matching) or that are no longer remembered by row.
+   *
+   * @param keys the rows' canonical key values
+   */
+  synchronized Need needForRows(String region, Map<String, Long> shown, long tableId,
+      List<Object[]> keys) {
+    Need all = needIn(region, shown);
+    long[] hashes = new long[keys.size()];
+    for (int i = 0; i < hashes.length; i++) {
+      hashes[i] = rowHash(tableId, keys.get(i));
+    }
+    Map<String, Long> floor = new HashMap<>();
+    for (String origin : all.required().keySet()) {
+      Dropped d = dropped.get(origin);
+      long f = d == null ? 0 : d.floorFor(hashes);
+      floor.put(origin, f <= shown.getOrDefault(origin, 0L) ? 0 : f);
+    }
+    List<Request.WrittenRow> rows = new ArrayList<>();
+    for (Request.WrittenRow r : all.rows()) {
+      if (r.tableId() == tableId && keys.stream().anyMatch(k -> Arrays.deepEquals(k, r.key()))) {
+        rows.add(r);
+      }
+    }
+    return new Need(all.required(), floor, rows);
+  }
+
+  private static long rowHash(long tableId, Object[] key) {
+    return tableId * 0x9E3779B97F4A7C15L + Arrays.deepHashCode(key);
+  }
+
+  /** Whether this token lists writes at all ({@code sessionRecentWrites} above 0). */
+  boolean lists() {
+    return capacity > 0;
   }
 
   /** Whether writes of some origin a read in {@code region} needs are listed. */
@@ -340,12 +415,19 @@ final class SessionToken {
       highest.putAll(parsedHighest);
       floors.clear();
       recent.clear();
+      dropped.clear();
       listed = 0;
-      parsedHighest.forEach((origin, hlc) -> floors.put(origin,
-          parsedFloors.getOrDefault(origin, hlc)));
+      parsedHighest.forEach((origin, hlc) -> {
+        long floor = parsedFloors.getOrDefault(origin, hlc);
+        floors.put(origin, floor);
+        // Which rows the dropped writes were of does not travel: all of them count.
+        dropped.computeIfAbsent(origin, o -> new Dropped()).forgotten = floor;
+      });
       for (Write w : parsedWrites) {
         if (capacity == 0) {
           floors.merge(w.origin(), w.row().stamp().hlc(), Math::max);
+          Dropped d = dropped.computeIfAbsent(w.origin(), o -> new Dropped());
+          d.forgotten = Math.max(d.forgotten, w.row().stamp().hlc());
         } else {
           list(w);
         }

@@ -235,7 +235,7 @@ class RegionRouterTest {
   }
 
   @Test
-  void writesBeyondTheListRelyOnTheFiguresAlone() throws SQLException {
+  void writesBeyondTheListRelyOnTheFiguresAloneForTheirOwnRows() throws SQLException {
     Connection c = connect("&sessionWaitMs=0&sessionRecentWrites=2");
     for (int k = 1; k <= 3; k++) {
       write(c, Fixture.UPSERT_KV, k, "v" + k);
@@ -246,15 +246,17 @@ class RegionRouterTest {
     f.peer.appliedThrough("ap-southeast-1", Map.of("us-east-1", 0L));
     f.peer.showsRows.add("eu-west-1");
     f.peer.showsRows.add("ap-southeast-1");
-    // The first write fell off the list: no region's figures vouch for it.
-    SQLException e = assertThrows(SQLException.class, () -> read(c, 3));
+    // The first write fell off the list: no region's figures vouch for it, so its row fails.
+    SQLException e = assertThrows(SQLException.class, () -> read(c, 1));
     assertEquals("57M01", e.getSQLState(), e.getMessage());
-    // The full check lists the two newest; the point read's own check, key 3 alone.
     Request.AwaitRows full = f.peer.awaitedRows.get(0);
     assertEquals(2, full.rows().size());
     assertTrue(full.floors().get("us-east-1") > 0, full.floors().toString());
+    // Rows whose writes are all listed read: the dropped write was of another row.
+    assertEquals("v3", read(c, 3));
     Request.AwaitRows own = f.peer.awaitedRows.get(f.peer.awaitedRows.size() - 1);
     assertEquals(1, own.rows().size());
+    assertEquals(0L, own.floors().get("us-east-1"));
   }
 
   @Test
