@@ -67,15 +67,15 @@ class SessionTokenTest {
       t.wrote(at(1000 + k, US), 7, new Object[] {(long) k}, new int[] {0}, false);
     }
     // Listed: the last write. Remembered by row: the DROPPED before it. Forgotten: the first.
-    SessionToken.Need five = t.needForRows("eu-west-1", Map.of(), 7, List.of(new Object[] {5L}));
+    SessionToken.Need five = t.needForRows("eu-west-1", Map.of(), 7, List.<Object[]>of(new Object[] {5L}));
     assertEquals(Map.of("us-east-1", Stamp.hlc(1005, 0)), five.floors());
     assertEquals(List.of(), five.rows());
     SessionToken.Need last = t.needForRows("eu-west-1", Map.of(), 7,
-        List.of(new Object[] {(long) writes}));
+        List.<Object[]>of(new Object[] {(long) writes}));
     assertEquals(Map.of("us-east-1", Stamp.hlc(1001, 0)), last.floors(), "the forgotten one");
     assertEquals(1, last.rows().size());
     SessionToken.Need otherTable = t.needForRows("eu-west-1", Map.of(), 8,
-        List.of(new Object[] {5L}));
+        List.<Object[]>of(new Object[] {5L}));
     assertEquals(Map.of("us-east-1", Stamp.hlc(1001, 0)), otherTable.floors());
     // The full need's floor is the highest dropped write.
     assertEquals(Map.of("us-east-1", Stamp.hlc(1000 + writes - 1, 0)),
