@@ -247,5 +247,10 @@ public final class Peer implements AutoCloseable {
       return t != null ? t.handle(request) : CompletableFuture.completedFuture(new Response.Error(
           SqlState.CONNECTION_FAILURE, "the peer is still starting; try again"));
     }
+
+    @Override
+    public String notReady() {
+      return target != null ? null : "the peer is still starting; try another peer or again";
+    }
   }
 }

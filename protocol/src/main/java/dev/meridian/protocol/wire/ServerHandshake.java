@@ -27,6 +27,7 @@ public final class ServerHandshake extends ChannelInboundHandlerAdapter {
   private final String region;
   private final String peer;
   private final PortRole port;
+  private final java.util.function.Supplier<String> notReady;
 
   /** A driver port's handshake that introduces the peer as {@code peer} of {@code region}. */
   public ServerHandshake(String region, String peer) {
@@ -35,9 +36,19 @@ public final class ServerHandshake extends ChannelInboundHandlerAdapter {
 
   /** The handshake of a port of the given role. */
   public ServerHandshake(String region, String peer, PortRole port) {
+    this(region, peer, port, () -> null);
+  }
+
+  /**
+   * The handshake of a port of the given role that refuses clients while {@code notReady}
+   * gives a reason (null: accept).
+   */
+  public ServerHandshake(String region, String peer, PortRole port,
+      java.util.function.Supplier<String> notReady) {
     this.region = region;
     this.peer = peer;
     this.port = port;
+    this.notReady = notReady;
   }
 
   @Override
@@ -66,6 +77,14 @@ public final class ServerHandshake extends ChannelInboundHandlerAdapter {
       ProtocolCodec.encodeWelcome(new Welcome(ProtocolCodec.VERSION, null, null,
           "protocol version " + hello.version() + " is not supported; this peer speaks "
               + ProtocolCodec.VERSION), port, out);
+      ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
+    String refusal = notReady.get();
+    if (refusal != null) {
+      ByteBuf out = ctx.alloc().buffer();
+      ProtocolCodec.encodeWelcome(new Welcome(ProtocolCodec.VERSION, null, null,
+          "peer " + peer + ": " + refusal), port, out);
       ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
       return;
     }

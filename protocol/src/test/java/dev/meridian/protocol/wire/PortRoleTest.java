@@ -79,6 +79,37 @@ class PortRoleTest {
     assertWrongPortRefused(PortRole.LINK, PortRole.DRIVER, "connect to its clientPort");
   }
 
+  @Test
+  void aPeerThatIsNotReadyRefusesTheHandshakeSayingWhyThenAcceptsOnceReady() {
+    java.util.concurrent.atomic.AtomicReference<String> why =
+        new java.util.concurrent.atomic.AtomicReference<>("still starting");
+    for (int round = 0; round < 2; round++) {
+      EmbeddedChannel ch = new EmbeddedChannel(FrameCodecs.frameDecoder(1 << 16),
+          FrameCodecs.framePrepender(),
+          new ServerHandshake("eu-west-1", "p1", PortRole.DRIVER, why::get));
+      ByteBuf hello = Unpooled.buffer();
+      ProtocolCodec.encodeHello(new Hello(ProtocolCodec.VERSION, "c"), PortRole.DRIVER, hello);
+      ch.writeInbound(Unpooled.buffer().writeInt(hello.readableBytes()).writeBytes(hello));
+      ByteBuf out = Unpooled.buffer();
+      ByteBuf b;
+      while ((b = ch.readOutbound()) != null) {
+        out.writeBytes(b);
+        b.release();
+      }
+      out.readInt();
+      Welcome welcome = ProtocolCodec.decodeWelcome(out, PortRole.DRIVER);
+      if (round == 0) {
+        assertTrue(welcome.error().contains("peer p1: still starting"), welcome.error());
+        assertFalse(ch.isOpen());
+        why.set(null);
+      } else {
+        assertEquals(null, welcome.error());
+        assertEquals("eu-west-1", welcome.region());
+        assertTrue(ch.isOpen());
+      }
+    }
+  }
+
   private static void assertWrongPortRefused(PortRole server, PortRole client, String hint) {
     EmbeddedChannel ch = new EmbeddedChannel(FrameCodecs.frameDecoder(1 << 16),
         FrameCodecs.framePrepender(), new ServerHandshake("eu-west-1", "p1", server),

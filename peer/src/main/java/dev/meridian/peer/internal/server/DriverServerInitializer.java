@@ -43,7 +43,7 @@ public final class DriverServerInitializer extends ChannelInitializer<SocketChan
     p.addLast("frame-decoder", FrameCodecs.frameDecoder(settings.maxFrameBytes()));
     p.addLast("frame-prepender", FrameCodecs.framePrepender());
     // 4. hello ("MRDN"), removed once done
-    p.addLast("handshake", new ServerHandshake(region, peer, PortRole.DRIVER));
+    p.addLast("handshake", new ServerHandshake(region, peer, PortRole.DRIVER, service::notReady));
     // 5. codec: driver requests in (link messages refused), responses out
     p.addLast("request-decoder", REQUESTS);
     p.addLast("response-encoder", RESPONSES);

@@ -13,4 +13,14 @@ import java.util.concurrent.CompletionStage;
 public interface RequestService {
   /** Answers one request. */
   CompletionStage<Response> handle(Request request);
+
+  /**
+   * Why a new driver connection is refused at its handshake (the peer is still starting, say),
+   * or null when it is accepted. A refused client tries the region's other peers, which may
+   * serve already; a peer that took the connection and answered every request with an error
+   * would make it alternate between the two.
+   */
+  default String notReady() {
+    return null;
+  }
 }
