@@ -2,6 +2,7 @@ package dev.meridian.peer.internal.disk;
 
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32C;
 
@@ -95,6 +96,7 @@ public final class LogCodec {
       int mapLength = Short.toUnsignedInt(payload.getShort());
       byte[] map = new byte[mapLength];
       payload.get(map);
+      String mapName = utf8(map);
       Object key = get(payload);
       byte flag = payload.get();
       Object value;
@@ -108,7 +110,7 @@ public final class LogCodec {
       if (payload.hasRemaining()) {
         return new Corrupt(payload.remaining() + " stray bytes after the record");
       }
-      return new Frame(new LogRecord(new String(map, StandardCharsets.UTF_8), key, value),
+      return new Frame(new LogRecord(mapName, key, value),
           HEADER + length);
     } catch (BufferUnderflowException | IllegalArgumentException e) {
       return new Corrupt("bad payload: " + e);
@@ -147,6 +149,15 @@ public final class LogCodec {
     }
     byte[] bytes = new byte[n];
     b.get(bytes);
-    return type == STRING ? new String(bytes, StandardCharsets.UTF_8) : bytes;
+    return type == STRING ? utf8(bytes) : bytes;
+  }
+
+  /** Strict UTF-8: malformed text is corruption, not a string that would encode otherwise. */
+  private static String utf8(byte[] bytes) {
+    try {
+      return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      throw new IllegalArgumentException("malformed UTF-8 text", e);
+    }
   }
 }
