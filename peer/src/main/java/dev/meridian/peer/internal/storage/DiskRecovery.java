@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class DiskRecovery {
   private static final Logger LOG = LoggerFactory.getLogger(DiskRecovery.class);
-  private static final int IN_FLIGHT = 256;
+  private static final int IN_FLIGHT = 128;
+  private static final int ATTEMPTS = 10;
 
   private DiskRecovery() {}
 
@@ -43,6 +44,7 @@ public final class DiskRecovery {
    */
   public static Replayed replay(HazelcastInstance hazelcast, LogState state) {
     long started = System.nanoTime();
+    awaitSafe(hazelcast);
     IMap<String, byte[]> catalog = hazelcast.getMap(Catalog.MAP_NAME);
     state.forEach(Catalog.MAP_NAME, (k, v) -> catalog.putIfAbsent((String) k, (byte[]) v));
     IMap<Long, Long> dropped = hazelcast.getMap(Catalog.DROPPED_MAP_NAME);
@@ -74,14 +76,7 @@ public final class DiskRecovery {
       state.forEach(name, (k, v) -> {
         window.acquireUninterruptibly();
         counts[1]++;
-        rows.submitToKey((byte[]) k,
-                new ApplyProcessor(schema.tableId(), schema.resolution(), (byte[]) v, null))
-            .whenComplete((r, e) -> {
-              if (e != null) {
-                failure.compareAndSet(null, e);
-              }
-              window.release();
-            });
+        merge(rows, schema, (byte[]) k, (byte[]) v, ATTEMPTS, window, failure);
       });
     }
     try {
@@ -98,10 +93,44 @@ public final class DiskRecovery {
       throw new MeridianException(SqlState.CONNECTION_UNABLE_TO_CONNECT,
           "cannot put the data directory's rows back into the region: " + e, e);
     }
+    awaitSafe(hazelcast);
     Replayed r = new Replayed(counts[0], counts[1], counts[2],
         (System.nanoTime() - started) / 1_000_000);
     LOG.info("replayed the data directory: {} rows of {} tables in {} ms ({} rows of dropped"
         + " tables skipped)", r.rows(), r.tables(), r.millis(), r.skipped());
     return r;
+  }
+
+  /**
+   * Merges one row, again on failure: a merge is idempotent, so one whose outcome is unknown
+   * (a backup that did not confirm while partitions migrate) is simply repeated.
+   */
+  private static void merge(IMap<byte[], byte[]> rows, TableSchema schema, byte[] key,
+      byte[] row, int attempts, Semaphore window, AtomicReference<Throwable> failure) {
+    rows.submitToKey(key, new ApplyProcessor(schema.tableId(), schema.resolution(), row, null))
+        .whenComplete((r, e) -> {
+          if (e == null) {
+            window.release();
+          } else if (attempts > 1 && failure.get() == null) {
+            LOG.debug("replaying a row failed ({}); again", e.toString());
+            merge(rows, schema, key, row, attempts - 1, window, failure);
+          } else {
+            failure.compareAndSet(null, e);
+            window.release();
+          }
+        });
+  }
+
+  /** Waits (up to two minutes) until no partition migrates, so merges meet settled owners. */
+  private static void awaitSafe(HazelcastInstance hazelcast) {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    while (!hazelcast.getPartitionService().isClusterSafe() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 }
