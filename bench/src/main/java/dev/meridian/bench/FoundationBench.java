@@ -53,13 +53,27 @@ public final class FoundationBench implements Callable<Integer> {
   @Option(names = "--batches", description = "1,000-row batches to time (default ${DEFAULT-VALUE})")
   int batches = 50;
 
+  @Option(names = "--durability",
+      description = "memory (no dataDir), sync or periodic (default ${DEFAULT-VALUE})")
+  String durability = "memory";
+
+  @Option(names = "--restart-rows", description = "with a durability: rows (beyond --keys) the"
+      + " region holds when every peer is killed and restarted, timed until it serves (default"
+      + " ${DEFAULT-VALUE}; 0 skips)")
+  int restartRows = 0;
+
   private static final String PAYLOAD = "x".repeat(40);
 
   @Override
   public Integer call() throws Exception {
     Path dir = Files.createTempDirectory("meridian-bench");
-    System.out.printf("Starting a %d-peer region through bin/meridian (logs in %s)%n", peers, dir);
-    try (RegionProcesses region = RegionProcesses.start(dir, "us-east-1", peers)) {
+    boolean durable = !durability.equals("memory");
+    System.out.printf("Starting a %d-peer region through bin/meridian (logs in %s), durability"
+        + " %s%n", peers, dir, durability);
+    try (RegionProcesses region = durable
+        ? RegionProcesses.start(dir, "us-east-1", peers, "dataDir: " + dir.resolve("data")
+            + "/{name}\ndurability: " + durability + "\n")
+        : RegionProcesses.start(dir, "us-east-1", peers)) {
       String url = region.jdbcUrl();
       try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
         s.execute("CREATE TABLE bench (id BIGINT PRIMARY KEY, v VARCHAR(100), n BIGINT)");
@@ -89,8 +103,45 @@ public final class FoundationBench implements Callable<Integer> {
       hz.shutdown();
       printTable(results);
       batchThroughput(url);
+      if (durable && restartRows > 0) {
+        restart(region, url);
+      }
     }
     return 0;
+  }
+
+  /** Fills the table to --keys + --restart-rows rows, kills every peer, times the restart. */
+  private void restart(RegionProcesses region, String url) throws Exception {
+    try (Connection c = DriverManager.getConnection(url);
+        PreparedStatement p = c.prepareStatement("UPSERT INTO bench VALUES (?, ?, ?)")) {
+      for (long k = keys; k < (long) keys + restartRows; k++) {
+        p.setLong(1, k);
+        p.setString(2, PAYLOAD);
+        p.setLong(3, k);
+        p.addBatch();
+        if (k % 1000 == 999) {
+          p.executeBatch();
+        }
+      }
+      p.executeBatch();
+    }
+    long total = (long) keys + restartRows;
+    region.killAll();
+    long start = System.nanoTime();
+    List<java.util.concurrent.CompletableFuture<Void>> starts = new ArrayList<>();
+    for (int i = 1; i < region.peers().size(); i++) {
+      int peer = i;
+      starts.add(java.util.concurrent.CompletableFuture.runAsync(() -> region.restart(peer)));
+    }
+    region.restart(0);
+    starts.forEach(java.util.concurrent.CompletableFuture::join);
+    double ready = (System.nanoTime() - start) / 1e9;
+    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM bench")) {
+      rs.next();
+      System.out.printf(Locale.ROOT, "%nrestart of every peer (kill -9) holding %d rows: all peers"
+          + " serve after %.1f s; the region holds %d rows%n", total, ready, rs.getLong(1));
+    }
   }
 
   private long key() {

@@ -35,6 +35,8 @@ import java.util.regex.Pattern;
  */
 public final class PeerConfig {
 
+  /** Default {@code durabilityPeriodMs}. */
+  public static final long DEFAULT_DURABILITY_PERIOD_MS = 100;
   /** Default {@code hazelcast.host}. */
   public static final String DEFAULT_HAZELCAST_HOST = "127.0.0.1";
   /** Default {@code hazelcast.port}. */
@@ -92,6 +94,9 @@ public final class PeerConfig {
   private final Map<String, Long> wanLatencyMs;
   private final String routing;
   private final RoutingConfig routingConfig;
+  private final String dataDir;
+  private final Durability durability;
+  private final long durabilityPeriodMs;
 
   private PeerConfig(Builder b, RoutingConfig routingConfig) {
     region = b.region;
@@ -121,6 +126,9 @@ public final class PeerConfig {
     wanLatencyMs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.wanLatencyMs));
     routing = b.routing;
     this.routingConfig = routingConfig;
+    dataDir = b.dataDir;
+    durability = b.durability;
+    durabilityPeriodMs = b.durabilityPeriodMs;
   }
 
   /** Reads and validates a YAML file. */
@@ -158,7 +166,8 @@ public final class PeerConfig {
         .linkMaxInFlight(linkMaxInFlight).linkLingerMs(linkLingerMs)
         .tombstoneGraceMs(tombstoneGraceMs).antiEntropyIntervalMs(antiEntropyIntervalMs)
         .journalCapacity(journalCapacity)
-        .wanLatencyMs(wanLatencyMs).routing(routing);
+        .wanLatencyMs(wanLatencyMs).routing(routing).dataDir(dataDir).durability(durability)
+        .durabilityPeriodMs(durabilityPeriodMs);
     b.name = explicitName;
     return b;
   }
@@ -310,6 +319,24 @@ public final class PeerConfig {
     return routingConfig;
   }
 
+  /**
+   * The data directory, or null when the peer keeps nothing on disk (memory only: a region
+   * whose peers all stop comes back empty).
+   */
+  public String dataDir() {
+    return dataDir;
+  }
+
+  /** When a write counts as durable on disk (meaningful with a {@link #dataDir()}). */
+  public Durability durability() {
+    return durability;
+  }
+
+  /** Under {@link Durability#PERIODIC}, how often (ms) the log is forced to disk. */
+  public long durabilityPeriodMs() {
+    return durabilityPeriodMs;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof PeerConfig c && region.equals(c.region)
@@ -324,7 +351,8 @@ public final class PeerConfig {
         && linkLingerMs == c.linkLingerMs && tombstoneGraceMs == c.tombstoneGraceMs
         && antiEntropyIntervalMs == c.antiEntropyIntervalMs
         && journalCapacity == c.journalCapacity && wanLatencyMs.equals(c.wanLatencyMs)
-        && Objects.equals(routing, c.routing);
+        && Objects.equals(routing, c.routing) && Objects.equals(dataDir, c.dataDir)
+        && durability == c.durability && durabilityPeriodMs == c.durabilityPeriodMs;
   }
 
   @Override
@@ -333,7 +361,7 @@ public final class PeerConfig {
         hazelcastProperties, clientPort, linkPort, insecure, tlsKey, tlsCert, tlsCa, backupCount, maxClockOffsetMs, maxFrameBytes,
         remoteRegions, linkBatchSize, linkMaxInFlight, linkLingerMs, tombstoneGraceMs,
         antiEntropyIntervalMs, journalCapacity,
-        wanLatencyMs, routing);
+        wanLatencyMs, routing, dataDir, durability, durabilityPeriodMs);
   }
 
   @Override
@@ -349,7 +377,8 @@ public final class PeerConfig {
         + ", replication.antiEntropyIntervalMs=" + antiEntropyIntervalMs
         + ", replication.journalCapacity="
         + journalCapacity + ", replication.wanLatencyMs=" + wanLatencyMs + ", routing=" + routing
-        + "}";
+        + ", dataDir=" + dataDir + ", durability=" + durability + ", durabilityPeriodMs="
+        + durabilityPeriodMs + "}";
   }
 
   /**
@@ -381,8 +410,29 @@ public final class PeerConfig {
     private long maxClockOffsetMs = DEFAULT_MAX_CLOCK_OFFSET_MS;
     private int maxFrameBytes = DEFAULT_MAX_FRAME_BYTES;
     private String routing;
+    private String dataDir;
+    private Durability durability = Durability.SYNC;
+    private long durabilityPeriodMs = DEFAULT_DURABILITY_PERIOD_MS;
 
     private Builder() {}
+
+    /** Sets {@code dataDir}: the peer's data directory; null or blank keeps nothing on disk. */
+    public Builder dataDir(String dir) {
+      this.dataDir = dir == null || dir.isBlank() ? null : dir.strip();
+      return this;
+    }
+
+    /** Sets {@code durability}; null restores the default ({@code sync}). */
+    public Builder durability(Durability durability) {
+      this.durability = durability == null ? Durability.SYNC : durability;
+      return this;
+    }
+
+    /** Sets {@code durabilityPeriodMs}. */
+    public Builder durabilityPeriodMs(long millis) {
+      this.durabilityPeriodMs = millis;
+      return this;
+    }
 
     /** Sets {@code routing}: the routing config file's path; null or blank for none. */
     public Builder routing(String file) {
@@ -645,6 +695,10 @@ public final class PeerConfig {
         problems.add("replication.antiEntropyIntervalMs " + antiEntropyIntervalMs + " is out of"
             + " range: set 0 (never) or 1000 to 7 days in milliseconds (default "
             + DEFAULT_ANTI_ENTROPY_INTERVAL_MS + ")");
+      }
+      if (durabilityPeriodMs < 1 || durabilityPeriodMs > 60_000) {
+        problems.add("durabilityPeriodMs " + durabilityPeriodMs + " is out of range: set 1 to"
+            + " 60000 milliseconds (default " + DEFAULT_DURABILITY_PERIOD_MS + ")");
       }
       if (journalCapacity < 1000 || journalCapacity > 100_000_000) {
         problems.add("replication.journalCapacity " + journalCapacity + " is out of range: set"

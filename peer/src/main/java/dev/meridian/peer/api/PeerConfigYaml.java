@@ -50,6 +50,9 @@ final class PeerConfigYaml {
     Long maxClockOffsetMs;
     Integer maxFrameBytes;
     String routing;
+    String dataDir;
+    String durability;
+    Long durabilityPeriodMs;
     ReplicationForm replication;
   }
 
@@ -131,6 +134,17 @@ final class PeerConfigYaml {
     }
     if (form.maxFrameBytes != null) {
       b.maxFrameBytes(form.maxFrameBytes);
+    }
+    b.dataDir(form.dataDir);
+    if (form.durability != null) {
+      Durability d = Durability.of(form.durability);
+      if (d == null) {
+        problems.add("durability '" + form.durability + "' is not one of sync, periodic");
+      }
+      b.durability(d);
+    }
+    if (form.durabilityPeriodMs != null) {
+      b.durabilityPeriodMs(form.durabilityPeriodMs);
     }
     if (form.routing != null) {
       b.routing(form.routing);

@@ -3,8 +3,11 @@ package dev.meridian.peer.api;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import dev.meridian.peer.internal.clock.HybridClock;
+import dev.meridian.peer.internal.disk.DurableLog;
+import dev.meridian.peer.internal.disk.IncompatibleDataException;
 import dev.meridian.peer.internal.replication.ChangeNotifier;
 import dev.meridian.peer.internal.replication.Replicator;
+import dev.meridian.peer.internal.storage.DiskRecovery;
 import dev.meridian.peer.internal.storage.MemberConfig;
 import dev.meridian.peer.internal.storage.RegionReplica;
 import dev.meridian.peer.internal.storage.StorageRequestHandler;
@@ -15,6 +18,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -31,6 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * others), is idempotent, and makes the handler answer errors. Thread-safe.
  */
 public final class PeerNode implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PeerNode.class);
 
   private final PeerConfig config;
   private final HybridClock clock;
@@ -38,10 +43,13 @@ public final class PeerNode implements AutoCloseable {
   private final ExecutorService blocking;
   private final StorageRequestHandler handler;
   private final Replicator replicator;
+  private final DurableLog log;
   private final AtomicInteger closed = new AtomicInteger();
 
   private PeerNode(PeerConfig config, HybridClock clock, HazelcastInstance hazelcast,
-      ExecutorService blocking, StorageRequestHandler handler, Replicator replicator) {
+      ExecutorService blocking, StorageRequestHandler handler, Replicator replicator,
+      DurableLog log) {
+    this.log = log;
     this.config = config;
     this.clock = clock;
     this.hazelcast = hazelcast;
@@ -71,18 +79,26 @@ public final class PeerNode implements AutoCloseable {
     HybridClock clock =
         new HybridClock(Stamp.regionId(effective.region()), effective.maxClockOffsetMs());
     ChangeNotifier changes = new ChangeNotifier();
+    DurableLog.Opened disk = openDataDir(effective);
+    DurableLog log = disk == null ? null : disk.log();
     HazelcastInstance hazelcast;
     try {
-      com.hazelcast.config.Config hzConfig = MemberConfig.build(effective, clock, changes);
+      com.hazelcast.config.Config hzConfig = MemberConfig.build(effective, clock, changes, log);
       memberAttributes.forEach(hzConfig.getMemberAttributeConfig()::setAttribute);
       hazelcast = Hazelcast.newHazelcastInstance(hzConfig);
     } catch (RuntimeException e) {
+      if (log != null) {
+        log.close();
+      }
       throw new MeridianException(SqlState.CONNECTION_UNABLE_TO_CONNECT,
           "cannot start the Hazelcast member on " + effective.hazelcastHost() + ":"
               + effective.hazelcastPort() + ": " + e.getMessage(), e);
     }
     ExecutorService blocking = Executors.newFixedThreadPool(2, threads(effective.name()));
     try {
+      if (disk != null) {
+        DiskRecovery.replay(hazelcast, disk.recovered());
+      }
       StorageRequestHandler handler = StorageRequestHandler.start(effective.region(),
           effective.name(), clock, hazelcast, blocking);
       changes.partitionCount(hazelcast.getPartitionService().getPartitions().size());
@@ -91,11 +107,37 @@ public final class PeerNode implements AutoCloseable {
       handler.replicationHandler(replicator);
       handler.rowShipper(replicator::ship);
       handler.servingGate(replicator::notServingReason);
-      return new PeerNode(effective, clock, hazelcast, blocking, handler, replicator);
+      return new PeerNode(effective, clock, hazelcast, blocking, handler, replicator, log);
     } catch (RuntimeException e) {
       blocking.shutdownNow();
       hazelcast.shutdown();
+      if (log != null) {
+        log.close();
+      }
       throw e;
+    }
+  }
+
+  /** Opens the data directory's log and reads what it holds, or null without a data dir. */
+  private static DurableLog.Opened openDataDir(PeerConfig config) {
+    if (config.dataDir() == null) {
+      LOG.warn("{}: no dataDir: this peer keeps nothing on disk, and a region whose peers all"
+          + " stop comes back empty", config.name());
+      return null;
+    }
+    Path dir = Path.of(config.dataDir());
+    try {
+      DurableLog.Opened opened = DurableLog.open(dir, config.durability() == Durability.SYNC
+          ? DurableLog.Mode.SYNC : DurableLog.Mode.PERIODIC, config.durabilityPeriodMs());
+      LOG.info("{}: data directory {} ({} durability): read {} log records, {} entries, in {}"
+          + " ms", config.name(), dir, config.durability().key(), opened.records(),
+          opened.recovered().size(), opened.millis());
+      return opened;
+    } catch (IncompatibleDataException e) {
+      throw new MeridianException(SqlState.CONNECTION_UNABLE_TO_CONNECT, e.getMessage(), e);
+    } catch (IOException e) {
+      throw new MeridianException(SqlState.CONNECTION_UNABLE_TO_CONNECT,
+          "cannot open the data directory " + dir + ": " + e, e);
     }
   }
 
@@ -180,6 +222,9 @@ public final class PeerNode implements AutoCloseable {
     }
     blocking.shutdown();
     hazelcast.shutdown();
+    if (log != null) {
+      log.close();
+    }
     try {
       blocking.awaitTermination(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {

@@ -56,6 +56,17 @@ public enum PeerOption {
   ROUTING("routing", "",
       "path of the routing config (YAML, shared with the drivers): the rows this region may"
           + " store; a write of another row fails with 23M01 and links never ship it here"),
+  /** The data directory. */
+  DATA_DIR("dataDir", "",
+      "directory where the peer logs what it holds (as owner) so a region restarted with its"
+          + " data comes back with it; empty keeps nothing on disk (memory only)"),
+  /** When a write is durable. */
+  DURABILITY("durability", "sync",
+      "sync: a write is acknowledged once on disk at its owner (group commit); periodic: the"
+          + " log is forced every durabilityPeriodMs, so a power loss can lose that much"),
+  /** Force period. */
+  DURABILITY_PERIOD_MS("durabilityPeriodMs", String.valueOf(PeerConfig.DEFAULT_DURABILITY_PERIOD_MS),
+      "under periodic durability, how often (ms) the log is forced to disk, 1-60000"),
   /** The other regions. */
   REPLICATION_REGIONS("replication.regions", "{}",
       "the other regions to replicate with: region name to a list of its peers' host:linkPort"),

@@ -232,8 +232,27 @@ class PeerConfigTest {
   }
 
   @Test
+  void dataDirAndDurabilityAreReadAndChecked() {
+    PeerConfig memory = PeerConfig.parse("region: r\n", "x");
+    assertEquals(null, memory.dataDir());
+    assertEquals(Durability.SYNC, memory.durability());
+    PeerConfig c = PeerConfig.parse(
+        "region: r\ndataDir: /var/lib/meridian\ndurability: periodic\ndurabilityPeriodMs: 50\n",
+        "x");
+    assertEquals("/var/lib/meridian", c.dataDir());
+    assertEquals(Durability.PERIODIC, c.durability());
+    assertEquals(50, c.durabilityPeriodMs());
+    assertEquals(c, c.toBuilder().build());
+    ConfigException e = assertThrows(ConfigException.class, () -> PeerConfig.parse(
+        "region: r\ndurability: always\ndurabilityPeriodMs: 0\n", "x"));
+    assertTrue(e.getMessage().contains("durability 'always' is not one of sync, periodic"),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("durabilityPeriodMs 0 is out of range"), e.getMessage());
+  }
+
+  @Test
   void everyOptionIsListedOnce() {
-    assertEquals(24, PeerOption.values().length);
+    assertEquals(27, PeerOption.values().length);
     assertEquals(null, PeerOption.REGION.defaultValue());
     assertEquals("7400", PeerOption.CLIENT_PORT.defaultValue());
   }

@@ -28,6 +28,12 @@ public final class TestRegion implements AutoCloseable {
   /** As {@link #start(String, int)}, each peer's configuration adjusted by {@code options}. */
   public static TestRegion start(String region, int size,
       java.util.function.UnaryOperator<PeerConfig.Builder> options) {
+    return start(region, size, (i, b) -> options.apply(b));
+  }
+
+  /** As {@link #start(String, int)}, the i-th peer's configuration adjusted by {@code options}. */
+  public static TestRegion start(String region, int size,
+      java.util.function.BiFunction<Integer, PeerConfig.Builder, PeerConfig.Builder> options) {
     List<String> members = new ArrayList<>();
     List<Integer> ports = new ArrayList<>();
     for (int i = 0; i < size; i++) {
@@ -37,7 +43,7 @@ public final class TestRegion implements AutoCloseable {
     }
     List<PeerNode> peers = new ArrayList<>();
     for (int i = 0; i < size; i++) {
-      PeerConfig config = options.apply(PeerConfig.builder().region(region)
+      PeerConfig config = options.apply(i, PeerConfig.builder().region(region)
           .name(region + "-peer-" + i).hazelcastPort(ports.get(i)).members(members)
           .clientPort(0)).build();
       peers.add(PeerNode.start(config));

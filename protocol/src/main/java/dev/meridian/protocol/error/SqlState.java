@@ -87,6 +87,11 @@ public enum SqlState {
   /** {@code 53000}: the peer is out of a resource (memory, in-flight requests). */
   INSUFFICIENT_RESOURCES("53000"),
   /**
+   * {@code 53100}: the peer's data directory is full (or cannot be written); the write was not
+   * applied. Reads are still served; retry once space is freed.
+   */
+  DISK_FULL("53100"),
+  /**
    * {@code 57P03}: the region is not serving yet (it restarted empty and is being backfilled by
    * the other regions); retry later or use another region.
    */

@@ -38,6 +38,13 @@ final class ErrorStates {
     if (e instanceof MeridianException m) {
       return new Failure(m.state(), m.getMessage());
     }
+    // A member's own failure (a full disk under the write-through log) may arrive wrapped in
+    // Hazelcast's exception of the remote call.
+    for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+      if (c instanceof MeridianException m) {
+        return new Failure(m.state(), m.getMessage());
+      }
+    }
     if (e instanceof com.hazelcast.core.IndeterminateOperationStateException) {
       // A synchronous backup did not confirm in time (see MemberConfig): the owner applied the
       // write, but it would not survive the owner's loss, so it is not acknowledged.

@@ -5,9 +5,11 @@ import com.hazelcast.config.EventJournalConfig;
 import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MapStoreConfig;
 import com.hazelcast.config.NetworkConfig;
 import dev.meridian.peer.api.PeerConfig;
 import dev.meridian.peer.internal.clock.HybridClock;
+import dev.meridian.peer.internal.disk.DurableLog;
 import dev.meridian.peer.internal.replication.ChangeNotifier;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,6 +34,16 @@ public final class MemberConfig {
    * @param clock the peer's clock, shared with the write processors that run on this member
    */
   public static Config build(PeerConfig config, HybridClock clock, ChangeNotifier changes) {
+    return build(config, clock, changes, null);
+  }
+
+  /**
+   * The member configuration as {@link #build(PeerConfig, HybridClock, ChangeNotifier)}, with
+   * the catalog, the index catalog, the dropped tables and every table map written through to
+   * {@code log} ({@link LoggedMap}); null logs nothing.
+   */
+  public static Config build(PeerConfig config, HybridClock clock, ChangeNotifier changes,
+      DurableLog log) {
     if (config.hazelcastPort() == 0) {
       throw new IllegalArgumentException("pick a concrete Hazelcast port before building");
     }
@@ -68,13 +80,17 @@ public final class MemberConfig {
     c.getJetConfig().setEnabled(false);
     config.hazelcastProperties().forEach(c::setProperty);
 
-    c.addMapConfig(storedMap(Catalog.MAP_NAME, config.backupCount()));
+    c.addMapConfig(logged(storedMap(Catalog.MAP_NAME, config.backupCount()), log));
     // Rows' maps keep a change journal per partition (backed up like the rows) for the links.
-    c.addMapConfig(storedMap(TableStore.MAP_PATTERN, config.backupCount())
+    c.addMapConfig(logged(storedMap(TableStore.MAP_PATTERN, config.backupCount())
         .setEventJournalConfig(new EventJournalConfig().setEnabled(true)
-            .setCapacity(config.journalCapacity()).setTimeToLiveSeconds(0)));
-    c.addMapConfig(storedMap(IndexCatalog.MAP_NAME, config.backupCount()));
-    for (String name : List.of(Catalog.DROPPED_MAP_NAME, RegionReplica.REGION_MAP_NAME,
+            .setCapacity(config.journalCapacity()).setTimeToLiveSeconds(0)), log));
+    c.addMapConfig(logged(storedMap(IndexCatalog.MAP_NAME, config.backupCount()), log));
+    c.addMapConfig(logged(storedMap(Catalog.DROPPED_MAP_NAME, config.backupCount())
+        .setInMemoryFormat(InMemoryFormat.OBJECT), log));
+    // Not logged: the storage epoch must change when a region restarts, because its change
+    // journal starts again from nothing and other regions' positions in it are void.
+    for (String name : List.of(RegionReplica.REGION_MAP_NAME,
         "meridian.link-positions", "meridian.link-stats")) {
       c.addMapConfig(storedMap(name, config.backupCount()).setInMemoryFormat(InMemoryFormat.OBJECT));
     }
@@ -84,12 +100,25 @@ public final class MemberConfig {
 
     ConcurrentMap<String, Object> context = new ConcurrentHashMap<>();
     context.put(WriteProcessor.CLOCK_KEY, clock);
+    if (log != null) {
+      context.put(WriteProcessor.LOG_KEY, log);
+    }
     context.put(ChangeNotifier.CONTEXT_KEY, changes);
     context.put(RowIndexes.CONTEXT_KEY, new RowIndexes());
     context.put(Residency.CONTEXT_KEY, new Residency(config.region(),
         config.routingConfig().source(), config.routingConfig().residency()));
     c.setUserContext(context);
     return c;
+  }
+
+  /** Writes the map through to the log, when there is one, before an operation completes. */
+  private static MapConfig logged(MapConfig map, DurableLog log) {
+    if (log == null) {
+      return map;
+    }
+    return map.setMapStoreConfig(new MapStoreConfig().setEnabled(true).setWriteDelaySeconds(0)
+        .setInitialLoadMode(MapStoreConfig.InitialLoadMode.LAZY)
+        .setFactoryImplementation(LoggedMap.factory(log)));
   }
 
   private static MapConfig storedMap(String name, int backups) {

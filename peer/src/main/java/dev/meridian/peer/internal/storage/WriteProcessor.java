@@ -7,6 +7,7 @@ import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import dev.meridian.peer.internal.clock.HybridClock;
+import dev.meridian.peer.internal.disk.DurableLog;
 import dev.meridian.peer.internal.replication.ChangeNotifier;
 import dev.meridian.peer.internal.row.Counter;
 import dev.meridian.peer.internal.row.RowFormat;
@@ -69,6 +70,8 @@ final class WriteProcessor implements EntryProcessor<byte[], byte[], WriteResult
 
   /** Key of the member's {@link HybridClock} in the Hazelcast user context. */
   static final String CLOCK_KEY = "meridian.clock";
+  /** Key of the member's {@link DurableLog}, when it has one, in the Hazelcast user context. */
+  static final String LOG_KEY = "meridian.log";
 
   private static final Logger LOG = LoggerFactory.getLogger(WriteProcessor.class);
   private static final WriteKind[] KINDS = WriteKind.values();
@@ -89,6 +92,7 @@ final class WriteProcessor implements EntryProcessor<byte[], byte[], WriteResult
   private transient Residency residency;
   private transient ChangeNotifier changes;
   private transient RowIndexes indexes;
+  private transient DurableLog log;
   private transient byte[] stored;
 
   /** For deserialization. */
@@ -114,6 +118,7 @@ final class WriteProcessor implements EntryProcessor<byte[], byte[], WriteResult
     changes = (ChangeNotifier) instance.getUserContext().get(ChangeNotifier.CONTEXT_KEY);
     residency = (Residency) instance.getUserContext().get(Residency.CONTEXT_KEY);
     indexes = (RowIndexes) instance.getUserContext().get(RowIndexes.CONTEXT_KEY);
+    log = (DurableLog) instance.getUserContext().get(LOG_KEY);
   }
 
   @Override
@@ -132,6 +137,14 @@ final class WriteProcessor implements EntryProcessor<byte[], byte[], WriteResult
     if (clock == null) {
       throw new MeridianException(SqlState.INTERNAL_ERROR,
           "the Hazelcast member has no Meridian clock in its user context");
+    }
+    String refusal = log == null ? null : log.refusal();
+    if (refusal != null) {
+      // The disk just refused a write: fail this one before it touches the indexes or the
+      // journal (the log would refuse it after them).
+      return new WriteResult(RowOutcome.failed(SqlState.DISK_FULL, "the data directory cannot"
+          + " take writes (" + refusal + "); the write was not applied. Free space there and"
+          + " retry; reads are served meanwhile"));
     }
     byte[] old = entry.getValue();
     StoredRow row = old == null ? StoredRow.EMPTY : RowFormat.decode(old);

@@ -1,0 +1,136 @@
+package dev.meridian.peer.internal.storage;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import dev.meridian.peer.internal.disk.LogState;
+import dev.meridian.protocol.error.MeridianException;
+import dev.meridian.protocol.error.SqlState;
+import dev.meridian.protocol.types.TableSchema;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Puts what a peer's log held back into its region at start, before the peer serves.
+ *
+ * <p>Any number of peers may do this in any order, at the same time or one after another,
+ * because each step is a join: a catalog entry, dropped table or index definition is put only
+ * where absent, and a row is merged ({@link ApplyProcessor}, the merge of replication) into
+ * whatever the region holds, so a row other peers already restored or wrote since is kept where
+ * it is newer. Rows of tables dropped or unknown to the restored catalog are skipped. The merges
+ * are logged again at their new owners, so the region's logs hold them whoever owns them now.
+ *
+ * <p>Blocking; run once per start. Not thread-safe.
+ */
+public final class DiskRecovery {
+  private static final Logger LOG = LoggerFactory.getLogger(DiskRecovery.class);
+  private static final int IN_FLIGHT = 128;
+  private static final int ATTEMPTS = 10;
+
+  private DiskRecovery() {}
+
+  /** What a replay put back. */
+  public record Replayed(long tables, long rows, long skipped, long millis) {}
+
+  /**
+   * Replays {@code state} into the region of {@code hazelcast}.
+   *
+   * @throws MeridianException {@code 08001} when a merge fails (the peer must not serve a region
+   *     missing what its log held)
+   */
+  public static Replayed replay(HazelcastInstance hazelcast, LogState state) {
+    long started = System.nanoTime();
+    awaitSafe(hazelcast);
+    IMap<String, byte[]> catalog = hazelcast.getMap(Catalog.MAP_NAME);
+    state.forEach(Catalog.MAP_NAME, (k, v) -> catalog.putIfAbsent((String) k, (byte[]) v));
+    IMap<Long, Long> dropped = hazelcast.getMap(Catalog.DROPPED_MAP_NAME);
+    state.forEach(Catalog.DROPPED_MAP_NAME, (k, v) -> dropped.putIfAbsent((Long) k, (Long) v));
+    IMap<String, byte[]> indexes = hazelcast.getMap(IndexCatalog.MAP_NAME);
+    state.forEach(IndexCatalog.MAP_NAME, (k, v) -> indexes.putIfAbsent((String) k, (byte[]) v));
+
+    Map<Long, TableSchema> live = new HashMap<>();
+    for (byte[] bytes : catalog.values()) {
+      TableSchema s = Catalog.decode(bytes);
+      live.put(s.tableId(), s);
+    }
+    dropped.keySet().forEach(live::remove);
+
+    Semaphore window = new Semaphore(IN_FLIGHT);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    long[] counts = new long[3];
+    for (String name : state.maps()) {
+      if (!name.startsWith("t.")) {
+        continue;
+      }
+      TableSchema schema = live.get(Long.parseLong(name.substring(2)));
+      if (schema == null) {
+        state.forEach(name, (k, v) -> counts[2]++);
+        continue;
+      }
+      counts[0]++;
+      IMap<byte[], byte[]> rows = hazelcast.getMap(name);
+      state.forEach(name, (k, v) -> {
+        window.acquireUninterruptibly();
+        counts[1]++;
+        merge(rows, schema, (byte[]) k, (byte[]) v, ATTEMPTS, window, failure);
+      });
+    }
+    try {
+      if (!window.tryAcquire(IN_FLIGHT, 10, TimeUnit.MINUTES)) {
+        throw new MeridianException(SqlState.CONNECTION_UNABLE_TO_CONNECT,
+            "replaying the data directory did not finish in 10 minutes");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new MeridianException(SqlState.CONNECTION_UNABLE_TO_CONNECT, "interrupted", e);
+    }
+    Throwable e = failure.get();
+    if (e != null) {
+      throw new MeridianException(SqlState.CONNECTION_UNABLE_TO_CONNECT,
+          "cannot put the data directory's rows back into the region: " + e, e);
+    }
+    awaitSafe(hazelcast);
+    Replayed r = new Replayed(counts[0], counts[1], counts[2],
+        (System.nanoTime() - started) / 1_000_000);
+    LOG.info("replayed the data directory: {} rows of {} tables in {} ms ({} rows of dropped"
+        + " tables skipped)", r.rows(), r.tables(), r.millis(), r.skipped());
+    return r;
+  }
+
+  /**
+   * Merges one row, again on failure: a merge is idempotent, so one whose outcome is unknown
+   * (a backup that did not confirm while partitions migrate) is simply repeated.
+   */
+  private static void merge(IMap<byte[], byte[]> rows, TableSchema schema, byte[] key,
+      byte[] row, int attempts, Semaphore window, AtomicReference<Throwable> failure) {
+    rows.submitToKey(key, new ApplyProcessor(schema.tableId(), schema.resolution(), row, null))
+        .whenComplete((r, e) -> {
+          if (e == null) {
+            window.release();
+          } else if (attempts > 1 && failure.get() == null) {
+            LOG.debug("replaying a row failed ({}); again", e.toString());
+            merge(rows, schema, key, row, attempts - 1, window, failure);
+          } else {
+            failure.compareAndSet(null, e);
+            window.release();
+          }
+        });
+  }
+
+  /** Waits (up to two minutes) until no partition migrates, so merges meet settled owners. */
+  private static void awaitSafe(HazelcastInstance hazelcast) {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    while (!hazelcast.getPartitionService().isClusterSafe() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+}
