@@ -44,6 +44,7 @@ import java.util.Map;
  * 0x07 CreateIndex  byte ifNotExists, index      0x87 IndexCreated byte created, index
  * 0x08 DropIndex    byte ifExists, string name   0x88 IndexDropped byte dropped
  * 0x09 GetIndexes   (empty)                      0x89 Indexes int n, n indexes
+ * 0x0A AlterTable   string name, schema next     0x8A TableAltered schema
  * (index = {@link IndexDefs}' layout)
  * 0x10 Get          long tableId, int n, n keys  0x90 Rows    int n, n x (byte present,
  *                   (key = int k, k values)                     [int c, c values])
@@ -109,6 +110,7 @@ public final class ProtocolCodec {
   static final byte CREATE_INDEX = 0x07;
   static final byte DROP_INDEX = 0x08;
   static final byte GET_INDEXES = 0x09;
+  static final byte ALTER_TABLE = 0x0A;
   static final byte GET = 0x10;
   static final byte WRITE = 0x11;
   static final byte WRITE_READING = 0x12;
@@ -222,6 +224,10 @@ public final class ProtocolCodec {
     } else if (r instanceof Request.DropTable d) {
       out.writeByte(DROP_TABLE).writeByte(d.ifExists() ? 1 : 0);
       Values.writeString(out, d.name());
+    } else if (r instanceof Request.AlterTable a) {
+      out.writeByte(ALTER_TABLE);
+      Values.writeString(out, a.name());
+      Schemas.write(out, a.next());
     } else if (r instanceof Request.Get g) {
       out.writeByte(GET).writeLong(g.tableId()).writeInt(g.keys().size());
       for (Object[] key : g.keys()) {
@@ -363,6 +369,10 @@ public final class ProtocolCodec {
       case DROP_TABLE -> {
         boolean ifExists = readFlag(in);
         yield new Request.DropTable(Values.readString(in), ifExists);
+      }
+      case ALTER_TABLE -> {
+        String name = Values.readString(in);
+        yield new Request.AlterTable(name, Schemas.read(in));
       }
       case GET -> {
         long tableId = Values.need(in, 8).readLong();
@@ -507,6 +517,9 @@ public final class ProtocolCodec {
       Schemas.write(out, t.schema());
     } else if (r instanceof Response.TableDropped t) {
       out.writeByte(DROP_TABLE | REPLY).writeByte(flags).writeByte(t.dropped() ? 1 : 0);
+    } else if (r instanceof Response.TableAltered t) {
+      out.writeByte(ALTER_TABLE | REPLY).writeByte(flags);
+      Schemas.write(out, t.schema());
     } else if (r instanceof Response.Rows rows) {
       out.writeByte(GET | REPLY).writeByte(flags).writeInt(rows.rows().size());
       for (Object[] row : rows.rows()) {
@@ -612,6 +625,7 @@ public final class ProtocolCodec {
         yield new Response.TableCreated(created, Schemas.read(in));
       }
       case DROP_TABLE | REPLY -> new Response.TableDropped(readFlag(in));
+      case ALTER_TABLE | REPLY -> new Response.TableAltered(Schemas.read(in));
       case CREATE_INDEX | REPLY -> {
         boolean created = readFlag(in);
         yield new Response.IndexCreated(created, IndexDefs.read(in));
