@@ -193,7 +193,7 @@ class AlterTableIT {
     assertEquals(all.subList(1, all.size()),
         converged("SELECT * FROM journal ORDER BY id").subList(1, all.size()));
     for (Connection c : CONNECTIONS) {
-      try (ResultSet rs = c.getMetaData().getColumns(null, "PUBLIC", "JOURNAL", "%")) {
+      try (ResultSet rs = c.getMetaData().getColumns(null, null, "JOURNAL", "%")) {
         List<String> names = new ArrayList<>();
         while (rs.next()) {
           names.add(rs.getString("COLUMN_NAME") + "@" + rs.getInt("ORDINAL_POSITION"));
@@ -215,7 +215,7 @@ class AlterTableIT {
     assertState("2BP01", "ALTER TABLE accounts DROP COLUMN name", "name");
     assertState("42703", "ALTER TABLE accounts DROP COLUMN nope", "nope");
     assertState("42701", "ALTER TABLE accounts ADD COLUMN name VARCHAR(5)", "column NAME");
-    assertState("42P16", "ALTER TABLE accounts ADD COLUMN x INTEGER NOT NULL", "x INTEGER");
+    assertState("42P16", "ALTER TABLE accounts ADD COLUMN x INTEGER NOT NULL", "for X");
     assertState("0A000", "ALTER TABLE accounts ADD COLUMN y INTEGER DEFAULT 5", "5");
     assertState("42P01", "ALTER TABLE nothing ADD COLUMN z INTEGER", "nothing");
     try (Statement s = c.createStatement()) {

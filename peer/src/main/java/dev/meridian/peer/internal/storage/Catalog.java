@@ -411,14 +411,27 @@ final class Catalog {
       remember(now);
     }
 
+
     @Override
     public void entryRemoved(EntryEvent<String, byte[]> event) {
-      forget(decode(event.getOldValue()).tableId());
+      removed(decode(event.getOldValue()).tableId());
     }
 
     @Override
     public void entryEvicted(EntryEvent<String, byte[]> event) {
-      forget(decode(event.getOldValue()).tableId());
+      removed(decode(event.getOldValue()).tableId());
+    }
+
+    /**
+     * A name was removed: the table was dropped, or renamed (its new name was stored before the
+     * old one was removed, so a lookup by id tells the two apart).
+     */
+    private void removed(long tableId) {
+      CompletableFuture.runAsync(() -> {
+        if (findById(tableId) == null) {
+          forget(tableId);
+        }
+      }, blocking);
     }
   }
 }
