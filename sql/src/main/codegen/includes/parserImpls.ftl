@@ -245,3 +245,25 @@ SqlNode SqlAlterTable() :
         }
     )
 }
+
+/**
+ * Type names tools emit that are keywords in Calcite's grammar: DATETIME [ ( precision ) ] is
+ * TIMESTAMP; CLOB and BLOB become named types that the planner refuses, naming what to use.
+ */
+SqlTypeNameSpec DateTimeAliasType() :
+{
+    final Span s;
+    int precision = -1;
+}
+{
+    <DATETIME> { s = span(); }
+    [ <LPAREN> precision = UnsignedIntLiteral() <RPAREN> ]
+    {
+        return new SqlBasicTypeNameSpec(SqlTypeName.TIMESTAMP, precision, s.end(this));
+    }
+|
+    ( <CLOB> | <BLOB> )
+    {
+        return new SqlUserDefinedTypeNameSpec(token.image.toUpperCase(Locale.ROOT), getPos());
+    }
+}

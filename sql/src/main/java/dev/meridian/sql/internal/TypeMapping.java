@@ -75,15 +75,14 @@ final class TypeMapping {
 
   /**
    * COUNTER, and the type names tools emit that Calcite's grammar does not know: TEXT (VARCHAR
-   * of the largest length), DATETIME (TIMESTAMP), BOOL (BOOLEAN); CLOB and BLOB are refused
-   * naming the type to use instead.
+   * of the largest length) and BOOL (BOOLEAN); CLOB and BLOB are refused naming the type to use
+   * instead. (DATETIME is parsed as TIMESTAMP by the grammar.)
    */
   private static ColumnType alias(SqlDataTypeSpec spec, SourceText text) {
     String typeName = spec.getTypeNameSpec().getTypeName().getSimple().toUpperCase(Locale.ROOT);
     return switch (typeName) {
       case "COUNTER" -> ColumnType.of(TypeKind.COUNTER);
       case "TEXT" -> ColumnType.of(TypeKind.VARCHAR, ColumnType.MAX_LENGTH);
-      case "DATETIME" -> ColumnType.of(TypeKind.TIMESTAMP);
       case "BOOL" -> ColumnType.of(TypeKind.BOOLEAN);
       case "CLOB", "LONGTEXT", "LONGVARCHAR" -> throw SourceText.error(
           SqlState.FEATURE_NOT_SUPPORTED, "type " + text.quote(spec) + " is not supported: use"
