@@ -227,9 +227,9 @@ final class Catalog {
    * regions created it concurrently) keeps the larger id, as the other region does too, so
    * both converge on one incarnation. The losing incarnation is dropped with its rows.
    *
-   * <p>Of two definitions of one incarnation, the later version wins (it may carry another
-   * name: a rename); at one version, the one whose encoding is greater, so that two regions
-   * that altered one table at the same time still converge on one definition.
+   * <p>Of two definitions of one incarnation, {@link CatalogMerge} picks one (the later version,
+   * which may carry another name: a rename), so that two regions that altered one table at the
+   * same time still converge on one definition.
    */
   void adopt(List<TableSchema> tables, List<Long> droppedIds) {
     boolean any = false;
@@ -292,13 +292,10 @@ final class Catalog {
 
   /** Replaces our definition of one incarnation by another region's when theirs wins. */
   private boolean adoptVersion(TableSchema ours, TableSchema theirs) {
-    byte[] ourBytes = encode(ours);
-    byte[] theirBytes = encode(theirs);
-    boolean theirsWins = theirs.version() != ours.version() ? theirs.version() > ours.version()
-        : java.util.Arrays.compare(theirBytes, ourBytes) > 0;
-    if (!theirsWins) {
+    if (!CatalogMerge.theirsWins(ours, theirs)) {
       return false;
     }
+    byte[] theirBytes = encode(theirs);
     byte[] stored = map.get(ours.name());
     if (stored == null || decode(stored).tableId() != ours.tableId()) {
       return false; // changed meanwhile; the next exchange settles it
