@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.meridian.testing.Regions;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -22,21 +24,26 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Online ALTER TABLE over three embedded regions while a writer in each region keeps
- * upserting: add a column and write it from every region, rename it, drop another, widen a
+ * Online ALTER TABLE over three regions of real peer processes (two peers each, linked through
+ * their link ports) while a writer in each region keeps upserting: add a column and write it from every region, rename it, drop another, widen a
  * third, rename the table; every region ends with the same definition (MERIDIAN.TABLES) and the
  * same rows, and holds every acknowledged write. Bad changes fail with their SQLState.
  */
 class AlterTableIT {
-  private static final String NAME = "alter" + System.nanoTime();
-  private static final List<String> REGIONS = List.of("r1", "r2", "r3");
+  private static final List<String> REGIONS = List.of("us-east-1", "eu-west-1",
+      "ap-southeast-1");
   private static final List<Connection> CONNECTIONS = new ArrayList<>();
+  private static Regions regions;
 
   @BeforeAll
   static void start() throws SQLException {
+    Path dir = Path.of("target", "it-runs", "AlterTableIT-" + System.currentTimeMillis());
+    regions = Regions.builder(dir).regions(REGIONS.toArray(new String[0])).peersPerRegion(2)
+        .build();
+    regions.startAll();
     for (String r : REGIONS) {
-      CONNECTIONS.add(DriverManager.getConnection("jdbc:meridian:mem:" + NAME
-          + "?regions=r1,r2,r3&region=" + r));
+      // routing=local: each connection reads and writes its own region only.
+      CONNECTIONS.add(DriverManager.getConnection(regions.localJdbcUrl(r)));
     }
   }
 
@@ -44,6 +51,9 @@ class AlterTableIT {
   static void stop() throws SQLException {
     for (Connection c : CONNECTIONS) {
       c.close();
+    }
+    if (regions != null) {
+      regions.close();
     }
   }
 
@@ -155,7 +165,7 @@ class AlterTableIT {
     for (int i = 0; i < REGIONS.size(); i++) {
       // Planned by a connection whose catalog predates the column: it reloads and retries.
       execute(region(i), "UPSERT INTO events (id, c, b) VALUES (" + (1000 * (i + 1))
-          + ", 'from r" + (i + 1) + "', " + i + ")");
+          + ", 'from " + REGIONS.get(i).substring(0, 2) + "', " + i + ")");
     }
     execute(region(1), "ALTER TABLE events RENAME COLUMN c TO origin");
     assertEquals("3|5|0", definition("EVENTS"));
@@ -176,10 +186,10 @@ class AlterTableIT {
 
     List<String> all = converged("SELECT * FROM events ORDER BY id");
     assertEquals("ID|A|NOTE|ORIGIN", all.get(0), "SELECT * shows live columns in id order");
-    assertTrue(all.contains("1000|" + writers.get(0).acknowledged.get(1000L) + "|null|from r1"),
+    assertTrue(all.contains("1000|" + writers.get(0).acknowledged.get(1000L) + "|null|from us"),
         all.toString());
     assertTrue(all.contains("2000|" + writers.get(1).acknowledged.get(2000L)
-        + "|longer than five|from r2"), all.toString());
+        + "|longer than five|from eu"), all.toString());
     for (Writer w : writers) {
       for (Map.Entry<Long, String> e : w.acknowledged.entrySet()) {
         String prefix = e.getKey() + "|" + e.getValue() + "|";
