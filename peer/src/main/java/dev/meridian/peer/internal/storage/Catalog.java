@@ -169,7 +169,8 @@ final class Catalog {
         throw new MeridianException(SqlState.UNDEFINED_TABLE, "table " + name + " does not exist");
       }
       TableSchema current = decode(existing);
-      if (current.tableId() == next.tableId() && current.version() >= next.version()) {
+      if (current.tableId() != next.tableId() || current.version() >= next.version()) {
+        // Altered (or dropped and created again) since the statement was planned.
         throw new MeridianException(SqlState.SERIALIZATION_FAILURE, "table " + name
             + " changed while this ALTER TABLE was planned (now version " + current.version()
             + "): plan it again");
@@ -424,11 +425,15 @@ final class Catalog {
      * old one was removed, so a lookup by id tells the two apart).
      */
     private void removed(long tableId) {
-      CompletableFuture.runAsync(() -> {
-        if (findById(tableId) == null) {
-          forget(tableId);
-        }
-      }, blocking);
+      try {
+        CompletableFuture.runAsync(() -> {
+          if (findById(tableId) == null) {
+            forget(tableId);
+          }
+        }, blocking);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // The peer is closing: nothing reads this catalog any more.
+      }
     }
   }
 }
