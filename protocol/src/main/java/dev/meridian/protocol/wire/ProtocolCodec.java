@@ -44,7 +44,7 @@ import java.util.Map;
  * 0x07 CreateIndex  byte ifNotExists, index      0x87 IndexCreated byte created, index
  * 0x08 DropIndex    byte ifExists, string name   0x88 IndexDropped byte dropped
  * 0x09 GetIndexes   (empty)                      0x89 Indexes int n, n indexes
- * 0x0A AlterTable   string name, schema next     0x8A TableAltered schema
+ * 0x0B AlterTable   string name, schema next     0x8B TableAltered schema
  * (index = {@link IndexDefs}' layout)
  * 0x10 Get          long tableId, int n, n keys  0x90 Rows    int n, n x (byte present,
  *                   (key = int k, k values)                     [int c, c values])
@@ -110,7 +110,7 @@ public final class ProtocolCodec {
   static final byte CREATE_INDEX = 0x07;
   static final byte DROP_INDEX = 0x08;
   static final byte GET_INDEXES = 0x09;
-  static final byte ALTER_TABLE = 0x0A;
+  static final byte ALTER_TABLE = 0x0B;
   static final byte GET = 0x10;
   static final byte WRITE = 0x11;
   static final byte WRITE_READING = 0x12;
