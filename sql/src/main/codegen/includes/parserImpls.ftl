@@ -1,5 +1,5 @@
 <#--
-  Meridian's additions to Calcite's grammar: CREATE/DROP TABLE and CREATE/DROP INDEX.
+  Meridian's additions to Calcite's grammar: CREATE/DROP/ALTER TABLE and CREATE/DROP INDEX.
   The SqlNode classes they build live in dev.meridian.sql.internal.parser.
 -->
 
@@ -169,5 +169,101 @@ SqlDrop SqlDropIndex(Span s, boolean replace) :
     <INDEX> ifExists = IfExistsOpt() id = SimpleIdentifier()
     {
         return new SqlDropIndex(s.end(this), ifExists, id);
+    }
+}
+
+/**
+ * ALTER TABLE name
+ *   ADD [COLUMN] [IF NOT EXISTS] column type [NULL | NOT NULL] [DEFAULT expression]
+ * | DROP [COLUMN] [IF EXISTS] column
+ * | RENAME COLUMN column TO newName
+ * | RENAME TO newName
+ * | ALTER [COLUMN] column [SET DATA] TYPE type
+ */
+SqlNode SqlAlterTable() :
+{
+    final Span s;
+    final SqlIdentifier table;
+    SqlAlterTable.Action action;
+    boolean ifFlag = false;
+    SqlIdentifier column = null;
+    SqlIdentifier newName = null;
+    SqlDataTypeSpec type = null;
+    SqlNode defaultValue = null;
+    Boolean nullable = null;
+    final Span columnSpan;
+    Token typeStart;
+}
+{
+    <ALTER> { s = span(); } <TABLE> table = CompoundIdentifier()
+    (
+        <ADD> [ <COLUMN> ] ifFlag = IfNotExistsOpt()
+        column = SimpleIdentifier() { columnSpan = Span.of(column); typeStart = getToken(1); }
+        type = DataType() {
+            type = (SqlDataTypeSpec) type.clone(
+                new SqlParserPos(typeStart.beginLine, typeStart.beginColumn)
+                    .plus(type.getParserPosition()));
+        }
+        [
+            <NULL> { nullable = Boolean.TRUE; }
+        |
+            <NOT> <NULL> { nullable = Boolean.FALSE; }
+        ]
+        [ <DEFAULT_> defaultValue = Expression(ExprContext.ACCEPT_NON_QUERY) ]
+        {
+            return new SqlAlterTable(s.end(this), table, SqlAlterTable.Action.ADD_COLUMN, ifFlag,
+                new SqlColumnDeclaration(columnSpan.end(this), column, type, nullable, false),
+                defaultValue, null, null, null);
+        }
+    |
+        <DROP> [ <COLUMN> ] ifFlag = IfExistsOpt() column = SimpleIdentifier()
+        {
+            return new SqlAlterTable(s.end(this), table, SqlAlterTable.Action.DROP_COLUMN, ifFlag,
+                null, null, column, null, null);
+        }
+    |
+        <RENAME>
+        (
+            <COLUMN> column = SimpleIdentifier() <TO> newName = SimpleIdentifier()
+            { action = SqlAlterTable.Action.RENAME_COLUMN; }
+        |
+            <TO> newName = CompoundIdentifier() { action = SqlAlterTable.Action.RENAME_TABLE; }
+        )
+        {
+            return new SqlAlterTable(s.end(this), table, action, false, null, null, column,
+                newName, null);
+        }
+    |
+        <ALTER> [ <COLUMN> ] column = SimpleIdentifier()
+        [ <SET> <DATA> ] <TYPE> { typeStart = getToken(1); }
+        type = DataType() {
+            type = (SqlDataTypeSpec) type.clone(
+                new SqlParserPos(typeStart.beginLine, typeStart.beginColumn)
+                    .plus(type.getParserPosition()));
+            return new SqlAlterTable(s.end(this), table, SqlAlterTable.Action.ALTER_TYPE, false,
+                null, null, column, null, type);
+        }
+    )
+}
+
+/**
+ * Type names tools emit that are keywords in Calcite's grammar: DATETIME [ ( precision ) ] is
+ * TIMESTAMP; CLOB and BLOB become named types that the planner refuses, naming what to use.
+ */
+SqlTypeNameSpec DateTimeAliasType() :
+{
+    final Span s;
+    int precision = -1;
+}
+{
+    <DATETIME> { s = span(); }
+    [ <LPAREN> precision = UnsignedIntLiteral() <RPAREN> ]
+    {
+        return new SqlBasicTypeNameSpec(SqlTypeName.TIMESTAMP, precision, s.end(this));
+    }
+|
+    ( <CLOB> | <BLOB> )
+    {
+        return new SqlUserDefinedTypeNameSpec(token.image.toUpperCase(Locale.ROOT), getPos());
     }
 }

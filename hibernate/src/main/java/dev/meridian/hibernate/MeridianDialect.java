@@ -1,6 +1,8 @@
 package dev.meridian.hibernate;
 
+import org.hibernate.boot.Metadata;
 import org.hibernate.boot.model.TypeContributions;
+import org.hibernate.boot.model.relational.SqlStringGenerationContext;
 import org.hibernate.dialect.DatabaseVersion;
 import org.hibernate.dialect.Dialect;
 import org.hibernate.dialect.pagination.LimitHandler;
@@ -8,6 +10,7 @@ import org.hibernate.dialect.pagination.LimitOffsetLimitHandler;
 import org.hibernate.engine.jdbc.dialect.spi.DialectResolutionInfo;
 import org.hibernate.engine.jdbc.env.spi.NameQualifierSupport;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
+import org.hibernate.mapping.ForeignKey;
 import org.hibernate.persister.entity.mutation.EntityMutationTarget;
 import org.hibernate.service.ServiceRegistry;
 import org.hibernate.sql.ast.SqlAstTranslator;
@@ -17,6 +20,7 @@ import org.hibernate.sql.ast.tree.Statement;
 import org.hibernate.sql.exec.spi.JdbcOperation;
 import org.hibernate.sql.model.MutationOperation;
 import org.hibernate.sql.model.internal.OptionalTableUpdate;
+import org.hibernate.tool.schema.spi.Exporter;
 import org.hibernate.type.SqlTypes;
 import org.hibernate.type.descriptor.sql.internal.CapacityDependentDdlType;
 
@@ -43,9 +47,10 @@ import org.hibernate.type.descriptor.sql.internal.CapacityDependentDdlType;
  *   <li><b>Pagination</b>: {@code LIMIT ? OFFSET ?}.</li>
  *   <li><b>Names</b>: quoted with {@code "}; unquoted names are upper-cased by Meridian. No
  *       catalogs; user tables are not qualified with a schema.</li>
- *   <li><b>DDL</b>: {@code CREATE TABLE}, {@code DROP TABLE IF EXISTS}; no ALTER TABLE, so no
- *       foreign keys and no schema update ({@code hbm2ddl.auto=update}); {@code create},
- *       {@code create-drop}, {@code validate} and {@code none} work.</li>
+ *   <li><b>DDL</b>: {@code CREATE TABLE}, {@code DROP TABLE IF EXISTS},
+ *       {@code ALTER TABLE … ADD COLUMN}: {@code hbm2ddl.auto} {@code create},
+ *       {@code create-drop}, {@code update} (adds the columns of new fields, nullable),
+ *       {@code validate} and {@code none} work. No foreign keys.</li>
  *   <li><b>Composite keys</b> are compared column by column ({@code a = ? and b = ?}), not as
  *       row values.</li>
  * </ul>
@@ -153,7 +158,25 @@ public class MeridianDialect extends Dialect {
 
   @Override
   public boolean hasAlterTable() {
-    return false;
+    return true;
+  }
+
+  /** Meridian has no foreign keys: an association's constraint is not created (nor dropped). */
+  @Override
+  public Exporter<ForeignKey> getForeignKeyExporter() {
+    return new Exporter<>() {
+      @Override
+      public String[] getSqlCreateStrings(ForeignKey key, Metadata metadata,
+          SqlStringGenerationContext context) {
+        return NO_COMMANDS;
+      }
+
+      @Override
+      public String[] getSqlDropStrings(ForeignKey key, Metadata metadata,
+          SqlStringGenerationContext context) {
+        return NO_COMMANDS;
+      }
+    };
   }
 
   @Override

@@ -111,10 +111,10 @@ class MeridianDialectTest {
   }
 
   @Test
-  void noSequencesNoIdentityNoAlterTable() {
+  void noSequencesNoIdentityButAlterTableForSchemaUpdate() {
     assertFalse(dialect.getSequenceSupport().supportsSequences());
     assertFalse(dialect.getIdentityColumnSupport().supportsIdentityColumns());
-    assertFalse(dialect.hasAlterTable());
+    assertTrue(dialect.hasAlterTable());
     assertFalse(dialect.supportsLockTimeouts());
   }
 

@@ -81,6 +81,29 @@ class HibernateIT {
     }
   }
 
+  /** The book of a later release of the application: one more field. */
+  @Entity(name = "BookWithSubtitle")
+  @Table(name = "book")
+  public static class BookWithSubtitle {
+    @Id
+    private long id;
+    @Column(length = 80, nullable = false)
+    private String title;
+    private int pages;
+    @Column(precision = 8, scale = 2)
+    private BigDecimal price;
+    @Column(length = 120)
+    private String subtitle;
+
+    protected BookWithSubtitle() {}
+
+    BookWithSubtitle(long id, String title, String subtitle) {
+      this.id = id;
+      this.title = title;
+      this.subtitle = subtitle;
+    }
+  }
+
   /** An account with JPA's optimistic version check. */
   @Entity(name = "Account")
   @Table(name = "account")
@@ -351,6 +374,44 @@ class HibernateIT {
       }
     }
     return null;
+  }
+
+  /**
+   * hbm2ddl.auto=update against the live table: Hibernate reads the driver's metadata, finds the
+   * new field's column missing and adds it with ALTER TABLE; old rows read NULL there.
+   */
+  @Test
+  @Order(10)
+  void schemaUpdateAddsANewFieldAsAColumn() throws Exception {
+    sql.clear();
+    Properties p = new Properties();
+    p.put("hibernate.connection.datasource", pool);
+    p.put("hibernate.dialect", MeridianDialect.class.getName());
+    p.put("hibernate.hbm2ddl.auto", "update");
+    p.put("hibernate.hbm2ddl.halt_on_error", "true");
+    try (SessionFactory updated = new Configuration().addProperties(p)
+        .addAnnotatedClass(BookWithSubtitle.class).buildSessionFactory()) {
+      try (EntityManager em = updated.createEntityManager()) {
+        em.getTransaction().begin();
+        em.persist(new BookWithSubtitle(77, "Middlemarch", "A Study of Provincial Life"));
+        em.getTransaction().commit();
+      }
+      try (EntityManager em = updated.createEntityManager()) {
+        assertEquals("A Study of Provincial Life", em.find(BookWithSubtitle.class, 77L).subtitle);
+        assertNull(em.find(BookWithSubtitle.class, 4L).subtitle, "a row from before reads NULL");
+      }
+    }
+    try (Connection c = pool.getConnection();
+        ResultSet columns = c.getMetaData().getColumns(null, null, "BOOK", "SUBTITLE")) {
+      assertTrue(columns.next(), "the column exists");
+      assertEquals("VARCHAR", columns.getString("TYPE_NAME"));
+      assertEquals(120, columns.getInt("COLUMN_SIZE"));
+    }
+    // Hibernate's own second look finds nothing to change, and the old mapping still works.
+    try (SessionFactory again = sessionFactory("update")) {
+      assertTrue(again.isOpen());
+    }
+    assertEquals("Beloved", find(4).title);
   }
 
   /** Keeps the table's rows visible to a plain JDBC reader too (not only to Hibernate). */

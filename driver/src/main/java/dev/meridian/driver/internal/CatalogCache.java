@@ -97,11 +97,16 @@ final class CatalogCache implements Catalog {
     for (TableSchema t : tables) {
       byName.put(t.name(), t);
     }
+    // By id: an index keeps the name its table had when it was created (ALTER TABLE RENAME TO).
+    Map<Long, String> nameById = new java.util.HashMap<>();
+    for (TableSchema t : tables) {
+      nameById.put(t.tableId(), t.name());
+    }
     Map<String, List<IndexDef>> indexes = new LinkedHashMap<>();
     for (IndexDef d : indexList) {
-      TableSchema t = byName.get(d.table());
-      if (t != null && t.tableId() == d.tableId()) {
-        indexes.computeIfAbsent(d.table(), k -> new ArrayList<>()).add(d);
+      String table = nameById.get(d.tableId());
+      if (table != null) {
+        indexes.computeIfAbsent(table, k -> new ArrayList<>()).add(d);
       }
     }
     Snapshot old = snapshot;

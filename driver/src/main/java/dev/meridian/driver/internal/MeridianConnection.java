@@ -226,7 +226,10 @@ final class MeridianConnection implements Connection, dev.meridian.driver.api.Me
           execution);
       return StatementResult.update(counts[0], null);
     }
-    if (plan instanceof Plan.CreateTable || plan instanceof Plan.DropTable) {
+    if (plan instanceof Plan.CreateTable || plan instanceof Plan.DropTable
+        || plan instanceof Plan.AlterTable || plan instanceof Plan.CreateIndex
+        || plan instanceof Plan.DropIndex) {
+      // DDL is not transactional: it commits what is pending, then runs at once.
       commitPending(execution);
       return executor.execute(sql, plan, parameters, limits, execution);
     }

@@ -141,8 +141,9 @@ final class MetadataTables {
     Pattern cp = pattern(columnPattern);
     for (Listed l : tables(all, catalog, schemaPattern, tablePattern)) {
       TableSchema t = l.table();
-      for (int i = 0; i < t.columnCount(); i++) {
-        ColumnDef d = t.column(i);
+      int[] visible = t.visibleColumnIds();
+      for (int i = 0; i < visible.length; i++) {
+        ColumnDef d = t.column(visible[i]);
         if (!cp.matcher(d.name()).matches()) {
           continue;
         }

@@ -86,13 +86,19 @@ final class PlanExecutor {
     });
   }
 
-  /** Plans a statement, reloading the catalog once if the planner names an unknown table. */
+  /**
+   * Plans a statement, reloading the catalog once if the planner names an unknown table or
+   * column, or finds a literal too long or large for its column: another connection may have
+   * created or altered (widened) it.
+   */
   Plan plan(String sql, Execution execution) {
     ensureCatalog(execution);
     try {
       return planner.plan(sql, catalog);
     } catch (MeridianException e) {
-      if (e.state() != SqlState.UNDEFINED_TABLE) {
+      if (e.state() != SqlState.UNDEFINED_TABLE && e.state() != SqlState.UNDEFINED_COLUMN
+          && e.state() != SqlState.STRING_DATA_RIGHT_TRUNCATION
+          && e.state() != SqlState.NUMERIC_VALUE_OUT_OF_RANGE) {
         throw e;
       }
       long before = catalog.version();
@@ -114,7 +120,8 @@ final class PlanExecutor {
   /** Whether a plan changes data or definitions. */
   static boolean isWrite(Plan plan) {
     return plan instanceof Plan.Write || plan instanceof Plan.CreateTable
-        || plan instanceof Plan.DropTable || plan instanceof Plan.ScanWrite
+        || plan instanceof Plan.DropTable || plan instanceof Plan.AlterTable
+        || plan instanceof Plan.ScanWrite
         || plan instanceof Plan.CreateIndex || plan instanceof Plan.DropIndex;
   }
 
@@ -132,6 +139,9 @@ final class PlanExecutor {
     if (plan instanceof Plan.DropTable) {
       return "DROP TABLE";
     }
+    if (plan instanceof Plan.AlterTable) {
+      return "ALTER TABLE";
+    }
     if (plan instanceof Plan.CreateIndex) {
       return "CREATE INDEX";
     }
@@ -148,13 +158,18 @@ final class PlanExecutor {
    */
   StatementResult execute(String sql, Plan plan, Object[] parameters, Limits limits,
       Execution execution) {
+    if (plan instanceof Plan.AlterTable a) {
+      return alter(sql, a, execution);
+    }
     try {
       return executeOnce(plan, parameters, limits, execution);
     } catch (MeridianException e) {
-      if (e.state() != SqlState.UNDEFINED_TABLE
-          || !(plan instanceof Plan.PointSelect || plan instanceof Plan.Write)) {
+      boolean stale = e.state() == SqlState.UNDEFINED_TABLE
+          || e.state() == SqlState.UNDEFINED_COLUMN;
+      if (!stale || !(plan instanceof Plan.PointSelect || plan instanceof Plan.Write)) {
         throw e;
       }
+      // Planned on a definition the peer has moved past (dropped, or a column dropped).
       refreshCatalog(execution);
       return executeOnce(planner.plan(sql, catalog), parameters, limits, execution);
     }
@@ -235,6 +250,34 @@ final class PlanExecutor {
     }
     throw new MeridianException(SqlState.FEATURE_NOT_SUPPORTED, "this driver cannot run a "
         + plan.getClass().getSimpleName() + " plan yet");
+  }
+
+  /**
+   * Runs an ALTER TABLE. The peer stores the new definition only over the version it was
+   * planned on; when another change came first ({@code 40001}), plans again on the reloaded
+   * catalog, a few times.
+   */
+  private StatementResult alter(String sql, Plan.AlterTable plan, Execution execution) {
+    Plan.AlterTable current = plan;
+    for (int attempt = 1; ; attempt++) {
+      if (current.next() == null) {
+        return StatementResult.update(0, current.notice());
+      }
+      Plan.AlterTable sent = current;
+      try {
+        Response r = router.run(RegionRouter.Call.DDL, null, execution, ch -> ch.call(
+            new Request.AlterTable(sent.table(), sent.next()), execution, false));
+        ServingChannel.expect(r, Response.TableAltered.class, "ALTER TABLE");
+        refreshCatalog(execution);
+        return StatementResult.update(0, null);
+      } catch (MeridianException e) {
+        if (e.state() != SqlState.SERIALIZATION_FAILURE || attempt >= 5) {
+          throw e;
+        }
+        refreshCatalog(execution);
+        current = (Plan.AlterTable) planner.plan(sql, catalog);
+      }
+    }
   }
 
   /** Reads rows by key where the router and the residency rules say; per key, in order. */
@@ -331,11 +374,8 @@ final class PlanExecutor {
       Object[] projected = new Object[p.projection().length];
       for (int i = 0; i < projected.length; i++) {
         int c = p.projection()[i];
-        if (c >= row.length) {
-          throw new MeridianException(SqlState.PROTOCOL_VIOLATION, "the peer sent a row of "
-              + row.length + " columns for table " + t.name() + " of " + t.columnCount());
-        }
-        projected[i] = truncate(row[c], limits.maxFieldSize());
+        // A column added after the peer's version of the table has no cell there yet.
+        projected[i] = c < row.length ? truncate(row[c], limits.maxFieldSize()) : null;
       }
       out.add(projected);
     }

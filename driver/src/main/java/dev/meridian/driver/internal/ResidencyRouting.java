@@ -126,7 +126,7 @@ final class ResidencyRouting {
 
   private static int column(TableSchema table, TableResidency rule) {
     for (int i = 0; i < table.columnCount(); i++) {
-      if (table.column(i).name().equalsIgnoreCase(rule.column())) {
+      if (!table.column(i).dropped() && table.column(i).name().equalsIgnoreCase(rule.column())) {
         return i;
       }
     }

@@ -59,6 +59,8 @@ class SqlExceptionsTest {
     m.put(SqlState.UNDEFINED_TABLE, SQLSyntaxErrorException.class);
     m.put(SqlState.DUPLICATE_TABLE, SQLSyntaxErrorException.class);
     m.put(SqlState.DATATYPE_MISMATCH, SQLSyntaxErrorException.class);
+    m.put(SqlState.INVALID_TABLE_DEFINITION, SQLSyntaxErrorException.class);
+    m.put(SqlState.DEPENDENT_OBJECTS_STILL_EXIST, SQLException.class);
     m.put(SqlState.WRONG_OBJECT_TYPE, SQLSyntaxErrorException.class);
     m.put(SqlState.INDETERMINATE_DATATYPE, SQLSyntaxErrorException.class);
     m.put(SqlState.WRONG_PARAMETER_COUNT, SQLException.class);

@@ -281,7 +281,8 @@ class SystemTableTest {
           () -> s.executeQuery("SELECT * FROM meridian.peers"));
       assertEquals("42P01", unknown.getSQLState());
       assertTrue(unknown.getMessage().contains("system table MERIDIAN.PEERS does not exist; the"
-          + " system tables are MERIDIAN.REGIONS, MERIDIAN.REPLICATION_LINKS (at line 1,"
+          + " system tables are MERIDIAN.REGIONS, MERIDIAN.REPLICATION_LINKS, MERIDIAN.TABLES"
+          + " (at line 1,"
           + " column 15)"), unknown.getMessage());
     }
   }
@@ -341,6 +342,8 @@ class SystemTableTest {
       assertEquals("SYSTEM TABLE", rs.getString("TABLE_TYPE"));
       assertTrue(rs.next());
       assertEquals("REPLICATION_LINKS", rs.getString("TABLE_NAME"));
+      assertTrue(rs.next());
+      assertEquals("TABLES", rs.getString("TABLE_NAME"));
       assertFalse(rs.next());
     }
     try (ResultSet rs = md.getTables(null, null, "%", null)) {
@@ -350,11 +353,12 @@ class SystemTableTest {
             + rs.getString("TABLE_NAME"));
       }
       assertEquals(List.of("SYSTEM TABLE MERIDIAN.REGIONS",
-          "SYSTEM TABLE MERIDIAN.REPLICATION_LINKS", "TABLE null.KV"), rows,
+          "SYSTEM TABLE MERIDIAN.REPLICATION_LINKS", "SYSTEM TABLE MERIDIAN.TABLES",
+          "TABLE null.KV"), rows,
           "ordered by TABLE_TYPE, then schema and name");
     }
     assertEquals(List.of("KV"), column(md.getTables(null, "", "%", null), 3));
-    assertEquals(List.of("REGIONS", "REPLICATION_LINKS"),
+    assertEquals(List.of("REGIONS", "REPLICATION_LINKS", "TABLES"),
         column(md.getTables(null, "%", "%", new String[] {"SYSTEM TABLE"}), 3));
     assertEquals(List.of(), column(md.getTables(null, "MERIDIAN", "%",
         new String[] {"TABLE"}), 3));

@@ -67,6 +67,13 @@ public enum SqlState {
   UNDEFINED_TABLE("42P01"),
   /** {@code 42P07}: a table that already exists. */
   DUPLICATE_TABLE("42P07"),
+  /**
+   * {@code 42P16}: a table definition that may not be, such as an {@code ALTER TABLE} that
+   * would drop a key column.
+   */
+  INVALID_TABLE_DEFINITION("42P16"),
+  /** {@code 2BP01}: an object others depend on, such as a column an index covers. */
+  DEPENDENT_OBJECTS_STILL_EXIST("2BP01"),
   /** {@code 42804}: a value of the wrong type for its column. */
   DATATYPE_MISMATCH("42804"),
   /**

@@ -116,6 +116,24 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
     };
   }
 
+  /**
+   * Whether a column of this type may become {@code wider} in place: every value this type
+   * holds is a value of {@code wider}, unchanged in meaning. SMALLINT to INTEGER or BIGINT,
+   * INTEGER to BIGINT, REAL to DOUBLE, VARCHAR and VARBINARY to a greater length, DECIMAL to a
+   * greater precision at the same scale, and any type to itself.
+   */
+  public boolean widensTo(ColumnType wider) {
+    if (equals(wider)) {
+      return true;
+    }
+    return switch (kind) {
+      case VARCHAR, VARBINARY -> wider.kind == kind && wider.precision >= precision;
+      case DECIMAL -> wider.kind == kind && wider.scale == scale
+          && wider.precision >= precision;
+      default -> false;
+    };
+  }
+
   private String toText(Object value) {
     if (value instanceof String s) {
       return s;

@@ -17,6 +17,10 @@ import java.util.Map;
  *   <li>{@code MERIDIAN.REPLICATION_LINKS}: one row per link that starts or ends in the serving
  *       region: outbound links as their senders here see them (lag from acknowledgements,
  *       backlog), inbound ones as this region's receivers measure them (backlog unknown: null).
+ *   <li>{@code MERIDIAN.TABLES}: one row per user table in the serving region's catalog: its
+ *       incarnation id, the version of its definition (1 when created, one more per
+ *       {@code ALTER TABLE}), its columns and the dropped ones. Regions converge on one
+ *       version; until then each shows its own.
  * </ul>
  */
 public final class SystemTables {
@@ -40,12 +44,18 @@ public final class SystemTables {
       "SKEW_EVENTS", bigint(), "REPAIRS", bigint(), "ROWS_REPAIRED", bigint(),
       "STREAMS_TO_REPAIR", bigint(), "TO_EPOCH", bigint());
 
+  /** {@code MERIDIAN.TABLES}. */
+  public static final TableSchema TABLES = table(-3, "TABLES",
+      "TABLE_NAME", varchar(), "TABLE_ID", bigint(), "VERSION", bigint(), "COLUMNS", integer(),
+      "DROPPED_COLUMNS", integer(), "CONFLICT_RESOLUTION", varchar());
+
   private static final Map<String, TableSchema> BY_NAME = Map.of(
-      REGIONS.name(), REGIONS, REPLICATION_LINKS.name(), REPLICATION_LINKS);
+      REGIONS.name(), REGIONS, REPLICATION_LINKS.name(), REPLICATION_LINKS,
+      TABLES.name(), TABLES);
 
   /** Every system table, by name. */
   public static List<TableSchema> all() {
-    return List.of(REGIONS, REPLICATION_LINKS);
+    return List.of(REGIONS, REPLICATION_LINKS, TABLES);
   }
 
   /** The system table of a name (any case, without the schema), or null. */
@@ -75,7 +85,7 @@ public final class SystemTables {
       columns.add(new ColumnDef((String) nameTypePairs[i], (ColumnType) nameTypePairs[i + 1],
           i > 2));
     }
-    return new TableSchema(id, name, columns, List.of(0, 1).subList(0, id == -1 ? 1 : 2),
+    return new TableSchema(id, name, columns, List.of(0, 1).subList(0, id == -2 ? 2 : 1),
         ConflictResolution.CELL);
   }
 }

@@ -5,8 +5,13 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A table's definition: name, columns in declaration order, primary key and conflict
- * resolution. Immutable and thread-safe.
+ * A table's definition: name, columns in declaration order, primary key, conflict resolution
+ * and the version of its definition. Immutable and thread-safe.
+ *
+ * <p>A column's index in {@link #columns()} is its stable id (see {@link ColumnDef}): columns
+ * dropped by {@code ALTER TABLE} stay in the list, marked dropped, and SQL sees only the
+ * others ({@link #visibleColumnIds()}); {@link #columnIndex(String)} finds only live columns.
+ * {@code version} starts at 1 and each {@code ALTER TABLE} adds one.
  *
  * <p>{@code tableId} identifies one incarnation of a table: a table dropped and created again
  * under the same name gets a new id, so a client holding the old definition is told to reload
@@ -18,9 +23,16 @@ import java.util.Set;
  * @param columns the columns, in declaration order
  * @param keyColumns indexes into {@code columns} of the primary key, in key order
  * @param resolution per-cell or per-row conflict resolution
+ * @param version the definition's version: 1 when created, one more per ALTER TABLE
  */
 public record TableSchema(long tableId, String name, List<ColumnDef> columns,
-    List<Integer> keyColumns, ConflictResolution resolution) {
+    List<Integer> keyColumns, ConflictResolution resolution, long version) {
+
+  /** A definition at version 1. */
+  public TableSchema(long tableId, String name, List<ColumnDef> columns,
+      List<Integer> keyColumns, ConflictResolution resolution) {
+    this(tableId, name, columns, keyColumns, resolution, 1);
+  }
 
   public TableSchema {
     if (name == null || name.isEmpty()) {
@@ -34,9 +46,12 @@ public record TableSchema(long tableId, String name, List<ColumnDef> columns,
     if (keyColumns.isEmpty()) {
       throw new IllegalArgumentException("table " + name + " has no primary key");
     }
+    if (version < 1) {
+      throw new IllegalArgumentException("table " + name + " has version " + version);
+    }
     Set<String> seen = new HashSet<>();
     for (ColumnDef c : columns) {
-      if (!seen.add(c.name())) {
+      if (!c.dropped() && !seen.add(c.name())) {
         throw new IllegalArgumentException("column " + c.name() + " is declared twice");
       }
     }
@@ -44,6 +59,9 @@ public record TableSchema(long tableId, String name, List<ColumnDef> columns,
     for (int k : keyColumns) {
       if (k < 0 || k >= columns.size() || !keys.add(k)) {
         throw new IllegalArgumentException("bad key column index " + k);
+      }
+      if (columns.get(k).dropped()) {
+        throw new IllegalArgumentException("key column " + columns.get(k).name() + " is dropped");
       }
       if (columns.get(k).nullable()) {
         throw new IllegalArgumentException("key column " + columns.get(k).name() + " is nullable");
@@ -56,13 +74,44 @@ public record TableSchema(long tableId, String name, List<ColumnDef> columns,
 
   /** The same definition with another incarnation id. */
   public TableSchema withTableId(long id) {
-    return new TableSchema(id, name, columns, keyColumns, resolution);
+    return new TableSchema(id, name, columns, keyColumns, resolution, version);
   }
 
-  /** The index of the column with this exact name, or -1. */
+  /** The next version of this definition: these columns under this name. */
+  public TableSchema evolve(String newName, List<ColumnDef> newColumns) {
+    return new TableSchema(tableId, newName, newColumns, keyColumns, resolution, version + 1);
+  }
+
+  /** The ids (indexes) of the columns that are not dropped, in order. */
+  public int[] visibleColumnIds() {
+    int n = 0;
+    for (ColumnDef c : columns) {
+      n += c.dropped() ? 0 : 1;
+    }
+    int[] ids = new int[n];
+    int j = 0;
+    for (int i = 0; i < columns.size(); i++) {
+      if (!columns.get(i).dropped()) {
+        ids[j++] = i;
+      }
+    }
+    return ids;
+  }
+
+  /** Whether some column was dropped (so that column ids and SQL positions differ). */
+  public boolean hasDroppedColumns() {
+    for (ColumnDef c : columns) {
+      if (c.dropped()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The index of the live (not dropped) column with this exact name, or -1. */
   public int columnIndex(String columnName) {
     for (int i = 0; i < columns.size(); i++) {
-      if (columns.get(i).name().equals(columnName)) {
+      if (!columns.get(i).dropped() && columns.get(i).name().equals(columnName)) {
         return i;
       }
     }
@@ -74,7 +123,7 @@ public record TableSchema(long tableId, String name, List<ColumnDef> columns,
     return columns.get(index);
   }
 
-  /** Number of columns. */
+  /** Number of column ids, dropped columns included. */
   public int columnCount() {
     return columns.size();
   }

@@ -48,6 +48,7 @@ import java.util.Map;
  * 0x0A AwaitRows    as AwaitApplied's origins,   0x86 Applied (as above)
  *                   then the floors likewise, int r, r x (long tableId, key, stamp,
  *                   byte delete, int c, c x int column), int waitMillis
+ * 0x0B AlterTable   string name, schema next     0x8B TableAltered schema
  * (index = {@link IndexDefs}' layout)
  * 0x10 Get          long tableId, int n, n keys  0x90 Rows    int n, n x (byte present,
  *                   (key = int k, k values)                     [int c, c values])
@@ -114,6 +115,7 @@ public final class ProtocolCodec {
   static final byte DROP_INDEX = 0x08;
   static final byte GET_INDEXES = 0x09;
   static final byte AWAIT_ROWS = 0x0A;
+  static final byte ALTER_TABLE = 0x0B;
   static final byte GET = 0x10;
   static final byte WRITE = 0x11;
   static final byte WRITE_READING = 0x12;
@@ -227,6 +229,10 @@ public final class ProtocolCodec {
     } else if (r instanceof Request.DropTable d) {
       out.writeByte(DROP_TABLE).writeByte(d.ifExists() ? 1 : 0);
       Values.writeString(out, d.name());
+    } else if (r instanceof Request.AlterTable a) {
+      out.writeByte(ALTER_TABLE);
+      Values.writeString(out, a.name());
+      Schemas.write(out, a.next());
     } else if (r instanceof Request.Get g) {
       out.writeByte(GET).writeLong(g.tableId()).writeInt(g.keys().size());
       for (Object[] key : g.keys()) {
@@ -384,6 +390,10 @@ public final class ProtocolCodec {
         boolean ifExists = readFlag(in);
         yield new Request.DropTable(Values.readString(in), ifExists);
       }
+      case ALTER_TABLE -> {
+        String name = Values.readString(in);
+        yield new Request.AlterTable(name, Schemas.read(in));
+      }
       case GET -> {
         long tableId = Values.need(in, 8).readLong();
         int n = Values.readCount(in, 4);
@@ -528,6 +538,9 @@ public final class ProtocolCodec {
       Schemas.write(out, t.schema());
     } else if (r instanceof Response.TableDropped t) {
       out.writeByte(DROP_TABLE | REPLY).writeByte(flags).writeByte(t.dropped() ? 1 : 0);
+    } else if (r instanceof Response.TableAltered t) {
+      out.writeByte(ALTER_TABLE | REPLY).writeByte(flags);
+      Schemas.write(out, t.schema());
     } else if (r instanceof Response.Rows rows) {
       out.writeByte(GET | REPLY).writeByte(flags).writeInt(rows.rows().size());
       for (Object[] row : rows.rows()) {
@@ -633,6 +646,7 @@ public final class ProtocolCodec {
         yield new Response.TableCreated(created, Schemas.read(in));
       }
       case DROP_TABLE | REPLY -> new Response.TableDropped(readFlag(in));
+      case ALTER_TABLE | REPLY -> new Response.TableAltered(Schemas.read(in));
       case CREATE_INDEX | REPLY -> {
         boolean created = readFlag(in);
         yield new Response.IndexCreated(created, IndexDefs.read(in));

@@ -37,6 +37,14 @@ public sealed interface Request {
   record DropTable(String name, boolean ifExists) implements Request {}
 
   /**
+   * Replaces the definition of table {@code name} by its next version {@code next} (which may
+   * carry another name: {@code RENAME TO}); the peer stores it only when its current version is
+   * {@code next.version() - 1} and {@code next} may follow it. Answered by
+   * {@link Response.TableAltered}.
+   */
+  record AlterTable(String name, TableSchema next) implements Request {}
+
+  /**
    * Session consistency: asks whether the region has applied every write that originated in
    * each named region with a stamp up to the given hlc value, waiting up to {@code waitMillis}
    * for it (0: answer at once). Answered by {@link Response.Applied}. A region's own writes

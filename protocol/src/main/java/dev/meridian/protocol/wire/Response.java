@@ -31,6 +31,9 @@ public sealed interface Response {
   /** Answer to {@link Request.DropTable}: whether a table was dropped. */
   record TableDropped(boolean dropped) implements Response {}
 
+  /** Answer to {@link Request.AlterTable}: the definition now stored. */
+  record TableAltered(TableSchema schema) implements Response {}
+
   /**
    * Answer to {@link Request.Get}: per key, in order, the row's values in column order, or
    * null when the row is not visible in the serving region.

@@ -34,6 +34,15 @@ final class Messages {
         List.of(1, 0), ConflictResolution.ROW);
   }
 
+  /** {@link #schema()} after ALTER TABLE: a dropped column, a widened one, a new one. */
+  static TableSchema evolvedSchema() {
+    TableSchema s = schema();
+    return s.evolve("ORDERS_V2", List.of(s.column(0), s.column(1),
+        s.column(2).retyped(ColumnType.decimal(12, 2)), s.column(3).asDropped(),
+        new ColumnDef("AT", ColumnType.of(TypeKind.DATE), true),
+        new ColumnDef("NOTE", ColumnType.of(TypeKind.VARCHAR, 10), true)));
+  }
+
   /** A composite index with a descending column. */
   static IndexDef index() {
     return new IndexDef("ORDERS_BY_AMOUNT", "ORDERS", 99L, List.of(new IndexDef.Key(2, true),
@@ -47,6 +56,7 @@ final class Messages {
         new Request.GetPartitions(),
         new Request.CreateTable(schema().withTableId(0), true),
         new Request.DropTable("ORDERS", false),
+        new Request.AlterTable("ORDERS", evolvedSchema()),
         new Request.Get(99L, List.of(new Object[] {1L, "eu"}, new Object[] {2L, "us"})),
         new Request.Write(99L, WriteKind.UPSERT, List.of(
             new RowWrite(new Object[] {1L, "eu"}, new int[] {2, 3},
@@ -119,6 +129,7 @@ final class Messages {
         new Response.Partitions(List.of("127.0.0.1:7400", "", "[::1]:7401")),
         new Response.TableCreated(true, schema()),
         new Response.TableDropped(false),
+        new Response.TableAltered(evolvedSchema()),
         new Response.Rows(Arrays.asList(ALL_VALUES, null, new Object[0])),
         new Response.Written(List.of(RowOutcome.applied(new Stamp(Stamp.hlc(5, 1), -3)),
             RowOutcome.notFound(), RowOutcome.duplicate(),

@@ -34,6 +34,19 @@ public sealed interface Plan {
   }
 
   /**
+   * {@code ALTER TABLE}: replace the definition of {@code table}, planned at the version it had,
+   * by {@code next} (one version later); or, when {@code next} is null, nothing to do
+   * ({@code ADD COLUMN IF NOT EXISTS} of a column that exists, {@code DROP COLUMN IF EXISTS} of
+   * one that does not), with {@code notice} saying so.
+   */
+  record AlterTable(String table, TableSchema next, String notice) implements Plan {
+    @Override
+    public List<ColumnType> parameterTypes() {
+      return List.of();
+    }
+  }
+
+  /**
    * {@code INSERT}, {@code UPSERT}, {@code UPDATE} or {@code DELETE} of rows named by full key.
    * For INSERT every column appears in each row (unlisted ones as NULL literals); for UPSERT
    * and UPDATE only the listed or assigned columns; for DELETE none.

@@ -1,5 +1,6 @@
 package dev.meridian.sql.internal;
 
+import dev.meridian.protocol.error.MeridianException;
 import dev.meridian.protocol.error.SqlState;
 import dev.meridian.protocol.types.ColumnDef;
 import dev.meridian.protocol.types.ColumnType;
@@ -9,6 +10,7 @@ import dev.meridian.protocol.types.TableSchema;
 import dev.meridian.protocol.types.TypeKind;
 import dev.meridian.sql.api.Catalog;
 import dev.meridian.sql.api.Plan;
+import dev.meridian.sql.internal.parser.SqlAlterTable;
 import dev.meridian.sql.internal.parser.SqlColumnDeclaration;
 import dev.meridian.sql.internal.parser.SqlCreateIndex;
 import dev.meridian.sql.internal.parser.SqlCreateTable;
@@ -24,9 +26,11 @@ import java.util.Map;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlUtil;
 
 /**
- * Plans {@code CREATE TABLE} and {@code DROP TABLE}.
+ * Plans {@code CREATE TABLE}, {@code ALTER TABLE} and {@code DROP TABLE}, and
+ * {@code CREATE/DROP INDEX}.
  *
  * <p>CREATE TABLE does not consult the catalog: whether the table already exists is decided by
  * the peer that runs the plan ({@code 42P07} there), so the plan stays valid however the
@@ -104,6 +108,119 @@ final class DdlPlanner {
           drop.name());
     }
     return new Plan.DropTable(name, drop.ifExists);
+  }
+
+  /**
+   * {@code ALTER TABLE}: the next version of the table's definition, built from the version in
+   * {@code catalog} (the peer stores it only if that is still the current one). Column ids stay:
+   * an added column takes the next id, a dropped one keeps its slot, marked dropped.
+   */
+  Plan.AlterTable alter(SqlAlterTable alter, Catalog catalog) {
+    TableSchema table = TableRef.existing(catalog, alter.table(), "ALTER TABLE");
+    List<ColumnDef> columns = new ArrayList<>(table.columns());
+    String tableName = table.name();
+    switch (alter.action()) {
+      case ADD_COLUMN -> {
+        SqlColumnDeclaration declaration = alter.column();
+        String name = declaration.name().getSimple();
+        if (table.columnIndex(name) >= 0) {
+          if (alter.ifFlag()) {
+            return new Plan.AlterTable(tableName, null, "column " + name + " already exists in "
+                + tableName + "; nothing was added");
+          }
+          throw SourceText.error(SqlState.DUPLICATE_COLUMN, "column " + name
+              + " already exists in table " + tableName, declaration.name());
+        }
+        if (Boolean.FALSE.equals(declaration.nullable())) {
+          throw SourceText.error(SqlState.INVALID_TABLE_DEFINITION, "an added column cannot be"
+              + " NOT NULL: the rows already in " + tableName + " have no value for " + name
+              + "; add it nullable", declaration);
+        }
+        if (alter.defaultValue() != null && !SqlUtil.isNullLiteral(alter.defaultValue(), false)) {
+          throw SourceText.error(SqlState.FEATURE_NOT_SUPPORTED, "ADD COLUMN … DEFAULT is not"
+              + " supported: the rows already there would read NULL; add the column without a"
+              + " default, then UPDATE the rows", alter.defaultValue());
+        }
+        ColumnDef added = column(declaration, false);
+        if (added.type().kind() == TypeKind.COUNTER
+            && table.resolution() == ConflictResolution.ROW) {
+          throw SourceText.error(SqlState.WRONG_OBJECT_TYPE, "COUNTER column " + name
+              + " needs per-cell conflict resolution, and " + tableName + " resolves per row",
+              declaration);
+        }
+        columns.add(added);
+      }
+      case DROP_COLUMN -> {
+        SqlIdentifier target = alter.target();
+        int id = table.columnIndex(target.getSimple());
+        if (id < 0) {
+          if (alter.ifFlag()) {
+            return new Plan.AlterTable(tableName, null, "column " + target.getSimple()
+                + " does not exist in " + tableName + "; nothing was dropped");
+          }
+          throw unknownColumn(table, target);
+        }
+        if (table.isKeyColumn(id)) {
+          throw SourceText.error(SqlState.INVALID_TABLE_DEFINITION, "column "
+              + target.getSimple() + " is part of the primary key of " + tableName
+              + " and cannot be dropped", target);
+        }
+        for (IndexDef index : catalog.indexes(tableName)) {
+          for (IndexDef.Key key : index.keys()) {
+            if (key.column() == id) {
+              throw SourceText.error(SqlState.DEPENDENT_OBJECTS_STILL_EXIST, "index "
+                  + index.name() + " covers column " + target.getSimple() + "; DROP INDEX "
+                  + index.name() + " first", target);
+            }
+          }
+        }
+        columns.set(id, columns.get(id).asDropped());
+      }
+      case RENAME_COLUMN -> {
+        SqlIdentifier target = alter.target();
+        int id = table.columnIndex(target.getSimple());
+        if (id < 0) {
+          throw unknownColumn(table, target);
+        }
+        String newName = alter.newName().getSimple();
+        if (table.columnIndex(newName) >= 0) {
+          throw SourceText.error(SqlState.DUPLICATE_COLUMN, "column " + newName
+              + " already exists in table " + tableName, alter.newName());
+        }
+        columns.set(id, columns.get(id).renamed(newName));
+      }
+      case RENAME_TABLE -> {
+        tableName = TableRef.tableName(alter.newName(), "ALTER TABLE");
+        if (catalog.table(tableName) != null) {
+          throw SourceText.error(SqlState.DUPLICATE_TABLE, "table " + tableName
+              + " already exists", alter.newName());
+        }
+      }
+      case ALTER_TYPE -> {
+        SqlIdentifier target = alter.target();
+        int id = table.columnIndex(target.getSimple());
+        if (id < 0) {
+          throw unknownColumn(table, target);
+        }
+        ColumnType from = table.column(id).type();
+        ColumnType to = TypeMapping.columnType(alter.type(), text);
+        if (!from.widensTo(to)) {
+          throw SourceText.error(SqlState.DATATYPE_MISMATCH, "column " + target.getSimple()
+              + " cannot change from " + from + " to " + to + ": only widening keeps every"
+              + " value already stored (VARCHAR or VARBINARY to a greater length, DECIMAL to a"
+              + " greater precision at the same scale); otherwise add a new column, copy the"
+              + " values with UPDATE and drop this one", alter.type());
+        }
+        columns.set(id, columns.get(id).retyped(to));
+      }
+      default -> throw new IllegalStateException("unknown action " + alter.action());
+    }
+    return new Plan.AlterTable(table.name(), table.evolve(tableName, columns), null);
+  }
+
+  private static MeridianException unknownColumn(TableSchema table, SqlIdentifier column) {
+    return SourceText.error(SqlState.UNDEFINED_COLUMN, "column " + column.getSimple()
+        + " does not exist in table " + table.name(), column);
   }
 
   /** {@code CREATE INDEX}: the table must exist and each column once. */

@@ -149,7 +149,7 @@ final class SelectPlanner {
             + String.join(".", id.names.subList(0, id.names.size() - 1))
             + " is not part of this statement", id);
       }
-      for (int c = 0; c < schema.columnCount(); c++) {
+      for (int c : schema.visibleColumnIds()) {
         projection.add(c);
         labels.add(schema.column(c).name());
       }

@@ -4,6 +4,7 @@ import dev.meridian.protocol.error.MeridianException;
 import dev.meridian.protocol.error.SqlState;
 import dev.meridian.sql.api.Catalog;
 import dev.meridian.sql.api.Plan;
+import dev.meridian.sql.internal.parser.SqlAlterTable;
 import dev.meridian.sql.internal.parser.SqlCreateIndex;
 import dev.meridian.sql.internal.parser.SqlCreateTable;
 import dev.meridian.sql.internal.parser.SqlDropIndex;
@@ -43,6 +44,8 @@ public final class StatementPlanner {
         return new DdlPlanner(text).create((SqlCreateTable) statement);
       case DROP_TABLE:
         return new DdlPlanner(text).drop((SqlDropTable) statement, catalog);
+      case ALTER_TABLE:
+        return new DdlPlanner(text).alter((SqlAlterTable) statement, catalog);
       case CREATE_INDEX:
         return new DdlPlanner(text).createIndex((SqlCreateIndex) statement, catalog);
       case DROP_INDEX:

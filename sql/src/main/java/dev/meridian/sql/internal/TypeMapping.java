@@ -4,6 +4,7 @@ import dev.meridian.protocol.error.MeridianException;
 import dev.meridian.protocol.error.SqlState;
 import dev.meridian.protocol.types.ColumnType;
 import dev.meridian.protocol.types.TypeKind;
+import java.util.Locale;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.sql.SqlBasicTypeNameSpec;
 import org.apache.calcite.sql.SqlDataTypeSpec;
@@ -15,7 +16,8 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * <p>Defaults when no length is given: VARCHAR and VARBINARY take {@link ColumnType#MAX_LENGTH},
  * CHAR takes 1, DECIMAL takes precision 38 and scale 0. TINYINT widens to SMALLINT and FLOAT to
  * DOUBLE; a precision on TIME or TIMESTAMP is accepted and ignored (values keep nanoseconds).
- * Every other type is {@code 0A000}.
+ * Aliases tools emit: INT and NUMERIC (Calcite's own), TEXT, DATETIME and BOOL. Every other
+ * type is {@code 0A000}.
  */
 final class TypeMapping {
   private TypeMapping() {}
@@ -30,9 +32,11 @@ final class TypeMapping {
             + " in type " + text.quote(spec) + ": every string is Unicode", spec);
       }
     }
-    if (name == null && spec.getCollectionsTypeName() == null
-        && "COUNTER".equalsIgnoreCase(spec.getTypeNameSpec().getTypeName().getSimple())) {
-      return ColumnType.of(TypeKind.COUNTER);
+    if (name == null && spec.getCollectionsTypeName() == null) {
+      ColumnType alias = alias(spec, text);
+      if (alias != null) {
+        return alias;
+      }
     }
     if (name == null) {
       throw unsupported(spec, text);
@@ -67,6 +71,28 @@ final class TypeMapping {
       }
       throw SourceText.error(e.state(), e.getMessage(), spec, e);
     }
+  }
+
+  /**
+   * COUNTER, and the type names tools emit that Calcite's grammar does not know: TEXT (VARCHAR
+   * of the largest length) and BOOL (BOOLEAN); CLOB and BLOB are refused naming the type to use
+   * instead. (DATETIME is parsed as TIMESTAMP by the grammar.)
+   */
+  private static ColumnType alias(SqlDataTypeSpec spec, SourceText text) {
+    String typeName = spec.getTypeNameSpec().getTypeName().getSimple().toUpperCase(Locale.ROOT);
+    return switch (typeName) {
+      case "COUNTER" -> ColumnType.of(TypeKind.COUNTER);
+      case "TEXT" -> ColumnType.of(TypeKind.VARCHAR, ColumnType.MAX_LENGTH);
+      case "BOOL" -> ColumnType.of(TypeKind.BOOLEAN);
+      case "CLOB", "LONGTEXT", "LONGVARCHAR" -> throw SourceText.error(
+          SqlState.FEATURE_NOT_SUPPORTED, "type " + text.quote(spec) + " is not supported: use"
+              + " VARCHAR (or TEXT), which holds up to " + ColumnType.MAX_LENGTH + " characters",
+          spec);
+      case "BLOB", "LONGVARBINARY", "BYTEA" -> throw SourceText.error(
+          SqlState.FEATURE_NOT_SUPPORTED, "type " + text.quote(spec) + " is not supported: use"
+              + " VARBINARY, which holds up to " + ColumnType.MAX_LENGTH + " bytes", spec);
+      default -> null;
+    };
   }
 
   private static MeridianException unsupported(SqlDataTypeSpec spec, SourceText text) {

@@ -11,7 +11,6 @@ import dev.meridian.sql.api.Catalog;
 import dev.meridian.sql.api.Operand;
 import dev.meridian.sql.api.Plan;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
 import org.apache.calcite.sql.SqlCall;
@@ -82,7 +81,7 @@ final class WritePlanner {
       }
       TreeMap<Integer, Operand> written = new TreeMap<>();
       if (kind == WriteKind.INSERT) {
-        for (int c = 0; c < table.columnCount(); c++) {
+        for (int c : table.visibleColumnIds()) {
           if (table.column(c).type().kind() != TypeKind.COUNTER) {
             written.put(c, NULL);
           }
@@ -158,9 +157,7 @@ final class WritePlanner {
   /** Column indexes of an INSERT's column list, or all columns in order when there is none. */
   private static int[] targets(TableRef ref, SqlNodeList columnList) {
     if (columnList == null) {
-      int[] all = new int[ref.schema().columnCount()];
-      Arrays.setAll(all, i -> i);
-      return all;
+      return ref.schema().visibleColumnIds();
     }
     int[] targets = new int[columnList.size()];
     for (int i = 0; i < targets.length; i++) {
@@ -185,7 +182,7 @@ final class WritePlanner {
     }
     for (int c = 0; c < listed.length; c++) {
       ColumnDef column = table.column(c);
-      if (listed[c]) {
+      if (listed[c] || column.dropped()) {
         continue;
       }
       if (table.isKeyColumn(c)) {

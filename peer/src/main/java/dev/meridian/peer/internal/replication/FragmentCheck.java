@@ -44,6 +44,24 @@ final class FragmentCheck {
     }
   }
 
+  /**
+   * The id of a column a record has a cell of but {@code schema} does not know yet (the record
+   * was written under a later version of the table), or -1. Cells of dropped columns are known:
+   * they apply, and are never read.
+   */
+  static int newerColumn(TableSchema schema, ChangeRecord record) {
+    try {
+      for (Cell c : RowFormat.decode(record.row()).cells()) {
+        if (c.column() >= schema.columnCount()) {
+          return c.column();
+        }
+      }
+      return -1;
+    } catch (RuntimeException e) {
+      return -1; // what is wrong with it is for problem() to say
+    }
+  }
+
   private static String check(TableSchema schema, ChangeRecord record, long nowMillis) {
     StoredRow row;
     try {

@@ -26,7 +26,8 @@ import java.util.function.LongSupplier;
  * The receiving end of every link into this region, on one peer: answers hellos with the
  * region's epoch, exchanges catalogs, checks every change record of a batch against the
  * catalog ({@link FragmentCheck}: one that does not fit refuses the whole batch, logged and
- * counted), merges them into the replica (each on its partition owner, all of a batch in
+ * counted; one written under a later version of its table, with a cell of a column this region
+ * does not know yet, refuses it too, quietly: the link exchanges catalogs and resends), merges them into the replica (each on its partition owner, all of a batch in
  * parallel; the answer waits for every one and its backup)
  * and serves the digests anti-entropy asks for. Keeps per-origin figures of what it applied.
  * Thread-safe.
@@ -151,6 +152,14 @@ final class LinkReceiver {
           return done(new Response.Error(SqlState.UNDEFINED_TABLE, "table id "
               + Long.toHexString(c.tableId()) + " is not in " + region
               + "'s catalog yet: exchange catalogs and resend"));
+        }
+        int unknown = FragmentCheck.newerColumn(schema, c);
+        if (unknown >= 0) {
+          // Written under a later version of the table than this region holds: hold the
+          // batch (the link reconnects, which exchanges catalogs, and resends it).
+          return done(new Response.Error(SqlState.UNDEFINED_COLUMN, "record " + i + " of table "
+              + schema.name() + " has a cell of column id " + unknown + ", newer than version "
+              + schema.version() + " of " + region + "'s catalog: exchange catalogs and resend"));
         }
         String problem = FragmentCheck.problem(schema, c, checkedAt);
         if (problem != null) {

@@ -690,9 +690,22 @@ public final class Replicator implements RequestHandler, AutoCloseable {
     if (table == SystemTables.REPLICATION_LINKS) {
       return new Response.Rows(linkRows());
     }
+    if (table == SystemTables.TABLES) {
+      return new Response.Rows(tableRows());
+    }
     return new Response.Error(SqlState.UNDEFINED_TABLE,
         "no system table MERIDIAN." + name + "; there are " + SystemTables.all().stream()
             .map(TableSchema::name).toList());
+  }
+
+  private List<Object[]> tableRows() {
+    List<Object[]> rows = new ArrayList<>();
+    for (TableSchema t : replica.tables()) {
+      int dropped = t.columnCount() - t.visibleColumnIds().length;
+      rows.add(new Object[] {t.name(), t.tableId(), t.version(), t.columnCount() - dropped,
+          dropped, t.resolution().name().toLowerCase(java.util.Locale.ROOT)});
+    }
+    return rows;
   }
 
   private List<Object[]> regionRows() {

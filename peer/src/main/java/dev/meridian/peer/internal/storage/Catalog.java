@@ -9,6 +9,7 @@ import com.hazelcast.map.listener.EntryRemovedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
 import dev.meridian.protocol.error.MeridianException;
 import dev.meridian.protocol.error.SqlState;
+import dev.meridian.protocol.types.SchemaEvolution;
 import dev.meridian.protocol.types.TableSchema;
 import dev.meridian.protocol.wire.Schemas;
 import dev.meridian.protocol.wire.Values;
@@ -48,7 +49,7 @@ final class Catalog {
   /** The name of the map of dropped table incarnations (id to drop time), kept for replication. */
   static final String DROPPED_MAP_NAME = "meridian.catalog-dropped";
 
-  private static final byte ENTRY_VERSION = 1;
+  private static final byte ENTRY_VERSION = 2;
 
   /** The result of a create: whether this call created the table, and the stored definition. */
   record Created(boolean created, TableSchema schema) {}
@@ -152,6 +153,56 @@ final class Catalog {
     }, blocking);
   }
 
+  /**
+   * Stores the next version of table {@code name}'s definition, under {@code next.name()}
+   * (blocking, on the executor). Compare-and-set: it applies only to the version it follows.
+   *
+   * @throws MeridianException (in the stage) {@code 42P01} when there is no such table,
+   *     {@code 40001} when its definition changed meanwhile (plan again on the new one),
+   *     {@code 42P07} when a rename's new name is taken, {@code 42P17} when {@code next} may not
+   *     follow the stored definition
+   */
+  CompletionStage<TableSchema> alter(String name, TableSchema next) {
+    return CompletableFuture.supplyAsync(() -> {
+      byte[] existing = map.get(name);
+      if (existing == null) {
+        throw new MeridianException(SqlState.UNDEFINED_TABLE, "table " + name + " does not exist");
+      }
+      TableSchema current = decode(existing);
+      if (current.tableId() != next.tableId() || current.version() >= next.version()) {
+        // Altered (or dropped and created again) since the statement was planned.
+        throw new MeridianException(SqlState.SERIALIZATION_FAILURE, "table " + name
+            + " changed while this ALTER TABLE was planned (now version " + current.version()
+            + "): plan it again");
+      }
+      String problem = SchemaEvolution.problem(current, next);
+      if (problem != null) {
+        throw new MeridianException(SqlState.INVALID_TABLE_DEFINITION, "ALTER TABLE " + name
+            + " refused: " + problem);
+      }
+      byte[] bytes = encode(next);
+      if (next.name().equals(name)) {
+        if (!map.replace(name, existing, bytes)) {
+          throw new MeridianException(SqlState.SERIALIZATION_FAILURE, "table " + name
+              + " changed while this ALTER TABLE ran: run it again");
+        }
+      } else {
+        if (map.putIfAbsent(next.name(), bytes) != null) {
+          throw new MeridianException(SqlState.DUPLICATE_TABLE, "cannot rename " + name + " to "
+              + next.name() + ": table " + next.name() + " already exists");
+        }
+        if (!map.remove(name, existing)) {
+          map.remove(next.name(), bytes);
+          throw new MeridianException(SqlState.SERIALIZATION_FAILURE, "table " + name
+              + " changed while this ALTER TABLE ran: run it again");
+        }
+      }
+      remember(next);
+      changed();
+      return next;
+    }, blocking);
+  }
+
   /** Runs a hook after each create or drop made through this peer (to push it to other regions). */
   void onChange(Runnable hook) {
     changeHooks.add(hook);
@@ -176,6 +227,10 @@ final class Catalog {
    * tables this region lacks, and where both have a table of one name with different ids (two
    * regions created it concurrently) keeps the larger id, as the other region does too, so
    * both converge on one incarnation. The losing incarnation is dropped with its rows.
+   *
+   * <p>Of two definitions of one incarnation, {@link CatalogMerge} picks one (the later version,
+   * which may carry another name: a rename), so that two regions that altered one table at the
+   * same time still converge on one definition.
    */
   void adopt(List<TableSchema> tables, List<Long> droppedIds) {
     boolean any = false;
@@ -197,6 +252,14 @@ final class Catalog {
       if (isDropped(t.tableId())) {
         continue;
       }
+      TableSchema sameId = byId.get(t.tableId());
+      if (sameId == null) {
+        sameId = findById(t.tableId());
+      }
+      if (sameId != null) {
+        any |= adoptVersion(sameId, t);
+        continue;
+      }
       byte[] existing = map.putIfAbsent(t.name(), encode(t));
       if (existing == null) {
         remember(t);
@@ -216,6 +279,49 @@ final class Catalog {
     if (any) {
       reload();
     }
+  }
+
+  private TableSchema findById(long tableId) {
+    for (byte[] bytes : map.values()) {
+      TableSchema s = decode(bytes);
+      if (s.tableId() == tableId) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  /** Replaces our definition of one incarnation by another region's when theirs wins. */
+  private boolean adoptVersion(TableSchema ours, TableSchema theirs) {
+    if (!CatalogMerge.theirsWins(ours, theirs)) {
+      return false;
+    }
+    byte[] theirBytes = encode(theirs);
+    byte[] stored = map.get(ours.name());
+    if (stored == null || decode(stored).tableId() != ours.tableId()) {
+      return false; // changed meanwhile; the next exchange settles it
+    }
+    if (theirs.name().equals(ours.name())) {
+      if (!map.replace(ours.name(), stored, theirBytes)) {
+        return false;
+      }
+    } else {
+      byte[] other = map.putIfAbsent(theirs.name(), theirBytes);
+      if (other != null) {
+        // The new name is held by another incarnation here: larger id keeps the name, as in
+        // create; a lost incarnation is dropped with its rows.
+        TableSchema holder = decode(other);
+        if (holder.tableId() > theirs.tableId() || !map.replace(theirs.name(), other, theirBytes)) {
+          return false;
+        }
+        droppedMap.set(holder.tableId(), System.currentTimeMillis());
+        forget(holder.tableId());
+        store.destroy(holder.tableId());
+      }
+      map.remove(ours.name(), stored);
+    }
+    remember(theirs);
+    return true;
   }
 
   private List<TableSchema> reload() {
@@ -303,14 +409,31 @@ final class Catalog {
       remember(now);
     }
 
+
     @Override
     public void entryRemoved(EntryEvent<String, byte[]> event) {
-      forget(decode(event.getOldValue()).tableId());
+      removed(decode(event.getOldValue()).tableId());
     }
 
     @Override
     public void entryEvicted(EntryEvent<String, byte[]> event) {
-      forget(decode(event.getOldValue()).tableId());
+      removed(decode(event.getOldValue()).tableId());
+    }
+
+    /**
+     * A name was removed: the table was dropped, or renamed (its new name was stored before the
+     * old one was removed, so a lookup by id tells the two apart).
+     */
+    private void removed(long tableId) {
+      try {
+        CompletableFuture.runAsync(() -> {
+          if (findById(tableId) == null) {
+            forget(tableId);
+          }
+        }, blocking);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // The peer is closing: nothing reads this catalog any more.
+      }
     }
   }
 }

@@ -94,6 +94,9 @@ record CheckedWrite(byte[] key, int[] columns, byte[][] values, RowExpr[] comput
             + " has no column number " + index + " (it has " + schema.columnCount() + ")");
       }
       ColumnDef column = schema.column(index);
+      if (column.dropped()) {
+        throw droppedColumn(schema, column);
+      }
       if (assigned[index]) {
         throw new MeridianException(SqlState.DUPLICATE_COLUMN,
             "column " + column.name() + " is assigned twice");
@@ -137,7 +140,7 @@ record CheckedWrite(byte[] key, int[] columns, byte[][] values, RowExpr[] comput
     }
     if (kind == WriteKind.INSERT) {
       for (int c = 0; c < schema.columnCount(); c++) {
-        if (!schema.column(c).nullable() && !cells.containsKey(c)
+        if (!schema.column(c).nullable() && !schema.column(c).dropped() && !cells.containsKey(c)
             && schema.column(c).type().kind() != TypeKind.COUNTER) {
           throw new MeridianException(SqlState.NOT_NULL_VIOLATION, "INSERT must set column "
               + schema.column(c).name() + ", which is NOT NULL");
@@ -188,11 +191,19 @@ record CheckedWrite(byte[] key, int[] columns, byte[][] values, RowExpr[] comput
         + column.name() + " + n (or - n)");
   }
 
+  /** {@code 42703} for a statement planned before the column was dropped. */
+  private static MeridianException droppedColumn(TableSchema schema, ColumnDef column) {
+    return new MeridianException(SqlState.UNDEFINED_COLUMN, "column " + column.name()
+        + " was dropped from table " + schema.name());
+  }
+
   /** {@code 42703} for an expression that reads a column the table does not have. */
   private static void checkColumns(TableSchema schema, RowExpr expr) {
     if (expr instanceof RowExpr.Column c && c.index() >= schema.columnCount()) {
       throw new MeridianException(SqlState.UNDEFINED_COLUMN, "table " + schema.name()
           + " has no column number " + c.index() + " (it has " + schema.columnCount() + ")");
+    } else if (expr instanceof RowExpr.Column c && schema.column(c.index()).dropped()) {
+      throw droppedColumn(schema, schema.column(c.index()));
     } else if (expr instanceof RowExpr.Call call) {
       for (RowExpr a : call.args()) {
         checkColumns(schema, a);

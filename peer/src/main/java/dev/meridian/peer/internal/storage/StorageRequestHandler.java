@@ -139,7 +139,8 @@ public final class StorageRequestHandler implements RequestHandler {
     if (notReady != null && (request instanceof Request.Get || request instanceof Request.Write
         || request instanceof Request.Scan || request instanceof Request.ScanNext
         || request instanceof Request.GetCatalog || request instanceof Request.CreateTable
-        || request instanceof Request.DropTable || request instanceof Request.IndexScan
+        || request instanceof Request.DropTable || request instanceof Request.AlterTable
+        || request instanceof Request.IndexScan
         || request instanceof Request.CreateIndex || request instanceof Request.DropIndex
         || request instanceof Request.GetIndexes)) {
       // Also the catalog: before the other regions' tables arrive, a table lookup would
@@ -165,6 +166,11 @@ public final class StorageRequestHandler implements RequestHandler {
             indexes.forgetTablesNotIn(tables);
             return new Response.TableDropped(dropped);
           }, blocking));
+    } else if (request instanceof Request.AlterTable a) {
+      if (a.name() == null || a.next() == null) {
+        return done(protocolError("ALTER TABLE without a name or definition"));
+      }
+      return catalog.alter(a.name(), a.next()).thenApply(Response.TableAltered::new);
     } else if (request instanceof Request.Get g) {
       if (g.keys() == null) {
         return done(protocolError("a Get without keys"));

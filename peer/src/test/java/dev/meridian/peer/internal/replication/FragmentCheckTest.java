@@ -46,6 +46,24 @@ class FragmentCheckTest {
   }
 
   @Test
+  void aCellOfAColumnNotKnownYetIsHeldAndOneOfADroppedColumnApplies() {
+    ChangeRecord newer = record(1L, Cell.of(0, AT, 1L), Cell.of(3, AT, "added elsewhere"));
+    org.junit.jupiter.api.Assertions.assertEquals(3, FragmentCheck.newerColumn(T, newer));
+    org.junit.jupiter.api.Assertions.assertEquals(-1,
+        FragmentCheck.newerColumn(T, record(1L, Cell.of(1, AT, "ann"))));
+    TableSchema dropped = T.evolve("T", List.of(T.column(0), T.column(1).asDropped(),
+        T.column(2)));
+    ChangeRecord old = record(1L, Cell.of(1, AT, "before the drop"));
+    org.junit.jupiter.api.Assertions.assertEquals(-1, FragmentCheck.newerColumn(dropped, old));
+    assertNull(FragmentCheck.problem(dropped, old, NOW), "kept, never read");
+    TableSchema widened = T.evolve("T", List.of(T.column(0),
+        T.column(1).retyped(ColumnType.of(TypeKind.VARCHAR, 40)), T.column(2)));
+    ChangeRecord longer = record(1L, Cell.of(1, AT, "a name longer than twenty"));
+    assertNotNull(problem(longer), "refused by a region that has not widened the column yet");
+    assertNull(FragmentCheck.problem(widened, longer, NOW));
+  }
+
+  @Test
   void aKeyCellThatDiffersFromTheKeyIsRefused() {
     String p = problem(record(1L, Cell.of(0, AT, 2L), Cell.of(1, AT, "x")));
     assertTrue(p.contains("differs from its key"), p);

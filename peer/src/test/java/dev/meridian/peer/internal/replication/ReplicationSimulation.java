@@ -24,8 +24,16 @@ import java.util.NavigableMap;
  * {@code HybridClock}, and simulated storage ({@link SimRegion}) and network
  * ({@link SimNetwork}) on one {@link EventLoop}. Every choice (the shape of the run, the
  * workload, delays and so delivery order, losses, duplicates, cut and healed links, peer crashes
- * and restarts, regions restarted empty, clock skew within +/-2 s, link pauses) comes from one
- * {@link Choices}, so a seed replays a run exactly.
+ * and restarts, regions restarted empty, clock skew within +/-2 s, link pauses, ALTER TABLE in
+ * any region at any time) comes from one {@link Choices}, so a seed replays a run exactly.
+ *
+ * <p>Schema changes: each region holds its own catalog and writes only the columns its
+ * definition has live; an ALTER (add, drop or rename a column) reaches the other regions late,
+ * by a push or by the catalog exchange of a link's connect, and two regions may alter one table
+ * at once ({@code CatalogMerge} picks one definition). A batch with a cell of a column the
+ * target does not know yet is refused whole, as {@code LinkReceiver} does, and resent after the
+ * link reconnects; cells of dropped columns apply like any other. At the end every region must
+ * hold the same definitions as well as the same rows.
  *
  * <p>A run writes at random while faults are injected, then heals everything (links healed and
  * resumed, peers and regions restarted, no more losses) and runs until the system is quiet: every
@@ -66,11 +74,29 @@ final class ReplicationSimulation {
   static final List<Table> TABLES = List.of(new Table(0x7a11L, ConflictResolution.CELL),
       new Table(0x7a22L, ConflictResolution.ROW), COUNTER_TABLE);
 
+  /**
+   * The definition every region starts with: the counter table's, or ID plus
+   * {@link #COLUMNS} - 1 plain columns, which ALTER TABLE events then add to, drop and rename.
+   */
+  static TableSchema initialSchema(Table t) {
+    if (t.id() == COUNTER_TABLE.id()) {
+      return COUNTER_SCHEMA;
+    }
+    List<ColumnDef> columns = new ArrayList<>();
+    columns.add(new ColumnDef("ID", ColumnType.of(TypeKind.BIGINT), false));
+    for (int c = 1; c < COLUMNS; c++) {
+      columns.add(new ColumnDef("C" + c, ColumnType.of(TypeKind.VARCHAR, 8), true));
+    }
+    return new TableSchema(t.id(), "T" + Long.toHexString(t.id()), columns, List.of(0),
+        t.resolution());
+  }
+
   /** What a run did, for the suite's summary. */
   record Outcome(int regions, int writes, long partsLost, long messagesLost, long duplicated,
       long slowed, long cuts, long pauses, long clockSteps, long storageFailures,
       long historyGone, long repairs, long rowsRepaired, long skewEvents, long crashes,
-      long wipes, long settleMillis, long tasks, long countersChecked) {}
+      long wipes, long settleMillis, long tasks, long countersChecked, long alters,
+      long heldForCatalog) {}
 
   final EventLoop loop = new EventLoop();
   final Choices choices;
@@ -97,6 +123,7 @@ final class ReplicationSimulation {
   private long cuts;
   private long pauses;
   private long clockSteps;
+  private long alters;
   private boolean settled;
   private long lastActivity = -1;
   private long activeAt;
@@ -158,6 +185,10 @@ final class ReplicationSimulation {
     for (int i = 0; i < writes; i++) {
       loop.at(choices.between(0, workloadMillis), this::write);
     }
+    int alterCount = choices.between(0, 4);
+    for (int i = 0; i < alterCount; i++) {
+      loop.at(choices.between(0, workloadMillis), this::alter);
+    }
     int faults = choices.between(0, 12);
     for (int i = 0; i < faults; i++) {
       loop.at(choices.between(0, workloadMillis), this::fault);
@@ -170,18 +201,77 @@ final class ReplicationSimulation {
           + linkStates());
     }
     check();
+    checkCatalogsConverged();
     checkNoClockWasDragged();
     long skew = 0;
     long historyGone = 0;
     long storageFailures = 0;
+    long held = 0;
     for (SimRegion r : regions) {
       skew += r.clock.skewEvents();
       historyGone += r.historyGone;
       storageFailures += r.storageFailures;
+      held += r.heldForCatalog;
     }
     return new Outcome(regions.size(), model.acknowledgedCount(), model.partsLost, network.lost,
         network.duplicated, network.slowed, cuts, pauses, clockSteps, storageFailures, historyGone, network.repairs, network.rowsRepaired, skew, crashes,
-        wipes, loop.now() - healAt, loop.taken(), countersChecked);
+        wipes, loop.now() - healAt, loop.taken(), countersChecked, alters, held);
+  }
+
+  /** Every region ends with the same definition of every table. */
+  private void checkCatalogsConverged() {
+    SimRegion first = regions.get(0);
+    for (SimRegion r : regions.subList(1, regions.size())) {
+      for (Table t : TABLES) {
+        if (!first.schema(t.id()).equals(r.schema(t.id()))) {
+          throw new AssertionError(first + " and " + r + " hold different definitions of "
+              + Long.toHexString(t.id()) + ":\n    " + first.schema(t.id()) + "\n    "
+              + r.schema(t.id()));
+        }
+      }
+    }
+  }
+
+  /**
+   * An ALTER TABLE in a random region, of a plain table: adds a column, drops or renames a live
+   * one. Other regions learn the new definition when a link connects (catalogs are exchanged
+   * then), or soon after from a push, as {@code Replicator} does after a local change.
+   */
+  private void alter() {
+    SimRegion r = anyRegion();
+    if (!r.up()) {
+      return;
+    }
+    Table t = TABLES.get(choices.between(0, 1));
+    TableSchema current = r.schema(t.id());
+    List<ColumnDef> columns = new ArrayList<>(current.columns());
+    List<Integer> live = new ArrayList<>();
+    for (int id : current.visibleColumnIds()) {
+      if (!current.isKeyColumn(id)) {
+        live.add(id);
+      }
+    }
+    int action = choices.between(0, 9);
+    if (action < 5 || live.isEmpty()) {
+      columns.add(new ColumnDef("C" + columns.size(), ColumnType.of(TypeKind.VARCHAR, 8), true));
+    } else {
+      int id = live.get(choices.between(0, live.size() - 1));
+      columns.set(id, action < 8 ? columns.get(id).asDropped()
+          : columns.get(id).renamed(columns.get(id).name() + "_R" + current.version()));
+    }
+    TableSchema next = current.evolve(current.name(), columns);
+    alters++;
+    r.adoptSchema(next);
+    trace("%s alters %s to %s", r, Long.toHexString(t.id()), next);
+    for (SimRegion other : regions) {
+      if (other != r) {
+        loop.after(choices.between(1, 3_000), () -> {
+          if (r.up() && other.up()) {
+            other.adoptSchema(r.schema(t.id()));
+          }
+        });
+      }
+    }
   }
 
   /**

@@ -44,6 +44,8 @@ class ReplicationSimulationTest {
     fault("clock skew events", ReplicationSimulation.Outcome::skewEvents, 750);
     fault("peer crashes", ReplicationSimulation.Outcome::crashes, 550);
     fault("regions wiped", ReplicationSimulation.Outcome::wipes, 250);
+    fault("schema changes", ReplicationSimulation.Outcome::alters, 750);
+    fault("held for catalog", ReplicationSimulation.Outcome::heldForCatalog, 40);
   }
 
   private static void fault(String name, ToLongFunction<ReplicationSimulation.Outcome> count,

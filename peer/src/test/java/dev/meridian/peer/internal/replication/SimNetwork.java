@@ -136,7 +136,11 @@ final class SimNetwork {
     public CompletionStage<Long> connect() {
       connection = ++connections;
       closed = false;
-      return call("connect", target -> target.epoch);
+      return call("connect", target -> {
+        // The connect exchanges catalogs, as NettyLinkTransport does before any batch.
+        from.exchangeCatalogs(target);
+        return target.epoch;
+      });
     }
 
     @Override

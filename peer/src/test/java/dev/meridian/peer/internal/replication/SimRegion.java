@@ -7,10 +7,12 @@ import dev.meridian.peer.internal.row.RowFormat;
 import dev.meridian.peer.internal.row.RowMerge;
 import dev.meridian.peer.internal.row.StoredRow;
 import dev.meridian.peer.internal.storage.ApplyProcessor;
+import dev.meridian.peer.internal.storage.CatalogMerge;
 import dev.meridian.peer.internal.storage.FragmentApply;
 import dev.meridian.peer.internal.storage.JournalProjection;
 import dev.meridian.protocol.types.ConflictResolution;
 import dev.meridian.protocol.types.Stamp;
+import dev.meridian.protocol.types.TableSchema;
 import dev.meridian.protocol.wire.ChangeRecord;
 import dev.meridian.protocol.wire.KeyBytes;
 import dev.meridian.peer.internal.storage.OwnerWrite;
@@ -91,6 +93,10 @@ final class SimRegion implements ChangeSource {
   private final Map<StreamId, NavigableMap<ByteBuffer, byte[]>> rows = new HashMap<>();
   private final Map<StreamId, Journal> journals = new HashMap<>();
   private final Map<String, Long> positions = new HashMap<>();
+  /** The region's catalog: per table id its current definition (kept across a wipe). */
+  private final Map<Long, TableSchema> catalog = new HashMap<>();
+  /** Batches refused because a record had a cell of a column this region did not know yet. */
+  long heldForCatalog;
 
   SimRegion(ReplicationSimulation sim, String name, int peerCount, long epoch, long skewMillis) {
     this.sim = sim;
@@ -99,6 +105,9 @@ final class SimRegion implements ChangeSource {
     this.epoch = epoch;
     this.skewMillis = skewMillis;
     this.clock = newClock();
+    for (Table t : ReplicationSimulation.TABLES) {
+      catalog.put(t.id(), ReplicationSimulation.initialSchema(t));
+    }
     for (int i = 0; i < peerCount; i++) {
       peers.add(new Peer(i));
     }
@@ -124,6 +133,32 @@ final class SimRegion implements ChangeSource {
       }
     }
     return false;
+  }
+
+  // ---- catalog ---------------------------------------------------------------------------
+
+  /** This region's definition of a table. */
+  TableSchema schema(long tableId) {
+    return catalog.get(tableId);
+  }
+
+  /** Takes another definition of a table if it wins by the catalogs' rule. */
+  void adoptSchema(TableSchema theirs) {
+    TableSchema ours = catalog.get(theirs.tableId());
+    if (CatalogMerge.theirsWins(ours, theirs)) {
+      catalog.put(theirs.tableId(), theirs);
+      sim.trace("%s adopts %s", name, theirs);
+    }
+  }
+
+  /** What a catalog exchange does on a link's connect: each side adopts the other's tables. */
+  void exchangeCatalogs(SimRegion other) {
+    for (TableSchema t : List.copyOf(other.catalog.values())) {
+      adoptSchema(t);
+    }
+    for (TableSchema t : List.copyOf(catalog.values())) {
+      other.adoptSchema(t);
+    }
   }
 
   // ---- lifecycle -------------------------------------------------------------------------
@@ -343,8 +378,10 @@ final class SimRegion implements ChangeSource {
       Map<Integer, byte[]> cells = new TreeMap<>();
       if (kind != WriteKind.DELETE) {
         cells.put(0, Cell.encode(keyValue));
-        for (int c = 1; c < ReplicationSimulation.COLUMNS; c++) {
-          if (kind == WriteKind.INSERT || sim.choices.percent(50)) {
+        // Only the columns this region's definition has live, as a client planned on it writes.
+        TableSchema schema = schema(table.id());
+        for (int c : schema.visibleColumnIds()) {
+          if (c != 0 && (kind == WriteKind.INSERT || sim.choices.percent(50))) {
             cells.put(c, Cell.encode(value()));
           }
         }
@@ -404,6 +441,15 @@ final class SimRegion implements ChangeSource {
    * region's own-origin part.
    */
   LinkTransport.Ack apply(List<ChangeRecord> records) {
+    for (ChangeRecord r : records) {
+      // As LinkReceiver: a record written under a later definition than this region holds is
+      // refused with its batch, which the link resends after reconnecting (exchanging catalogs).
+      if (FragmentCheck.newerColumn(schema(r.tableId()), r) >= 0) {
+        heldForCatalog++;
+        throw new SimNetwork.Fault(name + " does not know a column of a record of "
+            + Long.toHexString(r.tableId()) + " yet");
+      }
+    }
     int skew = 0;
     for (ChangeRecord r : records) {
       Table table = sim.table(r.tableId());

@@ -24,10 +24,11 @@ import org.apache.calcite.sql.type.SqlTypeName;
 public final class CalciteTypes {
   private CalciteTypes() {}
 
-  /** The row type of a table. */
+  /** The row type of a table: its columns that are not dropped. */
   static RelDataType rowType(TableSchema table, RelDataTypeFactory f) {
     RelDataTypeFactory.Builder b = f.builder();
-    for (ColumnDef c : table.columns()) {
+    for (int id : table.visibleColumnIds()) {
+      ColumnDef c = table.column(id);
       b.add(c.name(), f.createTypeWithNullability(type(c.type(), f), c.nullable()));
     }
     return b.build();

@@ -40,10 +40,13 @@ final class FilterTranslator {
   private static final RexBuilder REX = new RexBuilder(new JavaTypeFactoryImpl());
 
   private final TableSchema table;
+  /** Calcite's field ordinals to column ids (they differ once a column was dropped). */
+  private final int[] ids;
   private final DataContext context;
 
   FilterTranslator(TableSchema table, DataContext context) {
     this.table = table;
+    this.ids = table.visibleColumnIds();
     this.context = context;
   }
 
@@ -58,7 +61,7 @@ final class FilterTranslator {
 
   private ScanFilter node(RexNode node) {
     if (node instanceof RexInputRef ref && ref.getType().getSqlTypeName() == SqlTypeName.BOOLEAN) {
-      return new ScanFilter.Compare(ref.getIndex(), Op.EQ, Boolean.TRUE);
+      return new ScanFilter.Compare(ids[ref.getIndex()], Op.EQ, Boolean.TRUE);
     }
     if (!(node instanceof RexCall call)) {
       return null;
@@ -161,15 +164,15 @@ final class FilterTranslator {
   /** The table column a node reads, through widening numeric casts, or null. */
   private Integer column(RexNode node) {
     if (node instanceof RexInputRef ref) {
-      return comparable(table.column(ref.getIndex()).type().kind()) ? ref.getIndex() : null;
+      return comparable(table.column(ids[ref.getIndex()]).type().kind()) ? ids[ref.getIndex()] : null;
     }
     if (node.getKind() == SqlKind.CAST && node instanceof RexCall cast
         && cast.getOperands().get(0) instanceof RexInputRef ref) {
-      TypeKind from = table.column(ref.getIndex()).type().kind();
+      TypeKind from = table.column(ids[ref.getIndex()]).type().kind();
       SqlTypeFamily to = cast.getType().getSqlTypeName().getFamily();
       boolean exactWidening = isExact(from) && to == SqlTypeFamily.NUMERIC
           && SqlTypeName.EXACT_TYPES.contains(cast.getType().getSqlTypeName());
-      return exactWidening ? ref.getIndex() : null;
+      return exactWidening ? ids[ref.getIndex()] : null;
     }
     return null;
   }

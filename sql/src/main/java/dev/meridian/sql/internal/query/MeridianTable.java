@@ -46,11 +46,15 @@ final class MeridianTable extends AbstractTable implements ProjectableFilterable
       throw new MeridianException(SqlState.INTERNAL_ERROR, "table " + table.name()
           + " was planned without a scan source");
     }
-    int[] columns = projects;
-    if (columns == null) {
-      columns = new int[table.columnCount()];
+    // Calcite numbers the fields it sees; the peers know columns by id.
+    int[] ids = table.visibleColumnIds();
+    int[] columns;
+    if (projects == null) {
+      columns = ids;
+    } else {
+      columns = new int[projects.length];
       for (int i = 0; i < columns.length; i++) {
-        columns[i] = i;
+        columns[i] = ids[projects[i]];
       }
     }
     FilterTranslator translator = new FilterTranslator(table, root);
