@@ -79,7 +79,11 @@ final class TypeMapping {
    * instead. (DATETIME is parsed as TIMESTAMP by the grammar.)
    */
   private static ColumnType alias(SqlDataTypeSpec spec, SourceText text) {
-    String typeName = spec.getTypeNameSpec().getTypeName().getSimple().toUpperCase(Locale.ROOT);
+    org.apache.calcite.sql.SqlIdentifier name = spec.getTypeNameSpec().getTypeName();
+    if (!name.isSimple()) {
+      return null; // a compound name (a.b) is no type of ours: refused as unsupported
+    }
+    String typeName = name.getSimple().toUpperCase(Locale.ROOT);
     return switch (typeName) {
       case "COUNTER" -> ColumnType.of(TypeKind.COUNTER);
       case "TEXT" -> ColumnType.of(TypeKind.VARCHAR, ColumnType.MAX_LENGTH);

@@ -114,4 +114,12 @@ class StatementErrorsTest {
   void otherStatementsAreNotSupported(String sql, int column, String name) {
     assertFails(catalog, sql, SqlState.FEATURE_NOT_SUPPORTED, 1, column, name);
   }
+
+  @Test
+  void aCompoundTypeNameIsAnUnsupportedTypeNotACrash() {
+    // Found by SqlPlannerFuzzTest (seed 16248858338181): the type alias lookup asked a
+    // compound identifier for its simple name, an AssertionError inside Calcite.
+    String sql = "CREATE TABLE t (a BIG.NT PRIMARY KEY)";
+    assertFails(catalog, sql, SqlState.FEATURE_NOT_SUPPORTED, 1, col(sql, "BIG.NT"), "BIG.NT");
+  }
 }
