@@ -60,6 +60,8 @@ final class PeerConfigYaml {
     Integer maxInFlight;
     Long lingerMs;
     Long tombstoneGraceMs;
+    Integer conflictLogMaxEntries;
+    Long conflictLogMaxAgeMs;
     Long antiEntropyIntervalMs;
     Integer journalCapacity;
     Map<String, Long> wanLatencyMs;
@@ -151,6 +153,12 @@ final class PeerConfigYaml {
       }
       if (r.tombstoneGraceMs != null) {
         b.tombstoneGraceMs(r.tombstoneGraceMs);
+      }
+      if (r.conflictLogMaxEntries != null) {
+        b.conflictLogMaxEntries(r.conflictLogMaxEntries);
+      }
+      if (r.conflictLogMaxAgeMs != null) {
+        b.conflictLogMaxAgeMs(r.conflictLogMaxAgeMs);
       }
       if (r.antiEntropyIntervalMs != null) {
         b.antiEntropyIntervalMs(r.antiEntropyIntervalMs);

@@ -75,7 +75,7 @@ public final class MemberConfig {
             .setCapacity(config.journalCapacity()).setTimeToLiveSeconds(0)));
     c.addMapConfig(storedMap(IndexCatalog.MAP_NAME, config.backupCount()));
     for (String name : List.of(Catalog.DROPPED_MAP_NAME, RegionReplica.REGION_MAP_NAME,
-        "meridian.link-positions", "meridian.link-stats")) {
+        "meridian.link-positions", "meridian.link-stats", "meridian.conflict-log")) {
       c.addMapConfig(storedMap(name, config.backupCount()).setInMemoryFormat(InMemoryFormat.OBJECT));
     }
 
@@ -86,6 +86,8 @@ public final class MemberConfig {
     context.put(WriteProcessor.CLOCK_KEY, clock);
     context.put(ChangeNotifier.CONTEXT_KEY, changes);
     context.put(RowIndexes.CONTEXT_KEY, new RowIndexes());
+    context.put(ConflictLog.CONTEXT_KEY,
+        new ConflictLog(config.conflictLogMaxEntries(), config.conflictLogMaxAgeMs()));
     context.put(Residency.CONTEXT_KEY, new Residency(config.region(),
         config.routingConfig().source(), config.routingConfig().residency()));
     c.setUserContext(context);
