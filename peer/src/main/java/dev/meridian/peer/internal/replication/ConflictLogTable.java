@@ -105,8 +105,12 @@ final class ConflictLogTable {
     Set<LossId> seen = new HashSet<>();
     List<Object[]> rows = new ArrayList<>();
     for (ConflictEntry e : all) {
+      TableSchema table = byId.get(e.tableId());
+      if (table != null && table.keyColumns().contains(e.column())) {
+        continue; // a deleted row's key cells: the key is in ROW_KEY already
+      }
       if (seen.add(new LossId(e.tableId(), ByteBuffer.wrap(e.key()), e.column(), e.losing()))) {
-        rows.add(row(e, byId.get(e.tableId())));
+        rows.add(row(e, table));
       }
     }
     return rows;

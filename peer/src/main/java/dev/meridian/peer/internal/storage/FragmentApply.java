@@ -7,6 +7,7 @@ import dev.meridian.peer.internal.row.StoredRow;
 import dev.meridian.protocol.types.ConflictResolution;
 import dev.meridian.protocol.types.Stamp;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Predicate;
 
@@ -86,8 +87,10 @@ public final class FragmentApply {
 
   /**
    * The fragment's value cells that are not in the merged row, each with the stamp that beat
-   * it. A COUNTER cell never loses a value (contributions add up), and a tombstone that loses
-   * to a higher tombstone throws no value away, so neither is listed.
+   * it. A cell beaten by one holding the same value loses nothing (key cells, or two regions
+   * writing the same value), a COUNTER cell never loses a value (contributions add up), and a
+   * tombstone that loses to a higher tombstone throws no value away, so none of these is
+   * listed.
    */
   static List<Discarded> discarded(StoredRow incoming, StoredRow merged) {
     List<Discarded> out = new ArrayList<>(0);
@@ -101,7 +104,9 @@ public final class FragmentApply {
         continue;
       }
       if (kept != null) {
-        out.add(new Discarded(c, kept.stamp(), false));
+        if (!Arrays.equals(kept.encodedValue(), c.encodedValue())) {
+          out.add(new Discarded(c, kept.stamp(), false));
+        }
       } else if (tombstone != null && !c.stamp().after(tombstone)) {
         out.add(new Discarded(c, tombstone, true));
       } else {
