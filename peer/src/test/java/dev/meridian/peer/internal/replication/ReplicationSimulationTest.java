@@ -44,6 +44,7 @@ class ReplicationSimulationTest {
     fault("clock skew events", ReplicationSimulation.Outcome::skewEvents, 750);
     fault("peer crashes", ReplicationSimulation.Outcome::crashes, 550);
     fault("regions wiped", ReplicationSimulation.Outcome::wipes, 250);
+    fault("conflicts logged", ReplicationSimulation.Outcome::conflictsLogged, 450);
   }
 
   private static void fault(String name, ToLongFunction<ReplicationSimulation.Outcome> count,
