@@ -53,6 +53,8 @@ class LauncherIT {
     assertTrue(r.output().contains(
         "Boston/Dublin ended on: {us-east-1=Dublin, eu-west-1=Dublin, ap-southeast-1=Dublin}"),
         r.output());
+    assertTrue(r.output().contains("verdict: eu-west-1 logged \"Boston\" losing to \"Dublin\""),
+        r.output());
     assertTrue(r.output().contains("ap-southeast-1 holds every row the others held"), r.output());
     assertTrue(r.output().matches("(?s).*== 5\\. Summary =+\n +region +writes +local p50 +local p99"
         + " +conflicts resolved +serving again +caught up\n.*"), r.output());

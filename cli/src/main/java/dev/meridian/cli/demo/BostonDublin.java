@@ -29,6 +29,17 @@ import java.util.concurrent.locks.LockSupport;
 final class BostonDublin {
   static final String READ = "SELECT city FROM leaderboard WHERE player = ?";
   static final String WRITE_CITY = "UPSERT INTO leaderboard (player, city) VALUES (?, ?)";
+  static final String CONFLICTS = "SELECT LOSING_VALUE, LOSING_REGION, LOSING_WRITTEN_AT,"
+      + " WINNING_REGION, WINNING_WRITTEN_AT, WON_BY FROM MERIDIAN.CONFLICTS"
+      + " WHERE TABLE_NAME = 'LEADERBOARD' AND COLUMN_NAME = 'CITY' AND ROW_KEY = ?";
+
+  /**
+   * An entry of a region's conflict log for the row's city: the value that lost, where it was
+   * written and when (wall clock of its stamp), and the same of the write that beat it.
+   */
+  record Loss(String observedIn, String losingValue, String losingRegion,
+      java.time.LocalDateTime losingAt, String winningRegion, java.time.LocalDateTime winningAt,
+      String wonBy) {}
 
   /** A value a region's reader saw, at milliseconds after t=0 (when the read returned). */
   record Sighting(double atMillis, String city) {}
@@ -56,6 +67,8 @@ final class BostonDublin {
 
   private final Map<String, String> urls;
   private final String player;
+  private Runnable hold = () -> {};
+  private Runnable release = () -> {};
 
   /**
    * @param urls each region's JDBC URL, in display order
@@ -64,6 +77,17 @@ final class BostonDublin {
   BostonDublin(Map<String, String> urls, String player) {
     this.urls = urls;
     this.player = player;
+  }
+
+  /**
+   * Holds what the first write's region ships to the second's from just before t=0 until the
+   * second write is acknowledged ({@code hold}, then {@code release}), so the second is written
+   * before the first arrives there however slow this machine is: a true conflict.
+   */
+  BostonDublin holdingTheFirstWrite(Runnable hold, Runnable release) {
+    this.hold = hold;
+    this.release = release;
+    return this;
   }
 
   /**
@@ -112,10 +136,15 @@ final class BostonDublin {
         CompletableFuture.completedFuture(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100)),
         zero);
     Writer b = new Writer(writers.get(1), second, zero, new CompletableFuture<>());
-    a.thread.start();
-    b.thread.start();
-    a.thread.join();
-    b.thread.join();
+    hold.run();
+    try {
+      a.thread.start();
+      b.thread.start();
+      a.thread.join();
+      b.thread.join();
+    } finally {
+      release.run();
+    }
     for (Writer w : List.of(a, b)) {
       if (w.error != null) {
         stopAll(pollers);
@@ -188,6 +217,38 @@ final class BostonDublin {
         }
         Thread.sleep(10);
       }
+    }
+  }
+
+  /**
+   * Each region's conflict-log entries for the row's city, once every region in
+   * {@code expectedIn} shows at least one (or {@code timeout} passed: then as they are).
+   */
+  Map<String, List<Loss>> losses(List<String> expectedIn, Duration timeout)
+      throws SQLException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      Map<String, List<Loss>> out = new LinkedHashMap<>();
+      for (Map.Entry<String, String> e : urls.entrySet()) {
+        List<Loss> list = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(e.getValue());
+            PreparedStatement ps = c.prepareStatement(CONFLICTS)) {
+          ps.setString(1, player);
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              list.add(new Loss(e.getKey(), rs.getString(1), rs.getString(2),
+                  rs.getObject(3, java.time.LocalDateTime.class), rs.getString(4),
+                  rs.getObject(5, java.time.LocalDateTime.class), rs.getString(6)));
+            }
+          }
+        }
+        out.put(e.getKey(), list);
+      }
+      boolean all = expectedIn.stream().allMatch(r -> !out.getOrDefault(r, List.of()).isEmpty());
+      if (all || System.nanoTime() > deadline) {
+        return out;
+      }
+      Thread.sleep(100);
     }
   }
 

@@ -228,15 +228,20 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private void bostonDublin() throws SQLException, InterruptedException {
-      out.heading(3, "Boston/Dublin: one row, two regions, 50 ms apart");
+      out.heading(3, "Boston/Dublin: one row, two regions, 20 ms apart");
       out.line("  player '" + TRAVELLER + "' plays in Boston (us-east-1) at t=0, then in Dublin"
-          + " (eu-west-1) at t=50 ms.");
+          + " (eu-west-1) at t=20 ms,");
+      out.line("  The us-east-1 -> eu-west-1 link is held until Dublin is acknowledged, so Dublin"
+          + " is written");
+      out.line("  before Boston arrives there even on a slow machine: a true conflict.");
       out.line("  Each region applies the two writes when they reach it, in whatever order,"
           + " and keeps the one");
       out.line("  with the higher stamp (hybrid logical clock): Dublin, written later.");
-      conflict = new BostonDublin(urls, TRAVELLER).replay("Lisbon",
+      conflict = new BostonDublin(urls, TRAVELLER).holdingTheFirstWrite(
+          () -> cluster.pauseLink("us-east-1", "eu-west-1"),
+          () -> cluster.resumeLink("us-east-1", "eu-west-1")).replay("Lisbon",
           BostonDublin.Write.plan("us-east-1", "Boston", 0),
-          BostonDublin.Write.plan("eu-west-1", "Dublin", 50),
+          BostonDublin.Write.plan("eu-west-1", "Dublin", 20),
           Duration.ofMillis(500), Duration.ofSeconds(30));
       BostonDublin.Result r = conflict;
       out.line("  every region read '" + r.initialCity() + "' before t=0.");
@@ -269,6 +274,38 @@ public final class DemoCommand implements Callable<Integer> {
         out.line("  verdict: " + out.red("regions disagree or ended elsewhere: "
             + r.finalCity()));
         failures.add("Boston/Dublin: expected \"Dublin\" in every region, got " + r.finalCity());
+      }
+      conflictLog(r);
+    }
+
+    /** Shows what each region's conflict log says last-writer-wins threw away for the row. */
+    private void conflictLog(BostonDublin.Result r) throws SQLException, InterruptedException {
+      out.line("  SELECT * FROM MERIDIAN.CONFLICTS in each region, for this row's city:");
+      Map<String, List<BostonDublin.Loss>> losses = new BostonDublin(urls, TRAVELLER)
+          .losses(List.of("eu-west-1"), Duration.ofSeconds(10));
+      boolean bostonLostInDublin = false;
+      for (Map.Entry<String, List<BostonDublin.Loss>> e : losses.entrySet()) {
+        if (e.getValue().isEmpty()) {
+          out.line(String.format(Locale.ROOT, "    %-16s(none: no write lost on arrival"
+              + " there; the later one came last, an ordinary overwrite)", e.getKey()));
+        }
+        for (BostonDublin.Loss l : e.getValue()) {
+          bostonLostInDublin |= e.getKey().equals("eu-west-1") && "Boston".equals(l.losingValue())
+              && "us-east-1".equals(l.losingRegion()) && "eu-west-1".equals(l.winningRegion());
+          out.line(String.format(Locale.ROOT, "    %-16s'%s' written in %s lost to the %s"
+              + " written in %s %s ms later", e.getKey(), l.losingValue(), l.losingRegion(),
+              l.wonBy(), l.winningRegion(), Terminal.millis(
+                  Duration.between(l.losingAt(), l.winningAt()).toNanos() / 1e6)));
+        }
+      }
+      if (bostonLostInDublin) {
+        out.line("  verdict: " + out.green("eu-west-1 logged \"Boston\" losing to \"Dublin\"")
+            + ": what last-writer-wins threw away stays visible.");
+      } else {
+        out.line("  verdict: " + out.red("no conflict-log entry of \"Boston\" losing in"
+            + " eu-west-1: " + losses));
+        failures.add("Boston/Dublin: eu-west-1's MERIDIAN.CONFLICTS does not show \"Boston\""
+            + " losing to \"Dublin\": " + losses);
       }
     }
 

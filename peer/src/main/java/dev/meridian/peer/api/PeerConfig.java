@@ -61,6 +61,10 @@ public final class PeerConfig {
   public static final long DEFAULT_LINK_LINGER_MS = 1;
   /** Default time a delete's tombstone outlives the moment every region had it (ms). */
   public static final long DEFAULT_TOMBSTONE_GRACE_MS = 600_000;
+  /** Default conflict-log entries kept per table on each peer. */
+  public static final int DEFAULT_CONFLICT_LOG_MAX_ENTRIES = 10_000;
+  /** Default age after which a conflict-log entry is dropped (ms): a day. */
+  public static final long DEFAULT_CONFLICT_LOG_MAX_AGE_MS = 86_400_000;
   /** Default period of background anti-entropy between regions (ms). */
   public static final long DEFAULT_ANTI_ENTROPY_INTERVAL_MS = 600_000;
   /** Default change-journal entries kept per table (all partitions together). */
@@ -89,6 +93,8 @@ public final class PeerConfig {
   private final int linkMaxInFlight;
   private final long linkLingerMs;
   private final long tombstoneGraceMs;
+  private final int conflictLogMaxEntries;
+  private final long conflictLogMaxAgeMs;
   private final long antiEntropyIntervalMs;
   private final int journalCapacity;
   private final Map<String, Long> wanLatencyMs;
@@ -121,6 +127,8 @@ public final class PeerConfig {
     linkMaxInFlight = b.linkMaxInFlight;
     linkLingerMs = b.linkLingerMs;
     tombstoneGraceMs = b.tombstoneGraceMs;
+    conflictLogMaxEntries = b.conflictLogMaxEntries;
+    conflictLogMaxAgeMs = b.conflictLogMaxAgeMs;
     antiEntropyIntervalMs = b.antiEntropyIntervalMs;
     journalCapacity = b.journalCapacity;
     wanLatencyMs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.wanLatencyMs));
@@ -165,7 +173,8 @@ public final class PeerConfig {
         .maxFrameBytes(maxFrameBytes).remoteRegions(remoteRegions).linkBatchSize(linkBatchSize)
         .linkMaxInFlight(linkMaxInFlight).linkLingerMs(linkLingerMs)
         .tombstoneGraceMs(tombstoneGraceMs).antiEntropyIntervalMs(antiEntropyIntervalMs)
-        .journalCapacity(journalCapacity)
+        .journalCapacity(journalCapacity).conflictLogMaxEntries(conflictLogMaxEntries)
+        .conflictLogMaxAgeMs(conflictLogMaxAgeMs)
         .wanLatencyMs(wanLatencyMs).routing(routing).dataDir(dataDir).durability(durability)
         .durabilityPeriodMs(durabilityPeriodMs);
     b.name = explicitName;
@@ -291,6 +300,19 @@ public final class PeerConfig {
     return tombstoneGraceMs;
   }
 
+  /**
+   * Entries of the conflict log ({@code MERIDIAN.CONFLICTS}) each peer keeps per table; the
+   * oldest go first. 0 turns the log off.
+   */
+  public int conflictLogMaxEntries() {
+    return conflictLogMaxEntries;
+  }
+
+  /** Age in milliseconds after which a conflict-log entry is dropped. */
+  public long conflictLogMaxAgeMs() {
+    return conflictLogMaxAgeMs;
+  }
+
   /** How often each peer compares its partitions with the other regions (ms; 0: never). */
   public long antiEntropyIntervalMs() {
     return antiEntropyIntervalMs;
@@ -349,6 +371,8 @@ public final class PeerConfig {
         && maxFrameBytes == c.maxFrameBytes && remoteRegions.equals(c.remoteRegions)
         && linkBatchSize == c.linkBatchSize && linkMaxInFlight == c.linkMaxInFlight
         && linkLingerMs == c.linkLingerMs && tombstoneGraceMs == c.tombstoneGraceMs
+        && conflictLogMaxEntries == c.conflictLogMaxEntries
+        && conflictLogMaxAgeMs == c.conflictLogMaxAgeMs
         && antiEntropyIntervalMs == c.antiEntropyIntervalMs
         && journalCapacity == c.journalCapacity && wanLatencyMs.equals(c.wanLatencyMs)
         && Objects.equals(routing, c.routing) && Objects.equals(dataDir, c.dataDir)
@@ -360,7 +384,7 @@ public final class PeerConfig {
     return Objects.hash(region, explicitName, hazelcastHost, hazelcastPort, members,
         hazelcastProperties, clientPort, linkPort, insecure, tlsKey, tlsCert, tlsCa, backupCount, maxClockOffsetMs, maxFrameBytes,
         remoteRegions, linkBatchSize, linkMaxInFlight, linkLingerMs, tombstoneGraceMs,
-        antiEntropyIntervalMs, journalCapacity,
+        antiEntropyIntervalMs, journalCapacity, conflictLogMaxEntries, conflictLogMaxAgeMs,
         wanLatencyMs, routing, dataDir, durability, durabilityPeriodMs);
   }
 
@@ -375,6 +399,8 @@ public final class PeerConfig {
         + ", replication.maxInFlight=" + linkMaxInFlight + ", replication.lingerMs="
         + linkLingerMs + ", replication.tombstoneGraceMs=" + tombstoneGraceMs
         + ", replication.antiEntropyIntervalMs=" + antiEntropyIntervalMs
+        + ", replication.conflictLogMaxEntries=" + conflictLogMaxEntries
+        + ", replication.conflictLogMaxAgeMs=" + conflictLogMaxAgeMs
         + ", replication.journalCapacity="
         + journalCapacity + ", replication.wanLatencyMs=" + wanLatencyMs + ", routing=" + routing
         + ", dataDir=" + dataDir + ", durability=" + durability + ", durabilityPeriodMs="
@@ -403,6 +429,8 @@ public final class PeerConfig {
     private int linkMaxInFlight = DEFAULT_LINK_MAX_IN_FLIGHT;
     private long linkLingerMs = DEFAULT_LINK_LINGER_MS;
     private long tombstoneGraceMs = DEFAULT_TOMBSTONE_GRACE_MS;
+    private int conflictLogMaxEntries = DEFAULT_CONFLICT_LOG_MAX_ENTRIES;
+    private long conflictLogMaxAgeMs = DEFAULT_CONFLICT_LOG_MAX_AGE_MS;
     private long antiEntropyIntervalMs = DEFAULT_ANTI_ENTROPY_INTERVAL_MS;
     private int journalCapacity = DEFAULT_JOURNAL_CAPACITY;
     private Map<String, Long> wanLatencyMs = new LinkedHashMap<>();
@@ -565,6 +593,18 @@ public final class PeerConfig {
       return this;
     }
 
+    /** Sets {@code replication.conflictLogMaxEntries}. */
+    public Builder conflictLogMaxEntries(int entries) {
+      this.conflictLogMaxEntries = entries;
+      return this;
+    }
+
+    /** Sets {@code replication.conflictLogMaxAgeMs}. */
+    public Builder conflictLogMaxAgeMs(long millis) {
+      this.conflictLogMaxAgeMs = millis;
+      return this;
+    }
+
     /** Sets {@code replication.antiEntropyIntervalMs}. */
     public Builder antiEntropyIntervalMs(long millis) {
       this.antiEntropyIntervalMs = millis;
@@ -689,6 +729,16 @@ public final class PeerConfig {
       if (tombstoneGraceMs < 0 || tombstoneGraceMs > 30L * 24 * 3_600_000) {
         problems.add("replication.tombstoneGraceMs " + tombstoneGraceMs + " is out of range: set"
             + " 0 to 30 days in milliseconds (default " + DEFAULT_TOMBSTONE_GRACE_MS + ")");
+      }
+      if (conflictLogMaxEntries < 0 || conflictLogMaxEntries > 1_000_000) {
+        problems.add("replication.conflictLogMaxEntries " + conflictLogMaxEntries + " is out of"
+            + " range: set 0 (off) to 1000000 entries per table (default "
+            + DEFAULT_CONFLICT_LOG_MAX_ENTRIES + ")");
+      }
+      if (conflictLogMaxAgeMs < 1_000 || conflictLogMaxAgeMs > 30L * 24 * 3_600_000) {
+        problems.add("replication.conflictLogMaxAgeMs " + conflictLogMaxAgeMs + " is out of"
+            + " range: set 1 second to 30 days in milliseconds (default "
+            + DEFAULT_CONFLICT_LOG_MAX_AGE_MS + ")");
       }
       if (antiEntropyIntervalMs != 0
           && (antiEntropyIntervalMs < 1000 || antiEntropyIntervalMs > 7L * 24 * 3_600_000)) {

@@ -63,6 +63,8 @@ final class PeerConfigYaml {
     Integer maxInFlight;
     Long lingerMs;
     Long tombstoneGraceMs;
+    Integer conflictLogMaxEntries;
+    Long conflictLogMaxAgeMs;
     Long antiEntropyIntervalMs;
     Integer journalCapacity;
     Map<String, Long> wanLatencyMs;
@@ -165,6 +167,12 @@ final class PeerConfigYaml {
       }
       if (r.tombstoneGraceMs != null) {
         b.tombstoneGraceMs(r.tombstoneGraceMs);
+      }
+      if (r.conflictLogMaxEntries != null) {
+        b.conflictLogMaxEntries(r.conflictLogMaxEntries);
+      }
+      if (r.conflictLogMaxAgeMs != null) {
+        b.conflictLogMaxAgeMs(r.conflictLogMaxAgeMs);
       }
       if (r.antiEntropyIntervalMs != null) {
         b.antiEntropyIntervalMs(r.antiEntropyIntervalMs);

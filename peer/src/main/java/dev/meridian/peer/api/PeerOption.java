@@ -84,6 +84,14 @@ public enum PeerOption {
   REPLICATION_TOMBSTONE_GRACE_MS("replication.tombstoneGraceMs",
       String.valueOf(PeerConfig.DEFAULT_TOMBSTONE_GRACE_MS),
       "how long (ms) a deleted row's tombstone is kept after every region has had it"),
+  /** Conflict-log count bound. */
+  REPLICATION_CONFLICT_LOG_MAX_ENTRIES("replication.conflictLogMaxEntries",
+      String.valueOf(PeerConfig.DEFAULT_CONFLICT_LOG_MAX_ENTRIES),
+      "entries of MERIDIAN.CONFLICTS each peer keeps per table, oldest dropped first (0: off)"),
+  /** Conflict-log age bound. */
+  REPLICATION_CONFLICT_LOG_MAX_AGE_MS("replication.conflictLogMaxAgeMs",
+      String.valueOf(PeerConfig.DEFAULT_CONFLICT_LOG_MAX_AGE_MS),
+      "how long (ms) an entry of MERIDIAN.CONFLICTS is kept"),
   /** Background anti-entropy. */
   REPLICATION_ANTI_ENTROPY_INTERVAL_MS("replication.antiEntropyIntervalMs",
       String.valueOf(PeerConfig.DEFAULT_ANTI_ENTROPY_INTERVAL_MS),

@@ -57,13 +57,14 @@ public final class EmbeddedCluster implements AutoCloseable {
 
   /** How to start a cluster. Immutable. */
   public record Options(int peersPerRegion, Map<String, Long> pairLatencyMs, long latencyMs,
-      int journalCapacity, long tombstoneGraceMs, long antiEntropyIntervalMs, String routing) {
+      int journalCapacity, long tombstoneGraceMs, long antiEntropyIntervalMs, String routing,
+      int conflictLogMaxEntries) {
 
     /** One peer per region, no injected latency, the default journal, no routing config. */
     public static Options defaults() {
       return new Options(1, Map.of(), 0, PeerConfig.DEFAULT_JOURNAL_CAPACITY,
           PeerConfig.DEFAULT_TOMBSTONE_GRACE_MS, PeerConfig.DEFAULT_ANTI_ENTROPY_INTERVAL_MS,
-          null);
+          null, PeerConfig.DEFAULT_CONFLICT_LOG_MAX_ENTRIES);
     }
 
     /**
@@ -72,19 +73,19 @@ public final class EmbeddedCluster implements AutoCloseable {
      */
     public Options routing(String file) {
       return new Options(peersPerRegion, pairLatencyMs, latencyMs, journalCapacity,
-          tombstoneGraceMs, antiEntropyIntervalMs, file);
+          tombstoneGraceMs, antiEntropyIntervalMs, file, conflictLogMaxEntries);
     }
 
     /** The same options with {@code n} peers per region (1 to 16). */
     public Options peersPerRegion(int n) {
       return new Options(n, pairLatencyMs, latencyMs, journalCapacity, tombstoneGraceMs,
-          antiEntropyIntervalMs, routing);
+          antiEntropyIntervalMs, routing, conflictLogMaxEntries);
     }
 
     /** The same options with one-way latency {@code ms} on every link. */
     public Options wanLatencyMs(long ms) {
       return new Options(peersPerRegion, pairLatencyMs, ms, journalCapacity, tombstoneGraceMs,
-          antiEntropyIntervalMs, routing);
+          antiEntropyIntervalMs, routing, conflictLogMaxEntries);
     }
 
     /** The same options with one-way latency {@code ms} between two regions, both ways. */
@@ -92,25 +93,31 @@ public final class EmbeddedCluster implements AutoCloseable {
       Map<String, Long> m = new TreeMap<>(pairLatencyMs);
       m.put(pairKey(a, b), ms);
       return new Options(peersPerRegion, m, latencyMs, journalCapacity, tombstoneGraceMs,
-          antiEntropyIntervalMs, routing);
+          antiEntropyIntervalMs, routing, conflictLogMaxEntries);
     }
 
     /** The same options with a change journal of {@code entries} per table. */
     public Options journalCapacity(int entries) {
       return new Options(peersPerRegion, pairLatencyMs, latencyMs, entries, tombstoneGraceMs,
-          antiEntropyIntervalMs, routing);
+          antiEntropyIntervalMs, routing, conflictLogMaxEntries);
     }
 
     /** The same options with deleted rows purged {@code ms} after every region had them. */
     public Options tombstoneGraceMs(long ms) {
       return new Options(peersPerRegion, pairLatencyMs, latencyMs, journalCapacity, ms,
-          antiEntropyIntervalMs, routing);
+          antiEntropyIntervalMs, routing, conflictLogMaxEntries);
+    }
+
+    /** The same options with at most {@code entries} conflict-log entries per table and peer. */
+    public Options conflictLogMaxEntries(int entries) {
+      return new Options(peersPerRegion, pairLatencyMs, latencyMs, journalCapacity,
+          tombstoneGraceMs, antiEntropyIntervalMs, routing, entries);
     }
 
     /** The same options with background anti-entropy every {@code ms} (0: never). */
     public Options antiEntropyIntervalMs(long ms) {
       return new Options(peersPerRegion, pairLatencyMs, latencyMs, journalCapacity,
-          tombstoneGraceMs, ms, routing);
+          tombstoneGraceMs, ms, routing, conflictLogMaxEntries);
     }
 
     long latency(String a, String b) {
@@ -309,6 +316,7 @@ public final class EmbeddedCluster implements AutoCloseable {
             .journalCapacity(options.journalCapacity())
             .tombstoneGraceMs(options.tombstoneGraceMs())
             .antiEntropyIntervalMs(options.antiEntropyIntervalMs())
+            .conflictLogMaxEntries(options.conflictLogMaxEntries())
             .routing(options.routing())
             .build()));
       }

@@ -49,13 +49,35 @@ public final class SystemTables {
       "TABLE_NAME", varchar(), "TABLE_ID", bigint(), "VERSION", bigint(), "COLUMNS", integer(),
       "DROPPED_COLUMNS", integer(), "CONFLICT_RESOLUTION", varchar());
 
+  /**
+   * {@code MERIDIAN.CONFLICTS}. {@code LOSING_STAMP} and {@code WINNING_STAMP} are the stamps'
+   * hybrid-clock values (comparable: the higher wins, the origin region breaking ties);
+   * {@code *_WRITTEN_AT} their physical times; {@code WON_BY} is {@code value} or
+   * {@code delete}.
+   */
+  public static final TableSchema CONFLICTS = new TableSchema(-4, "CONFLICTS", List.of(
+      new ColumnDef("OBSERVED_IN", varchar(), false),
+      new ColumnDef("TABLE_NAME", varchar(), false),
+      new ColumnDef("ROW_KEY", ColumnType.of(TypeKind.VARCHAR, 4096), false),
+      new ColumnDef("COLUMN_NAME", varchar(), false),
+      new ColumnDef("LOSING_STAMP", bigint(), false),
+      new ColumnDef("LOSING_REGION", varchar(), true),
+      new ColumnDef("LOSING_VALUE", ColumnType.of(TypeKind.VARCHAR, 4096), true),
+      new ColumnDef("LOSING_WRITTEN_AT", ColumnType.of(TypeKind.TIMESTAMP), true),
+      new ColumnDef("WINNING_STAMP", bigint(), true),
+      new ColumnDef("WINNING_REGION", varchar(), true),
+      new ColumnDef("WINNING_WRITTEN_AT", ColumnType.of(TypeKind.TIMESTAMP), true),
+      new ColumnDef("WON_BY", varchar(), true),
+      new ColumnDef("OBSERVED_AT", ColumnType.of(TypeKind.TIMESTAMP), true)),
+      List.of(0, 1, 2, 3, 4), ConflictResolution.CELL);
+
   private static final Map<String, TableSchema> BY_NAME = Map.of(
       REGIONS.name(), REGIONS, REPLICATION_LINKS.name(), REPLICATION_LINKS,
-      TABLES.name(), TABLES);
+      TABLES.name(), TABLES, CONFLICTS.name(), CONFLICTS);
 
   /** Every system table, by name. */
   public static List<TableSchema> all() {
-    return List.of(REGIONS, REPLICATION_LINKS, TABLES);
+    return List.of(CONFLICTS, REGIONS, REPLICATION_LINKS, TABLES);
   }
 
   /** The system table of a name (any case, without the schema), or null. */

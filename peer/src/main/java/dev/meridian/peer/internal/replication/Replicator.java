@@ -7,6 +7,7 @@ import dev.meridian.peer.api.PeerConfig;
 import dev.meridian.peer.api.RequestHandler;
 import dev.meridian.peer.internal.clock.HybridClock;
 import dev.meridian.peer.internal.server.PeerTransports;
+import dev.meridian.peer.internal.storage.ConflictLog;
 import dev.meridian.peer.internal.storage.RegionReplica;
 import dev.meridian.protocol.error.MeridianException;
 import dev.meridian.protocol.error.SqlState;
@@ -77,6 +78,7 @@ public final class Replicator implements RequestHandler, AutoCloseable {
   private final Map<String, NettyLinkTransport> transports = new LinkedHashMap<>();
   private final Map<String, Long> backlogs = new java.util.concurrent.ConcurrentHashMap<>();
   private final IMap<String, long[]> published;
+  private final ConflictLogTable conflicts;
   private final List<ObjectName> mbeans = new ArrayList<>();
   private final java.util.function.Consumer<StreamId> onChange;
   private volatile boolean closed;
@@ -102,6 +104,11 @@ public final class Replicator implements RequestHandler, AutoCloseable {
         hazelcast.getMap(AppliedThrough.MAP_NAME), replica.partitionCount(), sessionTimer,
         System::currentTimeMillis);
     this.published = hazelcast.getMap(STATS_MAP);
+    List<String> regions = new ArrayList<>(config.remoteRegions().keySet());
+    regions.add(config.region());
+    this.conflicts = new ConflictLogTable(config.region(), regions, hazelcast,
+        (ConflictLog) hazelcast.getUserContext().get(ConflictLog.CONTEXT_KEY),
+        config.conflictLogMaxAgeMs(), replica::tables);
     this.onChange = stream -> senders.values().forEach(s -> s.changed(stream));
   }
 
@@ -680,6 +687,11 @@ public final class Replicator implements RequestHandler, AutoCloseable {
     } catch (RuntimeException e) {
       LOG.debug("publishing link figures failed: {}", e.toString());
     }
+    try {
+      conflicts.publish(System.currentTimeMillis());
+    } catch (RuntimeException e) {
+      LOG.debug("publishing the conflict log failed: {}", e.toString());
+    }
   }
 
   private Response systemTable(String name) {
@@ -692,6 +704,9 @@ public final class Replicator implements RequestHandler, AutoCloseable {
     }
     if (table == SystemTables.TABLES) {
       return new Response.Rows(tableRows());
+    }
+    if (table == SystemTables.CONFLICTS) {
+      return new Response.Rows(conflicts.rows(System.currentTimeMillis()));
     }
     return new Response.Error(SqlState.UNDEFINED_TABLE,
         "no system table MERIDIAN." + name + "; there are " + SystemTables.all().stream()

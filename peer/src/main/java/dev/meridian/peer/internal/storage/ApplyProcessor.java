@@ -23,7 +23,8 @@ import java.util.function.Predicate;
  * entry, no backup) when the merge changes nothing, so a duplicate costs one read.
  *
  * <p>The result is a bit set: {@link #CONFLICT} when the fragment lost something to a higher
- * stamp already held (a concurrent write this region resolved), {@link #SKEW} when its highest
+ * stamp already held (a concurrent write this region resolved; the cells it lost go to the
+ * member's {@link ConflictLog}, here on the owner only), {@link #SKEW} when its highest
  * stamp was beyond the maximum clock offset, {@link #REFUSED} when the merged row would be
  * one this region may not hold by its residency rule: then only the fragment's tombstone is
  * merged, never its cells (a misconfigured or hostile sender cannot place a pinned row here).
@@ -49,6 +50,7 @@ public final class ApplyProcessor implements EntryProcessor<byte[], byte[], Inte
   private transient Residency residency;
   private transient ChangeNotifier changes;
   private transient RowIndexes indexes;
+  private transient ConflictLog conflicts;
   private transient byte[] stored;
 
   /** For deserialization. */
@@ -68,6 +70,7 @@ public final class ApplyProcessor implements EntryProcessor<byte[], byte[], Inte
     changes = (ChangeNotifier) instance.getUserContext().get(ChangeNotifier.CONTEXT_KEY);
     residency = (Residency) instance.getUserContext().get(Residency.CONTEXT_KEY);
     indexes = (RowIndexes) instance.getUserContext().get(RowIndexes.CONTEXT_KEY);
+    conflicts = (ConflictLog) instance.getUserContext().get(ConflictLog.CONTEXT_KEY);
   }
 
   @Override
@@ -80,6 +83,9 @@ public final class ApplyProcessor implements EntryProcessor<byte[], byte[], Inte
         : merged -> Residency.contains(pin.allowed(merged, entry.getKey()), residency.region());
     FragmentApply.Outcome applied = FragmentApply.apply(row, RowFormat.decode(fragment),
         resolution, mayHold, clock);
+    if (conflicts != null && !applied.discarded().isEmpty()) {
+      conflicts.record(tableId, entry.getKey(), applied.discarded(), System.currentTimeMillis());
+    }
     byte[] bytes = RowFormat.encode(applied.merged());
     if (old == null || !Arrays.equals(old, bytes)) {
       entry.setValue(bytes);

@@ -5,6 +5,10 @@ import dev.meridian.peer.internal.row.Cell;
 import dev.meridian.peer.internal.row.RowMerge;
 import dev.meridian.peer.internal.row.StoredRow;
 import dev.meridian.protocol.types.ConflictResolution;
+import dev.meridian.protocol.types.Stamp;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.function.Predicate;
 
 /**
@@ -27,8 +31,25 @@ public final class FragmentApply {
    * @param ownPartChanged whether the part of the row this region's writes made changed (only
    *     after the region lost its data and gets its own writes back); those changes must go on
    *     to the regions that lack them
+   * @param discarded the fragment's cells the merge threw away in favour of a higher stamp
+   *     already held, for the conflict log; empty when nothing was lost or the row was refused
    */
-  public record Outcome(StoredRow merged, int flags, boolean ownPartChanged) {}
+  public record Outcome(StoredRow merged, int flags, boolean ownPartChanged,
+      List<Discarded> discarded) {
+    public Outcome {
+      discarded = List.copyOf(discarded);
+    }
+  }
+
+  /**
+   * One cell of a fragment that lost to what the row already held.
+   *
+   * @param lost the incoming cell, with its value, stamp and origin
+   * @param winner the stamp it lost to: the column's kept cell, the row tombstone that hides it,
+   *     or (per-row resolution) the row's highest stamp
+   * @param byTombstone whether a row tombstone hid it rather than another value of its column
+   */
+  public record Discarded(Cell lost, Stamp winner, boolean byTombstone) {}
 
   /**
    * Applies {@code incoming} to {@code row}.
@@ -49,15 +70,50 @@ public final class FragmentApply {
           : StoredRow.deleted(incoming.tombstone());
       merged = RowMerge.merge(row, incoming, resolution);
     }
+    List<Discarded> discarded = List.of();
     if (lost(incoming, merged)) {
       flags |= ApplyProcessor.CONFLICT;
+      if ((flags & ApplyProcessor.REFUSED) == 0) {
+        discarded = discarded(incoming, merged);
+      }
     }
     if (clock != null && !incoming.isEmpty() && clock.observe(incoming.maxStamp().hlc())) {
       flags |= ApplyProcessor.SKEW;
     }
     boolean ownPartChanged = clock != null
         && !merged.originatedIn(clock.regionId()).equals(row.originatedIn(clock.regionId()));
-    return new Outcome(merged, flags, ownPartChanged);
+    return new Outcome(merged, flags, ownPartChanged, discarded);
+  }
+
+  /**
+   * The fragment's value cells that are not in the merged row, each with the stamp that beat
+   * it. A cell beaten by one holding the same value loses nothing (key cells, or two regions
+   * writing the same value), a COUNTER cell never loses a value (contributions add up), and a
+   * tombstone that loses to a higher tombstone throws no value away, so none of these is
+   * listed.
+   */
+  static List<Discarded> discarded(StoredRow incoming, StoredRow merged) {
+    List<Discarded> out = new ArrayList<>(0);
+    Stamp tombstone = merged.tombstone();
+    for (Cell c : incoming.cells()) {
+      if (c.isCounter()) {
+        continue;
+      }
+      Cell kept = merged.cell(c.column());
+      if (kept != null && kept.covers(c)) {
+        continue;
+      }
+      if (kept != null) {
+        if (!Arrays.equals(kept.encodedValue(), c.encodedValue())) {
+          out.add(new Discarded(c, kept.stamp(), false));
+        }
+      } else if (tombstone != null && !c.stamp().after(tombstone)) {
+        out.add(new Discarded(c, tombstone, true));
+      } else {
+        out.add(new Discarded(c, merged.maxStamp(), false)); // per-row: a newer image won
+      }
+    }
+    return out;
   }
 
   /** Whether some part of the fragment is not in the merged row (a newer stamp beat it). */

@@ -91,7 +91,7 @@ public final class MemberConfig {
     // Not logged: the storage epoch must change when a region restarts, because its change
     // journal starts again from nothing and other regions' positions in it are void.
     for (String name : List.of(RegionReplica.REGION_MAP_NAME,
-        "meridian.link-positions", "meridian.link-stats")) {
+        "meridian.link-positions", "meridian.link-stats", "meridian.conflict-log")) {
       c.addMapConfig(storedMap(name, config.backupCount()).setInMemoryFormat(InMemoryFormat.OBJECT));
     }
 
@@ -105,6 +105,8 @@ public final class MemberConfig {
     }
     context.put(ChangeNotifier.CONTEXT_KEY, changes);
     context.put(RowIndexes.CONTEXT_KEY, new RowIndexes());
+    context.put(ConflictLog.CONTEXT_KEY,
+        new ConflictLog(config.conflictLogMaxEntries(), config.conflictLogMaxAgeMs()));
     context.put(Residency.CONTEXT_KEY, new Residency(config.region(),
         config.routingConfig().source(), config.routingConfig().residency()));
     c.setUserContext(context);

@@ -101,6 +101,21 @@ final class ReferenceModel {
     return out;
   }
 
+  /** Whether an acknowledged write of a row set this exact cell (column, stamp and value). */
+  boolean wroteCell(long tableId, byte[] key, Cell cell) {
+    ByteBuffer k = ByteBuffer.wrap(key);
+    for (Write w : writes) {
+      if (w.table().id() == tableId && w.key().equals(k)) {
+        Cell c = w.fragment().cell(cell.column());
+        if (c != null && c.stamp().equals(cell.stamp())
+            && Arrays.equals(c.encodedValue(), cell.encodedValue())) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /** How many writes were acknowledged. */
   int acknowledgedCount() {
     return writes.size();

@@ -3,6 +3,7 @@ package dev.meridian.peer.internal.replication;
 import dev.meridian.peer.internal.clock.HybridClock;
 import dev.meridian.peer.internal.row.Cell;
 import dev.meridian.peer.internal.row.RowFormat;
+import dev.meridian.peer.internal.storage.ConflictEntry;
 
 import dev.meridian.protocol.types.ColumnDef;
 import dev.meridian.protocol.types.ColumnType;
@@ -96,7 +97,7 @@ final class ReplicationSimulation {
       long slowed, long cuts, long pauses, long clockSteps, long storageFailures,
       long historyGone, long repairs, long rowsRepaired, long skewEvents, long crashes,
       long wipes, long settleMillis, long tasks, long countersChecked, long alters,
-      long heldForCatalog) {}
+      long heldForCatalog, long conflictsLogged) {}
 
   final EventLoop loop = new EventLoop();
   final Choices choices;
@@ -104,6 +105,8 @@ final class ReplicationSimulation {
   final ReferenceModel model = new ReferenceModel();
   /** Counters checked exact against their acknowledged increments at the end of the run. */
   long countersChecked;
+  /** Conflict-log entries the regions held at the end, each checked against the model. */
+  long conflictsLogged;
   final List<SimRegion> regions = new ArrayList<>();
   final List<StreamId> streams = new ArrayList<>();
   final int partitions;
@@ -215,7 +218,8 @@ final class ReplicationSimulation {
     }
     return new Outcome(regions.size(), model.acknowledgedCount(), model.partsLost, network.lost,
         network.duplicated, network.slowed, cuts, pauses, clockSteps, storageFailures, historyGone, network.repairs, network.rowsRepaired, skew, crashes,
-        wipes, loop.now() - healAt, loop.taken(), countersChecked, alters, held);
+        wipes, loop.now() - healAt, loop.taken(), countersChecked, alters, held,
+        conflictsLogged);
   }
 
   /** Every region ends with the same definition of every table. */
@@ -487,11 +491,41 @@ final class ReplicationSimulation {
       }
     }
     problems.addAll(model.lostWrites(first::row));
+    problems.addAll(checkConflictLogs(first));
     if (!problems.isEmpty()) {
       throw new AssertionError(problems.size() + " problems after healing (-Dmeridian.trace=true"
           + " prints the run):\n  "
           + String.join("\n  ", problems.subList(0, Math.min(10, problems.size()))));
     }
+  }
+
+  /**
+   * Every entry of every region's conflict log names a value an acknowledged write set, beaten
+   * by a higher stamp, and absent from the converged row (each apply's entries were already
+   * checked against {@link ConflictOracle} as they were logged).
+   */
+  private List<String> checkConflictLogs(SimRegion converged) {
+    List<String> problems = new ArrayList<>();
+    long entries = 0;
+    for (SimRegion r : regions) {
+      for (ConflictEntry e : r.conflicts.entries(Long.MAX_VALUE / 4)) {
+        entries++;
+        Cell lost = new Cell(e.column(), e.losing(), e.losingValue());
+        byte[] now = converged.row(e.tableId(), e.key());
+        Cell kept = now == null ? null : RowFormat.decode(now).cell(e.column());
+        if (!model.wroteCell(e.tableId(), e.key(), lost)) {
+          problems.add(r + " logged a loss of " + lost + " that no acknowledged write made");
+        } else if (!e.winning().after(e.losing())) {
+          problems.add(r + " logged " + lost + " as beaten by the lower " + e.winning());
+        } else if (kept != null && kept.stamp().equals(e.losing())
+            && RowFormat.decode(now).isVisible(kept)) {
+          problems.add(r + " logged " + lost + " as thrown away, yet the converged row shows it");
+        }
+      }
+    }
+    trace("conflict logs hold %d entries", entries);
+    conflictsLogged = entries;
+    return problems;
   }
 
   private static boolean sameRows(NavigableMap<ByteBuffer, byte[]> a,

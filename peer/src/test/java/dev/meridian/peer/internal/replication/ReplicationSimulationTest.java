@@ -46,6 +46,7 @@ class ReplicationSimulationTest {
     fault("regions wiped", ReplicationSimulation.Outcome::wipes, 250);
     fault("schema changes", ReplicationSimulation.Outcome::alters, 750);
     fault("held for catalog", ReplicationSimulation.Outcome::heldForCatalog, 40);
+    fault("conflicts logged", ReplicationSimulation.Outcome::conflictsLogged, 450);
   }
 
   private static void fault(String name, ToLongFunction<ReplicationSimulation.Outcome> count,

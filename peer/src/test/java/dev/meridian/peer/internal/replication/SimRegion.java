@@ -8,6 +8,7 @@ import dev.meridian.peer.internal.row.RowMerge;
 import dev.meridian.peer.internal.row.StoredRow;
 import dev.meridian.peer.internal.storage.ApplyProcessor;
 import dev.meridian.peer.internal.storage.CatalogMerge;
+import dev.meridian.peer.internal.storage.ConflictLog;
 import dev.meridian.peer.internal.storage.FragmentApply;
 import dev.meridian.peer.internal.storage.JournalProjection;
 import dev.meridian.protocol.types.ConflictResolution;
@@ -75,6 +76,11 @@ final class SimRegion implements ChangeSource {
   final String name;
   final int id;
   final List<Peer> peers = new ArrayList<>();
+  /**
+   * What this region's applies threw away, as the owners' conflict logs would hold it; lost
+   * with the region's data when it is wiped, as the peers' logs are.
+   */
+  ConflictLog conflicts = newConflictLog();
   long epoch;
   /** Bumped when the region loses its storage; requests sent by an older one are dropped. */
   int incarnation;
@@ -209,7 +215,12 @@ final class SimRegion implements ChangeSource {
     rows.clear();
     journals.clear();
     positions.clear();
+    conflicts = newConflictLog();
     epoch = sim.network.newEpoch();
+  }
+
+  private static ConflictLog newConflictLog() {
+    return new ConflictLog(1_000_000, Long.MAX_VALUE / 2);
   }
 
   /** Restarts a wiped region empty, under its new epoch; the others backfill it by repair. */
@@ -456,8 +467,17 @@ final class SimRegion implements ChangeSource {
       StreamId stream = stream(r.tableId(), r.key());
       byte[] old = row(r.tableId(), r.key());
       StoredRow row = old == null ? StoredRow.EMPTY : RowFormat.decode(old);
-      FragmentApply.Outcome applied = FragmentApply.apply(row, RowFormat.decode(r.row()),
-          table.resolution(), null, clock);
+      StoredRow incoming = RowFormat.decode(r.row());
+      FragmentApply.Outcome applied = FragmentApply.apply(row, incoming, table.resolution(),
+          null, clock);
+      List<FragmentApply.Discarded> expected =
+          ConflictOracle.discarded(row, incoming, table.resolution());
+      if (!new HashSet<>(expected).equals(new HashSet<>(applied.discarded()))
+          || expected.size() != applied.discarded().size()) {
+        throw new AssertionError(name + " applying " + incoming + " to " + row + " reported "
+            + applied.discarded() + " thrown away; the rules say " + expected);
+      }
+      conflicts.record(r.tableId(), r.key(), applied.discarded(), physicalMillis());
       if ((applied.flags() & ApplyProcessor.SKEW) != 0) {
         skew++;
       }
