@@ -226,7 +226,8 @@ final class MeridianConnection implements Connection, dev.meridian.driver.api.Me
           execution);
       return StatementResult.update(counts[0], null);
     }
-    if (plan instanceof Plan.CreateTable || plan instanceof Plan.DropTable) {
+    if (plan instanceof Plan.CreateTable || plan instanceof Plan.DropTable
+        || PlanExecutor.isUserCommand(plan)) {
       commitPending(execution);
       return executor.execute(sql, plan, parameters, limits, execution);
     }

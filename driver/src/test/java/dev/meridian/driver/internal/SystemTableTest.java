@@ -281,7 +281,8 @@ class SystemTableTest {
           () -> s.executeQuery("SELECT * FROM meridian.peers"));
       assertEquals("42P01", unknown.getSQLState());
       assertTrue(unknown.getMessage().contains("system table MERIDIAN.PEERS does not exist; the"
-          + " system tables are MERIDIAN.REGIONS, MERIDIAN.REPLICATION_LINKS (at line 1,"
+          + " system tables are MERIDIAN.REGIONS, MERIDIAN.REPLICATION_LINKS, MERIDIAN.SECURITY,"
+          + " MERIDIAN.USERS (at line 1,"
           + " column 15)"), unknown.getMessage());
     }
   }

@@ -17,6 +17,12 @@ import java.util.Map;
  *   <li>{@code MERIDIAN.REPLICATION_LINKS}: one row per link that starts or ends in the serving
  *       region: outbound links as their senders here see them (lag from acknowledgements,
  *       backlog), inbound ones as this region's receivers measure them (backlog unknown: null).
+ *   <li>{@code MERIDIAN.USERS}: one row per user of the region (replicated among regions): its
+ *       admin right and grants, never its password or verifier.
+ *   <li>{@code MERIDIAN.SECURITY}: the serving peer's security counters since it started: failed
+ *       and successful logins, and frames refused from each region's link (a record that did
+ *       not fit the catalog, a message in another region's name, a catalog that failed its
+ *       checks), one row per counter.
  * </ul>
  */
 public final class SystemTables {
@@ -40,12 +46,22 @@ public final class SystemTables {
       "SKEW_EVENTS", bigint(), "REPAIRS", bigint(), "ROWS_REPAIRED", bigint(),
       "STREAMS_TO_REPAIR", bigint(), "TO_EPOCH", bigint());
 
+  /** {@code MERIDIAN.USERS}. */
+  public static final TableSchema USERS = table(-3, "USERS",
+      "USER_NAME", varchar(), "ADMIN", ColumnType.of(TypeKind.BOOLEAN), "PRIVILEGES",
+      ColumnType.of(TypeKind.VARCHAR, 4096));
+
+  /** {@code MERIDIAN.SECURITY}. */
+  public static final TableSchema SECURITY = table(-4, "SECURITY",
+      "PEER", varchar(), "COUNTER", varchar(), "REGION", varchar(), "VALUE", bigint());
+
   private static final Map<String, TableSchema> BY_NAME = Map.of(
-      REGIONS.name(), REGIONS, REPLICATION_LINKS.name(), REPLICATION_LINKS);
+      REGIONS.name(), REGIONS, REPLICATION_LINKS.name(), REPLICATION_LINKS,
+      USERS.name(), USERS, SECURITY.name(), SECURITY);
 
   /** Every system table, by name. */
   public static List<TableSchema> all() {
-    return List.of(REGIONS, REPLICATION_LINKS);
+    return List.of(REGIONS, REPLICATION_LINKS, SECURITY, USERS);
   }
 
   /** The system table of a name (any case, without the schema), or null. */
@@ -72,10 +88,12 @@ public final class SystemTables {
   private static TableSchema table(long id, String name, Object... nameTypePairs) {
     List<ColumnDef> columns = new ArrayList<>();
     for (int i = 0; i < nameTypePairs.length; i += 2) {
+      int keys = id == -1 || id == -3 ? 1 : id == -4 ? 3 : 2;
       columns.add(new ColumnDef((String) nameTypePairs[i], (ColumnType) nameTypePairs[i + 1],
-          i > 2));
+          i / 2 >= Math.max(keys, 2)));
     }
-    return new TableSchema(id, name, columns, List.of(0, 1).subList(0, id == -1 ? 1 : 2),
+    int keys = id == -1 || id == -3 ? 1 : id == -4 ? 3 : 2;
+    return new TableSchema(id, name, columns, List.of(0, 1, 2).subList(0, keys),
         ConflictResolution.CELL);
   }
 }
