@@ -53,7 +53,7 @@ public final class SystemTables {
 
   /** {@code MERIDIAN.SECURITY}. */
   public static final TableSchema SECURITY = table(-4, "SECURITY",
-      "PEER", varchar(), "COUNTER", varchar(), "REGION", varchar(), "VALUE", bigint());
+      "PEER", varchar(), "EVENT", varchar(), "REGION", varchar(), "TOTAL", bigint());
 
   private static final Map<String, TableSchema> BY_NAME = Map.of(
       REGIONS.name(), REGIONS, REPLICATION_LINKS.name(), REPLICATION_LINKS,
