@@ -26,10 +26,19 @@ import java.util.Locale;
  * name an existing table. Stateless and thread-safe; errors are {@code 42000} with a position.
  */
 final class UserStatements {
+  /** The words that open a user statement; anything else is left to the SQL parser. */
+  private static final java.util.regex.Pattern LEAD = java.util.regex.Pattern.compile(
+      "(?:(?:CREATE|ALTER|DROP)\\s+USER|GRANT|REVOKE)\\b",
+      java.util.regex.Pattern.CASE_INSENSITIVE);
+
   private UserStatements() {}
 
   /** The plan of a user statement, or null when {@code sql} is not one. */
   static Plan plan(String sql, Catalog catalog) {
+    if (!LEAD.matcher(sql).region(Math.min(sql.length(),
+        UnsupportedStatements.skipBlank(sql, 0)), sql.length()).lookingAt()) {
+      return null;
+    }
     Tokens t = new Tokens(sql);
     if (!t.hasWord()) {
       return null;
@@ -87,9 +96,11 @@ final class UserStatements {
   private static String password(Tokens t) {
     t.acceptKeyword("WITH");
     t.expectKeyword("PASSWORD");
+    int at = t.offset();
     String password = t.string("the password in single quotes");
     if (password.isEmpty()) {
-      throw t.error("a password must not be empty");
+      throw new MeridianException(SqlState.SYNTAX_ERROR, "syntax error: a password must not be"
+          + " empty", UnsupportedStatements.position(t.sql, at), null);
     }
     return password;
   }
@@ -289,7 +300,9 @@ final class UserStatements {
 
     String string(String what) {
       if (i >= tokens.size() || tokens.get(i)[2] != STRING) {
-        throw error("expected " + what);
+        // What stands here may be the password itself, typed without quotes: never echo it.
+        throw new MeridianException(SqlState.SYNTAX_ERROR, "syntax error: expected " + what,
+            UnsupportedStatements.position(sql, offset()), null);
       }
       return unquote(tokens.get(i++), '\'');
     }
