@@ -342,6 +342,10 @@ class SystemTableTest {
       assertEquals("SYSTEM TABLE", rs.getString("TABLE_TYPE"));
       assertTrue(rs.next());
       assertEquals("REPLICATION_LINKS", rs.getString("TABLE_NAME"));
+      assertTrue(rs.next());
+      assertEquals("SECURITY", rs.getString("TABLE_NAME"));
+      assertTrue(rs.next());
+      assertEquals("USERS", rs.getString("TABLE_NAME"));
       assertFalse(rs.next());
     }
     try (ResultSet rs = md.getTables(null, null, "%", null)) {
@@ -351,11 +355,12 @@ class SystemTableTest {
             + rs.getString("TABLE_NAME"));
       }
       assertEquals(List.of("SYSTEM TABLE MERIDIAN.REGIONS",
-          "SYSTEM TABLE MERIDIAN.REPLICATION_LINKS", "TABLE null.KV"), rows,
+          "SYSTEM TABLE MERIDIAN.REPLICATION_LINKS", "SYSTEM TABLE MERIDIAN.SECURITY",
+          "SYSTEM TABLE MERIDIAN.USERS", "TABLE null.KV"), rows,
           "ordered by TABLE_TYPE, then schema and name");
     }
     assertEquals(List.of("KV"), column(md.getTables(null, "", "%", null), 3));
-    assertEquals(List.of("REGIONS", "REPLICATION_LINKS"),
+    assertEquals(List.of("REGIONS", "REPLICATION_LINKS", "SECURITY", "USERS"),
         column(md.getTables(null, "%", "%", new String[] {"SYSTEM TABLE"}), 3));
     assertEquals(List.of(), column(md.getTables(null, "MERIDIAN", "%",
         new String[] {"TABLE"}), 3));
