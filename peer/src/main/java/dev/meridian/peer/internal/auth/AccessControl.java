@@ -21,13 +21,18 @@ import java.util.function.Supplier;
  * <p>What each request needs: reads ({@code Get}, {@code Scan}, {@code IndexScan}) SELECT on the
  * table; a {@code Write} its kind's privilege (UPSERT needs INSERT and UPDATE); DDL, index
  * changes, user management, grants and {@code Repair} the admin right. Metadata (catalog,
- * partitions, indexes, system tables, pings, session waits) and the pages of a scan already
- * allowed need only a live user. A denial is {@code 42501} naming the privilege and the table; a
+ * partitions, indexes, system tables, pings, session waits) need only a live user, and the
+ * next pages of a scan only that it is the user who opened it. A denial is {@code 42501} naming the privilege and the table; a
  * dropped user is {@code 28000}. Thread-safe, never blocks.
  */
 public final class AccessControl {
+  private static final long SCAN_OWNER_MILLIS = 3_600_000;
+
   private final Supplier<UserStore> users;
   private final LongFunction<CompletionStage<TableSchema>> tables;
+  /** Open scans' owners: scan id to {user, opened at}; a scan's pages are its owner's only. */
+  private final java.util.concurrent.ConcurrentMap<Long, Object[]> scanOwners =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * @param users the region's users (null until the peer has started)
@@ -47,7 +52,11 @@ public final class AccessControl {
       return done(new Response.Error(SqlState.INVALID_AUTHORIZATION, "user " + user
           + " no longer exists (dropped); connect as another user"));
     }
-    if (request instanceof Request.Get g) {
+    if (request instanceof Request.ScanNext n) {
+      return done(scanOwnedBy(n.scanId(), user));
+    } else if (request instanceof Request.ScanClose c) {
+      return done(scanOwnedBy(c.scanId(), user));
+    } else if (request instanceof Request.Get g) {
       return table(r, Privilege.SELECT, g.tableId(), "read");
     } else if (request instanceof Request.Scan s) {
       return table(r, Privilege.SELECT, s.tableId(), "read");
@@ -75,6 +84,33 @@ public final class AccessControl {
               + user + " does not have"));
     }
     return done(null);
+  }
+
+  /**
+   * Notes who opened a scan (an answer to a {@code Scan} that has more pages), so only that user
+   * reads its next pages; forgets it with its last page.
+   */
+  public void answered(String user, Request request, Response answer) {
+    if (answer instanceof Response.ScanPage page) {
+      if (page.last()) {
+        scanOwners.remove(page.scanId());
+      } else if (request instanceof Request.Scan) {
+        long now = System.currentTimeMillis();
+        if (scanOwners.size() > 10_000) {
+          scanOwners.values().removeIf(o -> now - (Long) o[1] > SCAN_OWNER_MILLIS);
+        }
+        scanOwners.put(page.scanId(), new Object[] {user, now});
+      }
+    }
+  }
+
+  private Response.Error scanOwnedBy(long scanId, String user) {
+    Object[] owner = scanOwners.get(scanId);
+    if (owner == null || owner[0].equals(user)) {
+      return null; // an unknown scan is answered as such by the scans themselves
+    }
+    return new Response.Error(SqlState.INSUFFICIENT_PRIVILEGE, "permission denied: scan "
+        + scanId + " was opened by another user");
   }
 
   private CompletionStage<Response.Error> table(UserRecord r, Privilege p, long tableId,

@@ -67,10 +67,15 @@ public final class DriverServerInitializer extends ChannelInitializer<SocketChan
     if (access == null) {
       p.addLast("dispatch", new RequestDispatcher(service, ProtocolServer.MAX_IN_FLIGHT));
     } else {
-      RequestService checked = request -> access.check(ch.attr(ServerHandshake.USER).get(),
-          request).thenCompose(denied -> denied != null
-              ? java.util.concurrent.CompletableFuture.completedFuture(denied)
-              : service.handle(request));
+      RequestService checked = request -> {
+        String user = ch.attr(ServerHandshake.USER).get();
+        return access.check(user, request).thenCompose(denied -> denied != null
+            ? java.util.concurrent.CompletableFuture.completedFuture(denied)
+            : service.handle(request).thenApply(answer -> {
+              access.answered(user, request, answer);
+              return answer;
+            }));
+      };
       p.addLast("dispatch", new RequestDispatcher(checked, ProtocolServer.MAX_IN_FLIGHT,
           answer -> answer instanceof dev.meridian.protocol.wire.Response.Error e
               && e.state() == dev.meridian.protocol.error.SqlState.INVALID_AUTHORIZATION));

@@ -127,6 +127,18 @@ class UserStoreTest {
         .get(5, TimeUnit.SECONDS));
     a.grant("frank", UserRecord.ALL_TABLES, 0, true, false);
     assertNull(access.check("frank", repair).toCompletableFuture().get(5, TimeUnit.SECONDS));
+    access.answered("frank", new Request.Scan(1, new int[0], null, 10),
+        new Response.ScanPage(77L, List.of(), false));
+    assertNull(access.check("frank", new Request.ScanNext(77L, 10)).toCompletableFuture()
+        .get(5, TimeUnit.SECONDS));
+    a.put("gina", Scram.verifier("pw"), true, true);
+    Response.Error notHers = access.check("gina", new Request.ScanNext(77L, 10))
+        .toCompletableFuture().get(5, TimeUnit.SECONDS);
+    assertEquals(SqlState.INSUFFICIENT_PRIVILEGE, notHers.state(), "another user's scan");
+    access.answered("frank", new Request.ScanNext(77L, 10),
+        new Response.ScanPage(77L, List.of(), true));
+    assertNull(access.check("gina", new Request.ScanClose(77L)).toCompletableFuture()
+        .get(5, TimeUnit.SECONDS), "a finished scan is forgotten");
     a.drop("frank", false);
     assertEquals(SqlState.INVALID_AUTHORIZATION, access.check("frank", new Request.Ping())
         .toCompletableFuture().get(5, TimeUnit.SECONDS).state());
