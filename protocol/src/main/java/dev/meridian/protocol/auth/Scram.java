@@ -189,6 +189,7 @@ public final class Scram {
     private String user;
     private ScramVerifier verifier;
     private String clientFirstBare;
+    private String serverFirstNonce;
     private String serverFirst;
 
     /** @param nonce the server's part of the nonce ({@link Scram#nonce()}) */
@@ -215,8 +216,6 @@ public final class Scram {
       serverFirstNonce = clientNonce + nonce;
       return user;
     }
-
-    private String serverFirstNonce;
 
     /**
      * The server-first message for the user's verifier. For an unknown user pass a made-up
