@@ -2,6 +2,7 @@ package dev.meridian.bench;
 
 import dev.meridian.cli.tls.CertificateAuthority;
 import dev.meridian.protocol.net.PeerChannel;
+import dev.meridian.protocol.net.Credentials;
 import dev.meridian.protocol.net.PeerConnector;
 import dev.meridian.protocol.net.TransportSettings;
 import dev.meridian.protocol.wire.PortRole;
@@ -40,7 +41,8 @@ import picocli.CommandLine.Option;
  * shape started without TLS, on the same machine.
  */
 @Command(name = "tls-bench", mixinStandardHelpOptions = true,
-    description = "Point-operation latency and connection set-up, TLS against plaintext.")
+    description = "Point-operation latency and connection set-up, TLS against plaintext, and"
+        + " TLS with users (SCRAM-SHA-256 logins, grants checked at every statement).")
 public final class TlsBench implements Callable<Integer> {
 
   @Option(names = "--seconds", description = "measured seconds per case (default ${DEFAULT-VALUE})")
@@ -60,6 +62,7 @@ public final class TlsBench implements Callable<Integer> {
   int setups = 200;
 
   private static final String PAYLOAD = "x".repeat(40);
+  private static final String ADMIN_PASSWORD = "bench-admin-password";
 
   @Override
   public Integer call() throws Exception {
@@ -68,7 +71,7 @@ public final class TlsBench implements Callable<Integer> {
     CertificateAuthority ca = CertificateAuthority.create("bench CA", Duration.ofDays(2));
     ca.write(certs);
     Instant now = Instant.now();
-    for (String region : List.of("tls", "plain")) {
+    for (String region : List.of("tls", "plain", "users")) {
       ca.issuePeer(region, List.of("localhost", "127.0.0.1"), now.minusSeconds(60),
           now.plus(Duration.ofDays(1))).write(certs, region);
     }
@@ -79,13 +82,18 @@ public final class TlsBench implements Callable<Integer> {
     try (Regions secure = Regions.builder(dir.resolve("tls")).regions("tls").peersPerRegion(1)
             .javaOpts(PeerProcess.DEFAULT_JAVA_OPTS).tls(certs).build();
         Regions plain = Regions.builder(dir.resolve("plain")).regions("plain").peersPerRegion(1)
-            .javaOpts(PeerProcess.DEFAULT_JAVA_OPTS).build()) {
+            .javaOpts(PeerProcess.DEFAULT_JAVA_OPTS).build();
+        Regions users = Regions.builder(dir.resolve("users")).regions("users").peersPerRegion(1)
+            .javaOpts(PeerProcess.DEFAULT_JAVA_OPTS).tls(certs).users(ADMIN_PASSWORD).build()) {
       secure.startAll();
       plain.startAll();
+      users.startAll();
       String tlsUrl = secure.jdbcUrl("tls") + "&sslmode=verify-full&sslrootcert="
           + certs.resolve("ca.crt").toAbsolutePath();
       String plainUrl = plain.jdbcUrl("plain");
-      for (String url : List.of(tlsUrl, plainUrl)) {
+      String usersUrl = users.jdbcUrl("users") + "&sslmode=verify-full&sslrootcert="
+          + certs.resolve("ca.crt").toAbsolutePath() + "&user=admin&password=" + ADMIN_PASSWORD;
+      for (String url : List.of(tlsUrl, plainUrl, usersUrl)) {
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
           s.execute("CREATE TABLE bench (id BIGINT PRIMARY KEY, v VARCHAR(100), n BIGINT)");
           preload(c);
@@ -97,6 +105,8 @@ public final class TlsBench implements Callable<Integer> {
         results.add(upsert("TLS upsert", tlsUrl, n));
         results.add(select("plaintext point select", plainUrl, n));
         results.add(select("TLS point select", tlsUrl, n));
+        results.add(upsert("TLS + users upsert", usersUrl, n));
+        results.add(select("TLS + users point select", usersUrl, n));
       }
       printTable(results);
       SslContext client = SslContextBuilder.forClient().sslProvider(SslProvider.JDK)
@@ -109,8 +119,19 @@ public final class TlsBench implements Callable<Integer> {
       setup("TLS verify-full: TCP + TLS + hello", () -> PeerConnector.connectOne(tlsPeer,
           TransportSettings.DEFAULTS.withTls(() -> client, true), PortRole.DRIVER, "bench")
           .close());
+      InetSocketAddress usersPeer = address(users.clientAddresses("users").get(0));
+      Credentials admin = new Credentials("admin", ADMIN_PASSWORD);
+      setup("TLS + SCRAM-SHA-256: TCP + TLS + hello + SCRAM (PBKDF2 cached)",
+          () -> PeerConnector.connectOne(usersPeer, TransportSettings.DEFAULTS
+              .withTls(() -> client, true).withCredentials(admin), PortRole.DRIVER, "bench")
+              .close());
+      setup("TLS + SCRAM-SHA-256: the same, PBKDF2 (4096 rounds) each time",
+          () -> PeerConnector.connectOne(usersPeer, TransportSettings.DEFAULTS
+              .withTls(() -> client, true).withCredentials(new Credentials("admin",
+                  ADMIN_PASSWORD)), PortRole.DRIVER, "bench").close());
       setup("plaintext: JDBC connect + first select", () -> firstSelect(plainUrl));
       setup("TLS verify-full: JDBC connect + first select", () -> firstSelect(tlsUrl));
+      setup("TLS + SCRAM-SHA-256: JDBC connect + first select", () -> firstSelect(usersUrl));
     }
     return 0;
   }

@@ -45,6 +45,11 @@ final class RepairCommand implements Callable<Integer> {
           + " (verify-full)")
   java.nio.file.Path sslRootCert;
 
+  @Option(names = "--user", paramLabel = "NAME",
+      description = "a peer with users: an admin to log in as (the password from the"
+          + " environment variable MERIDIAN_PASSWORD)")
+  String user;
+
   @Override
   public Integer call() throws Exception {
     int colon = peer.lastIndexOf(':');
@@ -59,6 +64,10 @@ final class RepairCommand implements Callable<Integer> {
       SslContext tls = SslContextBuilder.forClient().sslProvider(SslProvider.JDK)
           .trustManager(sslRootCert.toFile()).build();
       settings = settings.withTls(() -> tls, true);
+    }
+    if (user != null) {
+      settings = settings.withCredentials(new dev.meridian.protocol.net.Credentials(user,
+          System.getenv("MERIDIAN_PASSWORD")));
     }
     try (PeerChannel work = PeerConnector.connectOne(address, settings, PortRole.DRIVER,
             "meridian-repair");

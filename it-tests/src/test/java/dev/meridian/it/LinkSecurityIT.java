@@ -168,6 +168,42 @@ class LinkSecurityIT {
   }
 
   @Test
+  void aCatalogNoRegionCouldHaveSentIsRefusedAndCountedWhereOperatorsSeeIt() throws Exception {
+    long before = refusedFrames(EU);
+    dev.meridian.protocol.auth.UserRecord forged = new dev.meridian.protocol.auth.UserRecord(
+        "intruder", dev.meridian.protocol.auth.Scram.verifier("x"), true, java.util.Map.of(),
+        new Stamp(Stamp.hlc(System.currentTimeMillis(), 0), Stamp.regionId("mars")), false);
+    dev.meridian.protocol.auth.UserRecord farAhead = new dev.meridian.protocol.auth.UserRecord(
+        "later", dev.meridian.protocol.auth.Scram.verifier("x"), true, java.util.Map.of(),
+        new Stamp(Stamp.hlc(System.currentTimeMillis() + 48 * HOUR, 0), Stamp.regionId(EU)),
+        false);
+    try (PeerChannel link = link(EU)) {
+      for (var user : List.of(forged, farAhead)) {
+        Response r = call(link, new Request.SyncCatalog(List.of(), List.of(), List.of(user)));
+        assertEquals(SqlState.PROTOCOL_VIOLATION, ((Response.Error) r).state(), r.toString());
+      }
+      assertTrue(link.isOpen());
+    }
+    awaitLog("refused a catalog from the link of " + EU);
+    assertEquals(before + 2, refusedFrames(EU),
+        "MERIDIAN.SECURITY counts each refused frame of the link");
+    try (PeerChannel driver = driverChannel()) {
+      Response.Rows users = (Response.Rows) call(driver, new Request.ReadSystemTable("USERS"));
+      assertTrue(users.rows().isEmpty(), "nothing of a refused catalog applied");
+    }
+    assertServing();
+  }
+
+  /** MERIDIAN.SECURITY's count of frames the target refused from {@code region}'s link. */
+  private static long refusedFrames(String region) throws Exception {
+    try (PeerChannel driver = driverChannel()) {
+      Response.Rows rows = (Response.Rows) call(driver, new Request.ReadSystemTable("SECURITY"));
+      return rows.rows().stream().filter(r -> "refused_link_frames".equals(r[1])
+          && region.equals(r[2])).mapToLong(r -> (Long) r[3]).sum();
+    }
+  }
+
+  @Test
   void aStampAnHourAheadAppliesToItsRowButDoesNotDragTheClock() throws Exception {
     long now = System.currentTimeMillis();
     Stamp ahead = new Stamp(Stamp.hlc(now + HOUR, 0), Stamp.regionId(EU));

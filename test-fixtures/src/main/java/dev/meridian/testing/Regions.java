@@ -49,6 +49,7 @@ public final class Regions implements AutoCloseable {
   private final String javaOpts;
   private final Path routing;
   private final Path certs;
+  private final String adminPassword;
 
   /** One peer's place: fixed ports and its current process, if any. */
   private static final class Slot {
@@ -97,6 +98,7 @@ public final class Regions implements AutoCloseable {
     private String javaOpts = PEER_JAVA_OPTS;
     private Path routing;
     private Path certs;
+    private String adminPassword;
 
     private Builder(Path dir) {
       this.dir = dir;
@@ -157,6 +159,15 @@ public final class Regions implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Every peer requires users ({@code users.enabled}), each region's first admin {@code admin}
+     * with this password; default no users.
+     */
+    public Builder users(String adminPassword) {
+      this.adminPassword = adminPassword;
+      return this;
+    }
+
     /** The peers' JVM options (default {@value #PEER_JAVA_OPTS}). */
     public Builder javaOpts(String opts) {
       this.javaOpts = opts;
@@ -185,6 +196,7 @@ public final class Regions implements AutoCloseable {
     this.javaOpts = b.javaOpts;
     this.routing = b.routing;
     this.certs = b.certs;
+    this.adminPassword = b.adminPassword;
     for (String region : b.regions) {
       List<Slot> peers = new ArrayList<>();
       for (int i = 0; i < b.peersPerRegion; i++) {
@@ -302,6 +314,10 @@ public final class Regions implements AutoCloseable {
         .append("backupCount: 1\n");
     if (routing != null) {
       y.append("routing: \"").append(routing.toAbsolutePath()).append("\"\n");
+    }
+    if (adminPassword != null) {
+      y.append("users:\n  enabled: true\n  admin: admin\n  adminPassword: \"")
+          .append(adminPassword).append("\"\n");
     }
     if (certs != null) {
       Path c = certs.toAbsolutePath();

@@ -79,11 +79,13 @@ public enum MeridianProperty {
           + " go home again after a failover.", 0, 86_400_000, false),
   /** User name. */
   USER("user", Type.TEXT, null, "",
-      "The user name. Carried and reported by DatabaseMetaData.getUserName; peers do not"
-          + " authenticate yet.", 0, 0, false),
+      "The user to log in as: proven with SCRAM-SHA-256 at every connection to a peer that"
+          + " has users (wrong password: 28P01); reported by DatabaseMetaData.getUserName."
+          + " Peers without users (and mem: URLs) ignore it.", 0, 0, false),
   /** Password. */
   PASSWORD("password", Type.TEXT, null, "",
-      "The password. Carried; peers do not authenticate yet. Never printed.", 0, 0, false),
+      "The user's password. Never sent: SCRAM-SHA-256 proves it without it crossing the"
+          + " wire. Never printed.", 0, 0, false),
   /** TLS on or off. */
   SSL("ssl", Type.CHOICE, "false", "",
       "true: connect over TLS, verify-full unless sslmode says otherwise (as pgjdbc).", 0, 0,

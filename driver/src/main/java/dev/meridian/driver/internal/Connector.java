@@ -70,7 +70,13 @@ public final class Connector {
       ResidencyRouting residency = config.routingConfigPath() == null ? ResidencyRouting.NONE
           : ResidencyRouting.load(config.routingConfigPath(), config.regions());
       Map<String, List<InetSocketAddress>> peers = regionPeers(config);
-      ChannelOpener opener = config.tls() == null ? this.opener : new TlsOpener(config.tls());
+      // Credentials are offered whenever a user is given: a peer without users ignores them,
+      // one with users requires them. Embedded (mem:) peers have no users.
+      dev.meridian.protocol.net.Credentials credentials = config.user() == null
+          || config.user().isEmpty() ? null
+          : new dev.meridian.protocol.net.Credentials(config.user(), config.password());
+      ChannelOpener opener = config.tls() == null && credentials == null ? this.opener
+          : new TlsOpener(config.tls(), credentials);
       RoutingGroup group = config.localRouting() ? null
           : RoutingGroup.acquire(config, peers, opener);
       RegionRouter router = new RegionRouter(config, peers, group, opener);

@@ -228,7 +228,7 @@ final class MeridianConnection implements Connection, dev.meridian.driver.api.Me
     }
     if (plan instanceof Plan.CreateTable || plan instanceof Plan.DropTable
         || plan instanceof Plan.AlterTable || plan instanceof Plan.CreateIndex
-        || plan instanceof Plan.DropIndex) {
+        || plan instanceof Plan.DropIndex || PlanExecutor.isUserCommand(plan)) {
       // DDL is not transactional: it commits what is pending, then runs at once.
       commitPending(execution);
       return executor.execute(sql, plan, parameters, limits, execution);

@@ -122,7 +122,14 @@ final class PlanExecutor {
     return plan instanceof Plan.Write || plan instanceof Plan.CreateTable
         || plan instanceof Plan.DropTable || plan instanceof Plan.AlterTable
         || plan instanceof Plan.ScanWrite
-        || plan instanceof Plan.CreateIndex || plan instanceof Plan.DropIndex;
+        || plan instanceof Plan.CreateIndex || plan instanceof Plan.DropIndex
+        || isUserCommand(plan);
+  }
+
+  /** Whether a plan manages users or grants. */
+  static boolean isUserCommand(Plan plan) {
+    return plan instanceof Plan.SetUser || plan instanceof Plan.DropUser
+        || plan instanceof Plan.Grant;
   }
 
   /** The statement kind for messages: {@code SELECT}, {@code INSERT}, {@code CREATE TABLE}... */
@@ -147,6 +154,15 @@ final class PlanExecutor {
     }
     if (plan instanceof Plan.DropIndex) {
       return "DROP INDEX";
+    }
+    if (plan instanceof Plan.SetUser u) {
+      return u.create() ? "CREATE USER" : "ALTER USER";
+    }
+    if (plan instanceof Plan.DropUser) {
+      return "DROP USER";
+    }
+    if (plan instanceof Plan.Grant g) {
+      return g.revoke() ? "REVOKE" : "GRANT";
     }
     return isQuery(plan) ? "SELECT" : plan.getClass().getSimpleName();
   }
@@ -220,6 +236,9 @@ final class PlanExecutor {
     if (plan instanceof Plan.ScanWrite w) {
       return StatementResult.update(queries.scanWrite(w, parameters, execution), null);
     }
+    if (isUserCommand(plan)) {
+      return userCommand(plan, execution);
+    }
     if (plan instanceof Plan.Write w) {
       List<RowWrite> rows = bind(w, parameters, 0);
       RowResult[] results = write(w.table(), w.kind(), rows, execution);
@@ -278,6 +297,33 @@ final class PlanExecutor {
         current = (Plan.AlterTable) planner.plan(sql, catalog);
       }
     }
+  }
+
+  /**
+   * Runs a user or grant statement in the serving region, which replicates it to the others.
+   * A password becomes a SCRAM verifier here: the password itself never leaves the driver.
+   */
+  private StatementResult userCommand(Plan plan, Execution execution) {
+    Request request;
+    String nothing;
+    if (plan instanceof Plan.SetUser u) {
+      request = new Request.PutUser(u.user(), dev.meridian.protocol.auth.Scram.verifier(
+          u.password()), u.create(), u.ifNotExists());
+      nothing = "user " + u.user() + " already exists; nothing was created";
+    } else if (plan instanceof Plan.DropUser d) {
+      request = new Request.DropUser(d.user(), d.ifExists());
+      nothing = "user " + d.user() + " does not exist; nothing was dropped";
+    } else {
+      Plan.Grant g = (Plan.Grant) plan;
+      request = new Request.Grant(g.user(), g.table(), g.privileges(), g.admin(), g.revoke());
+      nothing = "user " + g.user() + " already " + (g.revoke() ? "lacked" : "had")
+          + " that; nothing changed";
+    }
+    Response r = router.run(RegionRouter.Call.DDL, null, execution,
+        ch -> ch.call(request, execution, false));
+    Response.UserChanged changed = ServingChannel.expect(r, Response.UserChanged.class,
+        describe(plan));
+    return StatementResult.update(0, changed.changed() ? null : nothing);
   }
 
   /** Reads rows by key where the router and the residency rules say; per key, in order. */

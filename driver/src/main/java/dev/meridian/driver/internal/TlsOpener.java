@@ -7,16 +7,23 @@ import java.net.InetSocketAddress;
 import java.util.List;
 
 /**
- * Opens channels over TLS. A value: connections with equal {@link TlsOptions} have equal
- * openers, so they share a routing group as plaintext ones do. Thread-safe.
+ * Opens channels over TLS (when {@code options} is not null) and/or proving credentials with
+ * SCRAM-SHA-256 (when {@code credentials} is not null). A value: connections with equal options
+ * and credentials have equal openers, so they share a routing group as plaintext ones do.
+ * Thread-safe.
  */
-record TlsOpener(TlsOptions options) implements ChannelOpener {
+record TlsOpener(TlsOptions options, dev.meridian.protocol.net.Credentials credentials)
+    implements ChannelOpener {
   @Override
   public PeerChannel open(List<InetSocketAddress> peers, int connectTimeoutMillis,
       int maxFrameBytes) {
-    return PeerConnector.connect(peers, TransportSettings.DEFAULTS
+    TransportSettings settings = TransportSettings.DEFAULTS
         .withConnectTimeoutMillis(Math.max(1, connectTimeoutMillis))
         .withMaxFrameBytes(maxFrameBytes)
-        .withTls(options.context(), options.verifyHostname()), "meridian-jdbc");
+        .withCredentials(credentials);
+    if (options != null) {
+      settings = settings.withTls(options.context(), options.verifyHostname());
+    }
+    return PeerConnector.connect(peers, settings, "meridian-jdbc");
   }
 }

@@ -51,6 +51,9 @@ class SqlExceptionsTest {
     m.put(SqlState.ACTIVE_SQL_TRANSACTION, SQLException.class);
     m.put(SqlState.READ_ONLY_SQL_TRANSACTION, SQLException.class);
     m.put(SqlState.INVALID_AUTHORIZATION, SQLInvalidAuthorizationSpecException.class);
+    m.put(SqlState.INVALID_PASSWORD, SQLInvalidAuthorizationSpecException.class);
+    m.put(SqlState.INSUFFICIENT_PRIVILEGE, SQLSyntaxErrorException.class);
+    m.put(SqlState.DUPLICATE_OBJECT, SQLSyntaxErrorException.class);
     m.put(SqlState.SYNTAX_ERROR, SQLSyntaxErrorException.class);
     m.put(SqlState.SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION, SQLSyntaxErrorException.class);
     m.put(SqlState.UNDEFINED_COLUMN, SQLSyntaxErrorException.class);

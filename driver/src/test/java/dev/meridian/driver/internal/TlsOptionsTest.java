@@ -74,7 +74,7 @@ class TlsOptionsTest {
 
   @Test
   void equalOptionsAreEqualOpeners() {
-    assertEquals(new TlsOpener(config(URL + "&sslmode=require").tls()),
-        new TlsOpener(config(URL + "&sslmode=require").tls()));
+    assertEquals(new TlsOpener(config(URL + "&sslmode=require").tls(), null),
+        new TlsOpener(config(URL + "&sslmode=require").tls(), null));
   }
 }

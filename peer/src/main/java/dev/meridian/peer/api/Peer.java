@@ -38,18 +38,23 @@ public final class Peer implements AutoCloseable {
   /** The member attribute holding a peer's driver-protocol {@code host:port}. */
   public static final String CLIENT_ADDRESS = "meridian.client";
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Peer.class);
+
   private final PeerNode node;
   private final ProtocolServer.Loops loops;
   private final ProtocolServer server;
   private final ProtocolServer links;
   private volatile boolean closed;
 
+  private final dev.meridian.peer.internal.auth.LoginGuard guard;
+
   private Peer(PeerNode node, ProtocolServer.Loops loops, ProtocolServer server,
-      ProtocolServer links) {
+      ProtocolServer links, dev.meridian.peer.internal.auth.LoginGuard guard) {
     this.node = node;
     this.loops = loops;
     this.server = server;
     this.links = links;
+    this.guard = guard;
   }
 
   /**
@@ -70,13 +75,26 @@ public final class Peer implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       throw new ConfigException("tls", List.of(e.getMessage()));
     }
+    java.util.concurrent.atomic.AtomicReference<PeerNode> started =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.function.Supplier<dev.meridian.peer.internal.auth.UserStore> users = () -> {
+      PeerNode n = started.get();
+      return n == null ? null : n.users();
+    };
+    dev.meridian.peer.internal.auth.LoginGuard guard = effective.usersEnabled()
+        ? new dev.meridian.peer.internal.auth.LoginGuard(users) : null;
+    dev.meridian.peer.internal.auth.AccessControl access = effective.usersEnabled()
+        ? new dev.meridian.peer.internal.auth.AccessControl(users, id -> {
+          PeerNode n = started.get();
+          return n == null ? CompletableFuture.completedFuture(null) : n.tableById(id);
+        }) : null;
     ProtocolServer.Loops loops = new ProtocolServer.Loops();
     ProtocolServer server = null;
     ProtocolServer links = null;
     try {
       server = bind(effective, effective.clientPort(), "driver protocol", loops,
           new DriverServerInitializer(driverSettings, effective.region(), effective.name(),
-              service));
+              service, guard, access));
       links = bind(effective, effective.linkPort(), "replication links", loops,
           new LinkServerInitializer(linkSettings, effective.region(), effective.name(),
               linkService));
@@ -93,10 +111,47 @@ public final class Peer implements AutoCloseable {
       closeAll(server, links, loops);
       throw e;
     }
-    Peer peer = new Peer(node, loops, server, links);
+    if (effective.usersEnabled()) {
+      try {
+        bootstrapAdmin(effective, node);
+      } catch (RuntimeException e) {
+        node.close();
+        closeAll(server, links, loops);
+        throw e;
+      }
+    }
+    started.set(node);
+    Peer peer = new Peer(node, loops, server, links, guard);
     linkService.target = new NodeLinks(node);
     service.target = peer::handle;
     return peer;
+  }
+
+  /**
+   * Creates the configured admin when the region has never had a user. Without a password for
+   * it, a region that replicates with others starts anyway (its users arrive from them), and a
+   * region alone refuses to start, saying how to give one.
+   */
+  private static void bootstrapAdmin(PeerConfig config, PeerNode node) {
+    dev.meridian.peer.internal.auth.UserStore store = node.users();
+    if (!store.isEmpty()) {
+      return;
+    }
+    if (config.adminPassword() == null) {
+      if (config.remoteRegions().isEmpty()) {
+        throw new ConfigException("users", List.of("users.enabled is set and region "
+            + config.region() + " has no user yet: give the first admin's password with"
+            + " users.adminPassword or the environment variable MERIDIAN_ADMIN_PASSWORD"));
+      }
+      LOG.warn("{}: users are enabled and region {} has no user yet; nobody can log in until"
+          + " users arrive from {} (or set MERIDIAN_ADMIN_PASSWORD)", config.name(),
+          config.region(), config.remoteRegions().keySet());
+      return;
+    }
+    if (store.bootstrap(config.adminUser(), config.adminPassword())) {
+      LOG.info("{}: created the first admin user {} of region {}", config.name(),
+          config.adminUser(), config.region());
+    }
   }
 
   private static ProtocolServer bind(PeerConfig config, int port, String what,
@@ -126,6 +181,19 @@ public final class Peer implements AutoCloseable {
   CompletionStage<Response> handle(Request request) {
     if (request instanceof Request.GetPartitions) {
       return CompletableFuture.completedFuture(partitions());
+    }
+    if (request instanceof Request.ReadSystemTable t && guard != null
+        && dev.meridian.protocol.types.SystemTables.byName(t.name())
+            == dev.meridian.protocol.types.SystemTables.SECURITY) {
+      return node.handler().handle(request).thenApply(r -> {
+        if (!(r instanceof Response.Rows rows)) {
+          return r;
+        }
+        List<Object[]> all = new ArrayList<>(rows.rows());
+        all.add(new Object[] {name(), "failed_logins", "", guard.failures()});
+        all.add(new Object[] {name(), "logins", "", guard.successes()});
+        return new Response.Rows(all);
+      });
     }
     return node.handler().handle(request);
   }

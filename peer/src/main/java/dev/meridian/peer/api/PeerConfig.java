@@ -82,6 +82,9 @@ public final class PeerConfig {
   private final int clientPort;
   private final int linkPort;
   private final boolean insecure;
+  private final boolean usersEnabled;
+  private final String adminUser;
+  private final String adminPassword;
   private final String tlsKey;
   private final String tlsCert;
   private final String tlsCa;
@@ -114,6 +117,9 @@ public final class PeerConfig {
     clientPort = b.clientPort;
     linkPort = b.effectiveLinkPort();
     insecure = b.insecure;
+    usersEnabled = b.usersEnabled;
+    adminUser = b.adminUser;
+    adminPassword = b.adminPassword;
     tlsKey = b.tlsKey;
     tlsCert = b.tlsCert;
     tlsCa = b.tlsCa;
@@ -169,6 +175,7 @@ public final class PeerConfig {
     Builder b = new Builder().region(region).hazelcastHost(hazelcastHost)
         .hazelcastPort(hazelcastPort).members(members).hazelcastProperties(hazelcastProperties)
         .clientPort(clientPort).linkPort(linkPort).insecure(insecure)
+        .users(usersEnabled, adminUser, adminPassword)
         .tls(tlsKey, tlsCert, tlsCa).backupCount(backupCount).maxClockOffsetMs(maxClockOffsetMs)
         .maxFrameBytes(maxFrameBytes).remoteRegions(remoteRegions).linkBatchSize(linkBatchSize)
         .linkMaxInFlight(linkMaxInFlight).linkLingerMs(linkLingerMs)
@@ -232,6 +239,27 @@ public final class PeerConfig {
    */
   public boolean insecure() {
     return insecure;
+  }
+
+  /**
+   * Whether drivers must log in as a user (SCRAM-SHA-256) and need grants for what they do
+   * ({@code users.enabled}). Links are not users: they prove their region by certificate.
+   */
+  public boolean usersEnabled() {
+    return usersEnabled;
+  }
+
+  /** The name of the admin created when the region has never had a user ({@code users.admin}). */
+  public String adminUser() {
+    return adminUser;
+  }
+
+  /**
+   * The first admin's password ({@code users.adminPassword}, else the environment variable
+   * {@code MERIDIAN_ADMIN_PASSWORD}), or null; used only when the region has never had a user.
+   */
+  public String adminPassword() {
+    return adminPassword;
   }
 
   /** Whether both ports speak TLS ({@code tls.key}, {@code tls.cert} and {@code tls.ca} set). */
@@ -365,7 +393,9 @@ public final class PeerConfig {
         && Objects.equals(explicitName, c.explicitName) && hazelcastHost.equals(c.hazelcastHost)
         && hazelcastPort == c.hazelcastPort && members.equals(c.members)
         && hazelcastProperties.equals(c.hazelcastProperties) && clientPort == c.clientPort
-        && linkPort == c.linkPort && insecure == c.insecure && Objects.equals(tlsKey, c.tlsKey)
+        && linkPort == c.linkPort && insecure == c.insecure && usersEnabled == c.usersEnabled
+        && adminUser.equals(c.adminUser) && Objects.equals(adminPassword, c.adminPassword)
+        && Objects.equals(tlsKey, c.tlsKey)
         && Objects.equals(tlsCert, c.tlsCert) && Objects.equals(tlsCa, c.tlsCa)
         && backupCount == c.backupCount && maxClockOffsetMs == c.maxClockOffsetMs
         && maxFrameBytes == c.maxFrameBytes && remoteRegions.equals(c.remoteRegions)
@@ -382,7 +412,7 @@ public final class PeerConfig {
   @Override
   public int hashCode() {
     return Objects.hash(region, explicitName, hazelcastHost, hazelcastPort, members,
-        hazelcastProperties, clientPort, linkPort, insecure, tlsKey, tlsCert, tlsCa, backupCount, maxClockOffsetMs, maxFrameBytes,
+        hazelcastProperties, clientPort, linkPort, insecure, usersEnabled, adminUser, tlsKey, tlsCert, tlsCa, backupCount, maxClockOffsetMs, maxFrameBytes,
         remoteRegions, linkBatchSize, linkMaxInFlight, linkLingerMs, tombstoneGraceMs,
         antiEntropyIntervalMs, journalCapacity, conflictLogMaxEntries, conflictLogMaxAgeMs,
         wanLatencyMs, routing, dataDir, durability, durabilityPeriodMs);
@@ -392,7 +422,8 @@ public final class PeerConfig {
   public String toString() {
     return "PeerConfig{region=" + region + ", name=" + name() + ", hazelcast=" + hazelcastHost
         + ":" + hazelcastPort + ", members=" + members + ", clientPort=" + clientPort + ", linkPort=" + linkPort
-        + ", insecure=" + insecure + ", tls=" + (tlsKey == null ? "off" : tlsCert)
+        + ", insecure=" + insecure + ", users=" + (usersEnabled ? "on, admin " + adminUser
+            : "off") + ", tls=" + (tlsKey == null ? "off" : tlsCert)
         + ", backupCount=" + backupCount + ", maxClockOffsetMs=" + maxClockOffsetMs
         + ", maxFrameBytes=" + maxFrameBytes + ", hazelcastProperties=" + hazelcastProperties
         + ", replication.regions=" + remoteRegions + ", replication.batchSize=" + linkBatchSize
@@ -421,6 +452,9 @@ public final class PeerConfig {
     private int clientPort = DEFAULT_CLIENT_PORT;
     private Integer linkPort;
     private boolean insecure;
+    private boolean usersEnabled;
+    private String adminUser = "admin";
+    private String adminPassword = blankToNull(System.getenv("MERIDIAN_ADMIN_PASSWORD"));
     private String tlsKey;
     private String tlsCert;
     private String tlsCa;
@@ -528,6 +562,20 @@ public final class PeerConfig {
 
     private int effectiveLinkPort() {
       return linkPort != null ? linkPort : clientPort == 0 ? 0 : clientPort + LINK_PORT_OFFSET;
+    }
+
+    /**
+     * Sets {@code users.enabled}, {@code users.admin} (null: "admin") and
+     * {@code users.adminPassword} (null: the environment variable
+     * {@code MERIDIAN_ADMIN_PASSWORD}).
+     */
+    public Builder users(boolean enabled, String admin, String password) {
+      this.usersEnabled = enabled;
+      this.adminUser = admin == null || admin.isBlank() ? "admin" : admin.strip();
+      if (password != null) {
+        this.adminPassword = blankToNull(password);
+      }
+      return this;
     }
 
     /** Sets {@code insecure}: serve without TLS on a non-loopback address. */
@@ -786,6 +834,16 @@ public final class PeerConfig {
             + " without TLS anyone there could read and write this region's data and speak for"
             + " it: create certificates with 'bin/meridian cert' and set tls.key, tls.cert and"
             + " tls.ca, or set 'insecure: true' to serve in clear on a trusted network");
+      }
+      if (!usersEnabled && !insecure && hazelcastHost != null && !isLoopback(hazelcastHost)) {
+        problems.add("hazelcast.host " + hazelcastHost + " is reachable from other machines, and"
+            + " without users anyone who reaches the client port could read, write and drop"
+            + " tables: set 'users: {enabled: true}' (the first admin's password from"
+            + " users.adminPassword or MERIDIAN_ADMIN_PASSWORD), or set 'insecure: true' on a"
+            + " trusted network");
+      }
+      if (usersEnabled && (adminUser.length() > 128 || adminUser.contains(","))) {
+        problems.add("users.admin '" + adminUser + "' is not a valid user name");
       }
     }
 

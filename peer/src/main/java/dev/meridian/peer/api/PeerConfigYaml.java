@@ -45,6 +45,7 @@ final class PeerConfigYaml {
     Integer clientPort;
     Integer linkPort;
     Boolean insecure;
+    UsersForm users;
     TlsForm tls;
     Integer backupCount;
     Long maxClockOffsetMs;
@@ -68,6 +69,13 @@ final class PeerConfigYaml {
     Long antiEntropyIntervalMs;
     Integer journalCapacity;
     Map<String, Long> wanLatencyMs;
+  }
+
+  /** The {@code users:} section. */
+  static final class UsersForm {
+    Boolean enabled;
+    String admin;
+    String adminPassword;
   }
 
   /** The {@code tls:} section. */
@@ -124,6 +132,9 @@ final class PeerConfigYaml {
     }
     if (form.insecure != null) {
       b.insecure(form.insecure);
+    }
+    if (form.users != null) {
+      b.users(Boolean.TRUE.equals(form.users.enabled), form.users.admin, form.users.adminPassword);
     }
     if (form.tls != null) {
       b.tls(form.tls.key, form.tls.cert, form.tls.ca);

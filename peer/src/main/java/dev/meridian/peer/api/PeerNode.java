@@ -166,6 +166,17 @@ public final class PeerNode implements AutoCloseable {
     return handler;
   }
 
+  /** The region's users (internal type: for authentication and authorization). */
+  public dev.meridian.peer.internal.auth.UserStore users() {
+    return handler.users();
+  }
+
+  /** A table's definition by id, or null when there is none. */
+  public java.util.concurrent.CompletionStage<dev.meridian.protocol.types.TableSchema> tableById(
+      long tableId) {
+    return handler.tableById(tableId);
+  }
+
   /**
    * Whether a replication link from {@code region} may open to this peer: null when it may,
    * else why not.

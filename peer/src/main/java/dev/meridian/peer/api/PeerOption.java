@@ -35,6 +35,17 @@ public enum PeerOption {
   INSECURE("insecure", "false",
       "serve both ports without TLS on an address other machines can reach (trusted networks"
           + " only); a peer on such an address without TLS refuses to start otherwise"),
+  /** Users and grants. */
+  USERS_ENABLED("users.enabled", "false",
+      "drivers log in as users (SCRAM-SHA-256) and need grants; required on an address other"
+          + " machines can reach unless insecure"),
+  /** The first admin's name. */
+  USERS_ADMIN("users.admin", "admin",
+      "the admin created at the first start of a region that has never had a user"),
+  /** The first admin's password. */
+  USERS_ADMIN_PASSWORD("users.adminPassword", "<MERIDIAN_ADMIN_PASSWORD>",
+      "that admin's password; the environment variable MERIDIAN_ADMIN_PASSWORD is read when"
+          + " unset; a region with users enabled and no user yet refuses to start without it"),
   /** TLS key. */
   TLS_KEY("tls.key", "", "PEM private key of this peer's certificate (bin/meridian cert)"),
   /** TLS chain. */

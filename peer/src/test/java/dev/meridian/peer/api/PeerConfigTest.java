@@ -252,7 +252,7 @@ class PeerConfigTest {
 
   @Test
   void everyOptionIsListedOnce() {
-    assertEquals(29, PeerOption.values().length);
+    assertEquals(32, PeerOption.values().length);
     assertEquals(null, PeerOption.REGION.defaultValue());
     assertEquals("7400", PeerOption.CLIENT_PORT.defaultValue());
   }
@@ -277,6 +277,35 @@ class PeerConfigTest {
         "peer.yaml").insecure());
     assertFalse(PeerConfig.parse("region: r\nhazelcast:\n  host: localhost\n", "peer.yaml")
         .tls());
+  }
+
+  @Test
+  void aReachableAddressWithoutUsersRefusesToStartAndSaysHowToFix() throws Exception {
+    java.nio.file.Path pem = java.nio.file.Files.createTempFile("peer", ".pem");
+    try {
+      String tls = "tls:\n  key: " + pem + "\n  cert: " + pem + "\n  ca: " + pem + "\n";
+      ConfigException e = assertThrows(ConfigException.class, () -> PeerConfig.parse(
+          "region: r\nhazelcast:\n  host: 10.0.0.5\n" + tls, "peer.yaml"));
+      assertTrue(e.getMessage().contains("without users anyone"), e.getMessage());
+      assertTrue(e.getMessage().contains("users: {enabled: true}"), e.getMessage());
+      assertFalse(e.getMessage().contains("bin/meridian cert"), "TLS is there: " + e.getMessage());
+      PeerConfig c = PeerConfig.parse("region: r\nhazelcast:\n  host: 10.0.0.5\n" + tls
+          + "users:\n  enabled: true\n  admin: root\n  adminPassword: s3cret\n", "peer.yaml");
+      assertTrue(c.usersEnabled());
+      assertEquals("root", c.adminUser());
+      assertEquals("s3cret", c.adminPassword());
+      assertFalse(c.toString().contains("s3cret"), "the password is never printed");
+      assertEquals(c, c.toBuilder().build());
+    } finally {
+      java.nio.file.Files.delete(pem);
+    }
+  }
+
+  @Test
+  void usersAreOffByDefaultOnLoopbackAndTheAdminIsCalledAdmin() {
+    PeerConfig c = PeerConfig.parse("region: r\n", "peer.yaml");
+    assertFalse(c.usersEnabled());
+    assertEquals("admin", c.adminUser());
   }
 
   @Test

@@ -53,6 +53,13 @@ public enum SqlState {
   READ_ONLY_SQL_TRANSACTION("25006"),
   /** {@code 28000}: credentials were refused. */
   INVALID_AUTHORIZATION("28000"),
+  /**
+   * {@code 28P01}: the user name or password is wrong (SCRAM-SHA-256 failed); the peer answers
+   * repeated failures from one address more and more slowly.
+   */
+  INVALID_PASSWORD("28P01"),
+  /** {@code 42501}: the user lacks the privilege the statement needs (the message names it). */
+  INSUFFICIENT_PRIVILEGE("42501"),
   /** {@code 42000}: an SQL syntax error. */
   SYNTAX_ERROR("42000"),
   /** {@code 42601}: a statement that parses but is malformed (e.g. no primary key). */
@@ -65,6 +72,8 @@ public enum SqlState {
   DUPLICATE_COLUMN("42701"),
   /** {@code 42P01}: an unknown table. */
   UNDEFINED_TABLE("42P01"),
+  /** {@code 42710}: an object (a user) that already exists. */
+  DUPLICATE_OBJECT("42710"),
   /** {@code 42P07}: a table that already exists. */
   DUPLICATE_TABLE("42P07"),
   /**

@@ -57,6 +57,9 @@ public final class PeerConnector {
       try {
         return connectOne(address, settings, PortRole.DRIVER, clientName);
       } catch (MeridianException e) {
+        if (e.state() == SqlState.INVALID_PASSWORD || e.state() == SqlState.INVALID_AUTHORIZATION) {
+          throw e; // every peer of the region would say the same
+        }
         failures.add(address + ": " + e.getMessage());
       }
     }
@@ -76,7 +79,8 @@ public final class PeerConnector {
   public static PeerChannel connectOne(InetSocketAddress address, TransportSettings settings,
       PortRole port, String clientName) {
     NettyPeerChannel handler = new NettyPeerChannel();
-    ClientHandshake handshake = new ClientHandshake(clientName, port);
+    ClientHandshake handshake = new ClientHandshake(clientName, port,
+        port == PortRole.DRIVER ? settings.credentials() : null);
     int connectTimeoutMillis = settings.connectTimeoutMillis();
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(connectTimeoutMillis);
     ChannelFuture connect = new Bootstrap()
@@ -105,6 +109,10 @@ public final class PeerConnector {
     } catch (ExecutionException e) {
       ch.close();
       Throwable cause = e.getCause();
+      if (cause instanceof MeridianException m && m.state() != SqlState.CONNECTION_UNABLE_TO_CONNECT) {
+        // A refused password (28P01) or a peer that failed SCRAM keeps its own state.
+        throw new MeridianException(m.state(), m.getMessage(), m);
+      }
       throw new MeridianException(SqlState.CONNECTION_UNABLE_TO_CONNECT,
           cause == null ? e.toString() : cause.getMessage(), cause);
     } catch (InterruptedException e) {

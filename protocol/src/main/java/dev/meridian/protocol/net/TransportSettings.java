@@ -20,10 +20,12 @@ import java.util.function.Supplier;
  *     (pgjdbc's {@code verify-full}); ignored without TLS and on servers
  * @param oneWayDelayMillis injected one-way latency read per message ({@link DelayHandler}), or
  *     null for none
+ * @param credentials client side: the user and password proven by SCRAM-SHA-256 at the hello,
+ *     or null to offer none; ignored on servers
  */
 public record TransportSettings(int connectTimeoutMillis, int handshakeTimeoutMillis,
     int maxFrameBytes, Supplier<SslContext> tls, boolean verifyHostname,
-    LongSupplier oneWayDelayMillis) {
+    LongSupplier oneWayDelayMillis, Credentials credentials) {
 
   /** Default connect and handshake deadline. */
   public static final int DEFAULT_TIMEOUT_MILLIS = 10_000;
@@ -32,7 +34,7 @@ public record TransportSettings(int connectTimeoutMillis, int handshakeTimeoutMi
 
   /** Plaintext, no injected latency, default deadlines and frame limit. */
   public static final TransportSettings DEFAULTS = new TransportSettings(DEFAULT_TIMEOUT_MILLIS,
-      DEFAULT_TIMEOUT_MILLIS, DEFAULT_MAX_FRAME_BYTES, null, false, null);
+      DEFAULT_TIMEOUT_MILLIS, DEFAULT_MAX_FRAME_BYTES, null, false, null, null);
 
   /** Checks the figures. */
   public TransportSettings {
@@ -48,31 +50,37 @@ public record TransportSettings(int connectTimeoutMillis, int handshakeTimeoutMi
   /** With another connect deadline. */
   public TransportSettings withConnectTimeoutMillis(int millis) {
     return new TransportSettings(millis, handshakeTimeoutMillis, maxFrameBytes, tls,
-        verifyHostname, oneWayDelayMillis);
+        verifyHostname, oneWayDelayMillis, credentials);
   }
 
   /** With another server-side hello deadline. */
   public TransportSettings withHandshakeTimeoutMillis(int millis) {
     return new TransportSettings(connectTimeoutMillis, millis, maxFrameBytes, tls,
-        verifyHostname, oneWayDelayMillis);
+        verifyHostname, oneWayDelayMillis, credentials);
   }
 
   /** With another frame limit. */
   public TransportSettings withMaxFrameBytes(int bytes) {
     return new TransportSettings(connectTimeoutMillis, handshakeTimeoutMillis, bytes, tls,
-        verifyHostname, oneWayDelayMillis);
+        verifyHostname, oneWayDelayMillis, credentials);
   }
 
   /** With TLS from the given contexts (null: plaintext). */
   public TransportSettings withTls(Supplier<SslContext> contexts, boolean verifyHostname) {
     return new TransportSettings(connectTimeoutMillis, handshakeTimeoutMillis, maxFrameBytes,
-        contexts, verifyHostname, oneWayDelayMillis);
+        contexts, verifyHostname, oneWayDelayMillis, credentials);
   }
 
   /** With injected one-way latency (null: none). */
   public TransportSettings withOneWayDelay(LongSupplier millis) {
     return new TransportSettings(connectTimeoutMillis, handshakeTimeoutMillis, maxFrameBytes,
-        tls, verifyHostname, millis);
+        tls, verifyHostname, millis, credentials);
+  }
+
+  /** With credentials to prove at the hello (null: none). */
+  public TransportSettings withCredentials(Credentials credentials) {
+    return new TransportSettings(connectTimeoutMillis, handshakeTimeoutMillis, maxFrameBytes,
+        tls, verifyHostname, oneWayDelayMillis, credentials);
   }
 
   /** Whether connections are encrypted. */

@@ -21,6 +21,12 @@ import java.util.Map;
  *       incarnation id, the version of its definition (1 when created, one more per
  *       {@code ALTER TABLE}), its columns and the dropped ones. Regions converge on one
  *       version; until then each shows its own.
+ *   <li>{@code MERIDIAN.USERS}: one row per user of the region (replicated among regions): its
+ *       admin right and grants, never its password or verifier.
+ *   <li>{@code MERIDIAN.SECURITY}: the serving peer's security counters since it started: failed
+ *       and successful logins, and frames refused from each region's link (a record that did
+ *       not fit the catalog, a message in another region's name, a catalog that failed its
+ *       checks), one row per counter.
  * </ul>
  */
 public final class SystemTables {
@@ -71,13 +77,25 @@ public final class SystemTables {
       new ColumnDef("OBSERVED_AT", ColumnType.of(TypeKind.TIMESTAMP), true)),
       List.of(0, 1, 2, 3, 4), ConflictResolution.CELL);
 
+  /** {@code MERIDIAN.USERS}. */
+  public static final TableSchema USERS = table(-5, "USERS",
+      "USER_NAME", varchar(), "ADMIN", ColumnType.of(TypeKind.BOOLEAN), "PRIVILEGES",
+      ColumnType.of(TypeKind.VARCHAR, 4096));
+
+  private static final long SECURITY_ID = -6;
+
+  /** {@code MERIDIAN.SECURITY}. */
+  public static final TableSchema SECURITY = table(SECURITY_ID, "SECURITY",
+      "PEER", varchar(), "EVENT", varchar(), "REGION", varchar(), "TOTAL", bigint());
+
   private static final Map<String, TableSchema> BY_NAME = Map.of(
       REGIONS.name(), REGIONS, REPLICATION_LINKS.name(), REPLICATION_LINKS,
-      TABLES.name(), TABLES, CONFLICTS.name(), CONFLICTS);
+      TABLES.name(), TABLES, CONFLICTS.name(), CONFLICTS, USERS.name(), USERS,
+      SECURITY.name(), SECURITY);
 
   /** Every system table, by name. */
   public static List<TableSchema> all() {
-    return List.of(CONFLICTS, REGIONS, REPLICATION_LINKS, TABLES);
+    return List.of(CONFLICTS, REGIONS, REPLICATION_LINKS, SECURITY, TABLES, USERS);
   }
 
   /** The system table of a name (any case, without the schema), or null. */
@@ -104,10 +122,12 @@ public final class SystemTables {
   private static TableSchema table(long id, String name, Object... nameTypePairs) {
     List<ColumnDef> columns = new ArrayList<>();
     for (int i = 0; i < nameTypePairs.length; i += 2) {
+      int keys = id == -1 || id == -3 ? 1 : id == -4 ? 3 : 2;
       columns.add(new ColumnDef((String) nameTypePairs[i], (ColumnType) nameTypePairs[i + 1],
-          i > 2));
+          i / 2 >= Math.max(keys, 2)));
     }
-    return new TableSchema(id, name, columns, List.of(0, 1).subList(0, id == -2 ? 2 : 1),
+    int keys = id == -2 ? 2 : id == SECURITY_ID ? 3 : 1;
+    return new TableSchema(id, name, columns, List.of(0, 1, 2).subList(0, keys),
         ConflictResolution.CELL);
   }
 }

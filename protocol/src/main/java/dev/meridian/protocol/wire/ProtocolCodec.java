@@ -24,9 +24,15 @@ import java.util.Map;
  *
  * <pre>
  * Hello    : int magic 0x4D52444E ("MRDN") on the driver port, 0x4D52444C ("MRDL") on the
- *            link port ({@link PortRole}), short version, string client
- * Welcome  : int magic, short version, byte accepted, then string region, string peer
- *            when accepted or string reason when not
+ *            link port ({@link PortRole}), short version, string client, and with
+ *            credentials: byte 1, string user, string SCRAM client-first message
+ * Welcome  : int magic, short version, byte kind, then by kind:
+ *            1 accepted: string region, string peer, [string SCRAM server-final]
+ *            0 refused (08001): string reason
+ *            3 refused: string sqlstate, string reason (28P01: wrong password)
+ *            2 SCRAM challenge: string server-first message
+ * ScramFinal: int magic, string SCRAM client-final message (the client's answer to kind 2,
+ *            answered by another Welcome)
  * Request  : int requestId, byte opcode, body
  * Response : int requestId, byte opcode, byte flags (bit 0: MORE frames follow), body
  * </pre>
@@ -50,6 +56,11 @@ import java.util.Map;
  *                   byte delete, int c, c x int column), int waitMillis
  * 0x0B AlterTable   string name, schema next     0x8B TableAltered schema
  * (index = {@link IndexDefs}' layout)
+ * 0x0C PutUser      string name, byte create,    0x8C UserChanged byte changed
+ *                   byte ifNotExists, bytes salt,     (answers PutUser, DropUser and Grant)
+ *                   int iterations, bytes storedKey, bytes serverKey
+ * 0x0D DropUser     byte ifExists, string name
+ * 0x0E Grant        string user, string table, byte privilegeBits, byte admin, byte revoke
  * 0x10 Get          long tableId, int n, n keys  0x90 Rows    int n, n x (byte present,
  *                   (key = int k, k values)                     [int c, c values])
  * 0x11 Write        long tableId, byte kind,     0x91 Written int n, n outcomes
@@ -75,6 +86,7 @@ import java.util.Map;
  * Between regions, taken only on the link port (the driver port refuses them, {@link PortRole}):
  * 0x30 LinkHello    string fromRegion            0xB0 LinkWelcome string region, long epoch
  * 0x31 SyncCatalog  int n, n schemas, int d,     0xB1 CatalogState (same body)
+ *                   d x long droppedId, [int u, u x user ({@link dev.meridian.protocol.auth.UserRecords})]
  *                   d x long droppedId
  * 0x32 Replicate    string origin, long epoch,   0xB2 Replicated long appliedAtMillis,
  *                   int n, n x (long tableId,                int conflicts, int skew
@@ -116,6 +128,9 @@ public final class ProtocolCodec {
   static final byte GET_INDEXES = 0x09;
   static final byte AWAIT_ROWS = 0x0A;
   static final byte ALTER_TABLE = 0x0B;
+  static final byte PUT_USER = 0x0C;
+  static final byte DROP_USER = 0x0D;
+  static final byte GRANT = 0x0E;
   static final byte GET = 0x10;
   static final byte WRITE = 0x11;
   static final byte WRITE_READING = 0x12;
@@ -147,6 +162,11 @@ public final class ProtocolCodec {
   public static void encodeHello(Hello hello, PortRole port, ByteBuf out) {
     out.writeInt(port.magic()).writeShort(hello.version());
     Values.writeString(out, hello.client());
+    if (hello.user() != null) {
+      out.writeByte(1);
+      Values.writeString(out, hello.user());
+      Values.writeString(out, hello.scramFirst());
+    }
   }
 
   /** Decodes a hello sent to the driver port; a wrong magic fails with {@code 08P01}. */
@@ -161,7 +181,31 @@ public final class ProtocolCodec {
   public static Hello decodeHello(ByteBuf in, PortRole port) {
     checkMagic(in, port);
     int version = Values.need(in, 2).readUnsignedShort();
-    return new Hello(version, Values.readString(in));
+    String client = Values.readString(in);
+    if (!in.isReadable()) {
+      return new Hello(version, client);
+    }
+    if (Values.readByte(in) != 1) {
+      throw Values.corrupt("hello credentials flag");
+    }
+    String user = Values.readString(in);
+    Hello hello = new Hello(version, client, user, Values.readString(in));
+    expectEnd(in);
+    return hello;
+  }
+
+  /** Encodes the client's answer to a SCRAM challenge. */
+  public static void encodeScramFinal(Frames.ScramFinal message, PortRole port, ByteBuf out) {
+    out.writeInt(port.magic());
+    Values.writeString(out, message.message());
+  }
+
+  /** Decodes the client's answer to a SCRAM challenge; malformed input fails with {@code 08P01}. */
+  public static Frames.ScramFinal decodeScramFinal(ByteBuf in, PortRole port) {
+    checkMagic(in, port);
+    Frames.ScramFinal f = new Frames.ScramFinal(Values.readString(in));
+    expectEnd(in);
+    return f;
   }
 
   /** Encodes the driver port's welcome. */
@@ -171,11 +215,23 @@ public final class ProtocolCodec {
 
   /** Encodes the welcome of a port of the given role. */
   public static void encodeWelcome(Welcome w, PortRole port, ByteBuf out) {
-    out.writeInt(port.magic()).writeShort(w.version()).writeByte(w.error() == null ? 1 : 0);
-    if (w.error() == null) {
+    out.writeInt(port.magic()).writeShort(w.version());
+    if (w.challenge() != null) {
+      out.writeByte(2);
+      Values.writeString(out, w.challenge());
+    } else if (w.error() == null) {
+      out.writeByte(1);
       Values.writeString(out, w.region());
       Values.writeString(out, w.peer());
+      if (w.scramFinal() != null) {
+        Values.writeString(out, w.scramFinal());
+      }
+    } else if (w.errorState() == null) {
+      out.writeByte(0);
+      Values.writeString(out, w.error());
     } else {
+      out.writeByte(3);
+      Values.writeString(out, w.errorState().code());
       Values.writeString(out, w.error());
     }
   }
@@ -189,11 +245,22 @@ public final class ProtocolCodec {
   public static Welcome decodeWelcome(ByteBuf in, PortRole port) {
     checkMagic(in, port);
     int version = Values.need(in, 2).readUnsignedShort();
-    boolean accepted = Values.readByte(in) == 1;
-    if (accepted) {
-      return new Welcome(version, Values.readString(in), Values.readString(in), null);
-    }
-    return new Welcome(version, null, null, Values.readString(in));
+    byte kind = Values.readByte(in);
+    return switch (kind) {
+      case 1 -> {
+        String region = Values.readString(in);
+        String peer = Values.readString(in);
+        String scramFinal = in.isReadable() ? Values.readString(in) : null;
+        yield new Welcome(version, region, peer, null, null, null, scramFinal);
+      }
+      case 2 -> Welcome.challenge(version, Values.readString(in));
+      case 3 -> {
+        SqlState state = readState(in);
+        yield Welcome.refused(version, state, Values.readString(in));
+      }
+      case 0 -> new Welcome(version, null, null, Values.readString(in));
+      default -> throw Values.corrupt("welcome kind " + kind);
+    };
   }
 
   private static void checkMagic(ByteBuf in, PortRole port) {
@@ -287,6 +354,22 @@ public final class ProtocolCodec {
       Values.writeString(out, d.name());
     } else if (r instanceof Request.GetIndexes) {
       out.writeByte(GET_INDEXES);
+    } else if (r instanceof Request.PutUser u) {
+      out.writeByte(PUT_USER);
+      Values.writeString(out, u.name());
+      out.writeByte(u.create() ? 1 : 0).writeByte(u.ifNotExists() ? 1 : 0);
+      writeBytes(out, u.verifier().salt());
+      out.writeInt(u.verifier().iterations());
+      writeBytes(out, u.verifier().storedKey());
+      writeBytes(out, u.verifier().serverKey());
+    } else if (r instanceof Request.DropUser d) {
+      out.writeByte(DROP_USER).writeByte(d.ifExists() ? 1 : 0);
+      Values.writeString(out, d.name());
+    } else if (r instanceof Request.Grant g) {
+      out.writeByte(GRANT);
+      Values.writeString(out, g.user());
+      Values.writeString(out, g.table());
+      out.writeByte(g.privileges()).writeByte(g.admin() ? 1 : 0).writeByte(g.revoke() ? 1 : 0);
     } else if (r instanceof Request.IndexScan scan) {
       out.writeByte(INDEX_SCAN).writeLong(scan.tableId());
       Values.writeString(out, scan.index());
@@ -308,7 +391,7 @@ public final class ProtocolCodec {
       Values.writeString(out, h.fromRegion());
     } else if (r instanceof Request.SyncCatalog c) {
       out.writeByte(SYNC_CATALOG);
-      writeCatalog(out, c.tables(), c.dropped());
+      writeCatalog(out, c.tables(), c.dropped(), c.users());
     } else if (r instanceof Request.Replicate rep) {
       out.writeByte(REPLICATE);
       Values.writeString(out, rep.origin());
@@ -450,6 +533,37 @@ public final class ProtocolCodec {
         yield new Request.DropIndex(Values.readString(in), ifExists);
       }
       case GET_INDEXES -> new Request.GetIndexes();
+      case PUT_USER -> {
+        String name = Values.readString(in);
+        boolean create = readFlag(in);
+        boolean ifNotExists = readFlag(in);
+        byte[] salt = Values.readBytes(in);
+        int iterations = Values.need(in, 4).readInt();
+        byte[] storedKey = Values.readBytes(in);
+        byte[] serverKey = Values.readBytes(in);
+        dev.meridian.protocol.auth.ScramVerifier verifier;
+        try {
+          verifier = new dev.meridian.protocol.auth.ScramVerifier(salt, iterations, storedKey,
+              serverKey);
+        } catch (IllegalArgumentException e) {
+          throw Values.corrupt(e.getMessage());
+        }
+        yield new Request.PutUser(name, verifier, create, ifNotExists);
+      }
+      case DROP_USER -> {
+        boolean ifExists = readFlag(in);
+        yield new Request.DropUser(Values.readString(in), ifExists);
+      }
+      case GRANT -> {
+        String user = Values.readString(in);
+        String table = Values.readString(in);
+        int bits = Values.readByte(in);
+        if (bits < 0 || bits > dev.meridian.protocol.auth.Privilege.ALL_BITS) {
+          throw Values.corrupt("privilege bits " + bits);
+        }
+        boolean admin = readFlag(in);
+        yield new Request.Grant(user, table, bits, admin, readFlag(in));
+      }
       case INDEX_SCAN -> {
         long tableId = Values.need(in, 8).readLong();
         String index = Values.readString(in);
@@ -473,7 +587,8 @@ public final class ProtocolCodec {
       case LINK_HELLO -> new Request.LinkHello(Values.readString(in));
       case SYNC_CATALOG -> {
         List<TableSchema> tables = readSchemas(in);
-        yield new Request.SyncCatalog(tables, readLongs(in));
+        List<Long> dropped = readLongs(in);
+        yield new Request.SyncCatalog(tables, dropped, readUsers(in));
       }
       case REPLICATE -> {
         String origin = Values.readString(in);
@@ -576,6 +691,8 @@ public final class ProtocolCodec {
     } else if (r instanceof Response.Indexes ix) {
       out.writeByte(GET_INDEXES | REPLY).writeByte(flags);
       IndexDefs.writeAll(out, ix.indexes());
+    } else if (r instanceof Response.UserChanged u) {
+      out.writeByte(PUT_USER | REPLY).writeByte(flags).writeByte(u.changed() ? 1 : 0);
     } else if (r instanceof Response.Error e) {
       out.writeByte(ERROR).writeByte(flags);
       Values.writeString(out, e.state().code());
@@ -586,7 +703,7 @@ public final class ProtocolCodec {
       out.writeLong(w.epoch());
     } else if (r instanceof Response.CatalogState c) {
       out.writeByte(SYNC_CATALOG | REPLY).writeByte(flags);
-      writeCatalog(out, c.tables(), c.dropped());
+      writeCatalog(out, c.tables(), c.dropped(), c.users());
     } else if (r instanceof Response.Replicated rep) {
       out.writeByte(REPLICATE | REPLY).writeByte(flags)
           .writeLong(rep.appliedAtMillis()).writeInt(rep.conflicts()).writeInt(rep.skewEvents());
@@ -652,6 +769,7 @@ public final class ProtocolCodec {
         yield new Response.IndexCreated(created, IndexDefs.read(in));
       }
       case DROP_INDEX | REPLY -> new Response.IndexDropped(readFlag(in));
+      case PUT_USER | REPLY -> new Response.UserChanged(readFlag(in));
       case GET_INDEXES | REPLY -> new Response.Indexes(IndexDefs.readAll(in));
       case GET | REPLY -> {
         int n = Values.readCount(in, 1);
@@ -683,7 +801,8 @@ public final class ProtocolCodec {
           Values.need(in, 8).readLong());
       case SYNC_CATALOG | REPLY -> {
         List<TableSchema> tables = readSchemas(in);
-        yield new Response.CatalogState(tables, readLongs(in));
+        List<Long> dropped = readLongs(in);
+        yield new Response.CatalogState(tables, dropped, readUsers(in));
       }
       case REPLICATE | REPLY -> new Response.Replicated(Values.need(in, 8).readLong(),
           Values.need(in, 4).readInt(), Values.need(in, 4).readInt());
@@ -834,7 +953,8 @@ public final class ProtocolCodec {
     return values;
   }
 
-  private static void writeCatalog(ByteBuf out, List<TableSchema> tables, List<Long> dropped) {
+  private static void writeCatalog(ByteBuf out, List<TableSchema> tables, List<Long> dropped,
+      List<dev.meridian.protocol.auth.UserRecord> users) {
     out.writeInt(tables.size());
     for (TableSchema s : tables) {
       Schemas.write(out, s);
@@ -843,6 +963,25 @@ public final class ProtocolCodec {
     for (long id : dropped) {
       out.writeLong(id);
     }
+    if (!users.isEmpty()) {
+      out.writeInt(users.size());
+      for (dev.meridian.protocol.auth.UserRecord u : users) {
+        dev.meridian.protocol.auth.UserRecords.write(out, u);
+      }
+    }
+  }
+
+  /** The users that end a catalog (none when the body ends before them). */
+  private static List<dev.meridian.protocol.auth.UserRecord> readUsers(ByteBuf in) {
+    if (!in.isReadable()) {
+      return List.of();
+    }
+    int n = Values.readCount(in, 18);
+    List<dev.meridian.protocol.auth.UserRecord> users = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      users.add(dev.meridian.protocol.auth.UserRecords.read(in));
+    }
+    return users;
   }
 
   private static List<TableSchema> readSchemas(ByteBuf in) {

@@ -135,17 +135,43 @@ public sealed interface Request {
       boolean lowInclusive, Object high, boolean highInclusive, boolean reverse, int limit)
       implements Request {}
 
+  /**
+   * Creates a user ({@code create}; {@code ifNotExists} makes an existing name no error) or sets
+   * an existing user's password. The driver computes the verifier, so the password itself never
+   * reaches a peer. Needs the admin right. Answered by {@link Response.UserChanged}.
+   */
+  record PutUser(String name, dev.meridian.protocol.auth.ScramVerifier verifier, boolean create,
+      boolean ifNotExists) implements Request {}
+
+  /** Drops a user; needs the admin right. Answered by {@link Response.UserChanged}. */
+  record DropUser(String name, boolean ifExists) implements Request {}
+
+  /**
+   * Grants ({@code revoke} false) or revokes table privileges ({@link
+   * dev.meridian.protocol.auth.Privilege} bits) on one table, or on every table when {@code
+   * table} is {@value dev.meridian.protocol.auth.UserRecord#ALL_TABLES}, and/or the admin right.
+   * Needs the admin right. Answered by {@link Response.UserChanged}.
+   */
+  record Grant(String user, String table, int privileges, boolean admin, boolean revoke)
+      implements Request {}
+
   // ---- between regions (replication links) ----
 
   /** Opens a replication link from a peer of {@code fromRegion}; answered by {@link Response.LinkWelcome}. */
   record LinkHello(String fromRegion) implements Request {}
 
   /**
-   * The sender's table definitions and the ids of table incarnations it has dropped; the
-   * receiver adopts what it lacks and answers with its own state ({@link Response.CatalogState}),
+   * The sender's table definitions, the ids of table incarnations it has dropped, and its users
+   * (each version stamped, dropped users included); the receiver adopts what it lacks and answers with its own state ({@link Response.CatalogState}),
    * so both sides converge on the same catalog.
    */
-  record SyncCatalog(List<TableSchema> tables, List<Long> dropped) implements Request {}
+  record SyncCatalog(List<TableSchema> tables, List<Long> dropped,
+      List<dev.meridian.protocol.auth.UserRecord> users) implements Request {
+    /** A catalog without users. */
+    public SyncCatalog(List<TableSchema> tables, List<Long> dropped) {
+      this(tables, dropped, List.of());
+    }
+  }
 
   /**
    * Change records that originated in {@code origin}, for a receiver whose storage epoch is

@@ -81,7 +81,16 @@ public sealed interface Response {
   record LinkWelcome(String region, long epoch) implements Response {}
 
   /** Answer to {@link Request.SyncCatalog}: the receiver's catalog after adopting the sender's. */
-  record CatalogState(List<TableSchema> tables, List<Long> dropped) implements Response {}
+  record CatalogState(List<TableSchema> tables, List<Long> dropped,
+      List<dev.meridian.protocol.auth.UserRecord> users) implements Response {
+    /** A catalog without users. */
+    public CatalogState(List<TableSchema> tables, List<Long> dropped) {
+      this(tables, dropped, List.of());
+    }
+  }
+
+  /** Answers a user change: whether it changed anything. */
+  record UserChanged(boolean changed) implements Response {}
 
   /**
    * Answer to {@link Request.Replicate}: when the batch was applied (the receiver's wall clock,

@@ -49,6 +49,31 @@ final class Messages {
         new IndexDef.Key(0, false)), false);
   }
 
+  /** A verifier with recognisable bytes. */
+  static dev.meridian.protocol.auth.ScramVerifier verifier() {
+    byte[] salt = new byte[16];
+    byte[] stored = new byte[32];
+    byte[] server = new byte[32];
+    for (int i = 0; i < 32; i++) {
+      stored[i] = (byte) i;
+      server[i] = (byte) (100 + i);
+    }
+    salt[3] = 7;
+    return new dev.meridian.protocol.auth.ScramVerifier(salt, 4096, stored, server);
+  }
+
+  /** A live admin, a reader with grants, and a dropped user. */
+  static List<dev.meridian.protocol.auth.UserRecord> users() {
+    return List.of(
+        new dev.meridian.protocol.auth.UserRecord("admin", verifier(), true, java.util.Map.of(),
+            new Stamp(Stamp.hlc(1_700_000_000_000L, 1), 42), false),
+        new dev.meridian.protocol.auth.UserRecord("reader", verifier(), false,
+            java.util.Map.of("ORDERS", 1, "*", 15), new Stamp(Stamp.hlc(1_700_000_000_001L, 0), -7),
+            false),
+        dev.meridian.protocol.auth.UserRecord.tombstone("gone",
+            new Stamp(Stamp.hlc(1_700_000_000_002L, 9), 3)));
+  }
+
   static List<Request> requests() {
     return List.of(
         new Request.Ping(),
@@ -76,6 +101,12 @@ final class Messages {
         new Request.LinkHello("us-east-1"),
         new Request.SyncCatalog(List.of(schema()), List.of(5L, -9L)),
         new Request.SyncCatalog(List.of(), List.of()),
+        new Request.SyncCatalog(List.of(schema()), List.of(5L), users()),
+        new Request.PutUser("alice", verifier(), true, false),
+        new Request.PutUser("b,=ob", verifier(), false, true),
+        new Request.DropUser("alice", true),
+        new Request.Grant("alice", "ORDERS", 5, false, false),
+        new Request.Grant("alice", "*", 0, true, true),
         new Request.Replicate("eu-west-1", 77L, List.of(
             new ChangeRecord(99L, new byte[] {1, 2}, new byte[] {3}),
             new ChangeRecord(-1L, new byte[0], new byte[0]))),
@@ -137,6 +168,9 @@ final class Messages {
         new Response.Error(SqlState.UNDEFINED_TABLE, "table id 5 was dropped"),
         new Response.LinkWelcome("ap-southeast-1", -5L),
         new Response.CatalogState(List.of(schema()), List.of(3L)),
+        new Response.CatalogState(List.of(), List.of(), users()),
+        new Response.UserChanged(true),
+        new Response.UserChanged(false),
         new Response.Replicated(1_700_000_000_000L, 4, 1),
         new Response.Digests(List.of(new long[] {1, -2, 3}, new long[0])),
         new Response.RowHashes(new long[] {7, 8}, new long[] {-1, 0}),

@@ -11,7 +11,8 @@ import io.netty.buffer.Unpooled;
 /**
  * Jazzer on what the two ports take from strangers: whatever bytes arrive, the driver port never
  * decodes a link message, the link port never decodes a driver request, and the handshakes of
- * both fail only with {@code 08P01}. Under a plain test run this replays the seed corpus
+ * both (hellos with credentials, SCRAM challenges and answers included) fail only with
+ * {@code 08P01}. Under a plain test run this replays the seed corpus
  * (link frames and hellos of both ports); with {@code JAZZER_FUZZ=1} it fuzzes.
  */
 class PortRoleFuzzTest {
@@ -43,6 +44,11 @@ class PortRoleFuzzTest {
       }
       try {
         ProtocolCodec.decodeWelcome(Unpooled.wrappedBuffer(input), port);
+      } catch (MeridianException e) {
+        assertEquals(SqlState.PROTOCOL_VIOLATION, e.state());
+      }
+      try {
+        ProtocolCodec.decodeScramFinal(Unpooled.wrappedBuffer(input), port);
       } catch (MeridianException e) {
         assertEquals(SqlState.PROTOCOL_VIOLATION, e.state());
       }

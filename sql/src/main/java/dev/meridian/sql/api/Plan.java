@@ -25,6 +25,47 @@ public sealed interface Plan {
     }
   }
 
+  /**
+   * {@code CREATE USER name [IF NOT EXISTS] WITH PASSWORD '…'} ({@code create}) or
+   * {@code ALTER USER name WITH PASSWORD '…'}. The executor turns the password into a SCRAM
+   * verifier before anything leaves the driver.
+   */
+  record SetUser(String user, String password, boolean create, boolean ifNotExists)
+      implements Plan {
+    @Override
+    public List<ColumnType> parameterTypes() {
+      return List.of();
+    }
+
+    /** Never the password. */
+    @Override
+    public String toString() {
+      return "SetUser[" + user + (create ? ", create" : ", alter") + "]";
+    }
+  }
+
+  /** {@code DROP USER [IF EXISTS] name}. */
+  record DropUser(String user, boolean ifExists) implements Plan {
+    @Override
+    public List<ColumnType> parameterTypes() {
+      return List.of();
+    }
+  }
+
+  /**
+   * {@code GRANT}/{@code REVOKE} of table privileges (bits of
+   * {@link dev.meridian.protocol.auth.Privilege}) on one table or on every table
+   * ({@code table} is {@value dev.meridian.protocol.auth.UserRecord#ALL_TABLES}), or of the
+   * {@code ADMIN} right.
+   */
+  record Grant(String user, String table, int privileges, boolean admin, boolean revoke)
+      implements Plan {
+    @Override
+    public List<ColumnType> parameterTypes() {
+      return List.of();
+    }
+  }
+
   /** {@code DROP TABLE}. */
   record DropTable(String table, boolean ifExists) implements Plan {
     @Override

@@ -37,6 +37,10 @@ public final class StatementPlanner {
 
   /** The plan for {@code sql}, or a {@link MeridianException} saying why there is none. */
   public static Plan plan(String sql, Catalog catalog) {
+    Plan users = UserStatements.plan(sql, catalog);
+    if (users != null) {
+      return users;
+    }
     SqlNode statement = StatementParser.parse(sql);
     SourceText text = new SourceText(sql);
     switch (statement.getKind()) {

@@ -16,7 +16,7 @@ import java.util.Set;
 final class UnsupportedStatements {
   private static final Set<String> TRANSACTION_CONTROL =
       Set.of("COMMIT", "ROLLBACK", "BEGIN", "START", "SAVEPOINT", "RELEASE", "END", "ABORT");
-  private static final Set<String> OTHER = Set.of("GRANT", "REVOKE", "TRUNCATE", "SHOW", "USE",
+  private static final Set<String> OTHER = Set.of("TRUNCATE", "SHOW", "USE",
       "ANALYZE", "LOCK", "UNLOCK", "VACUUM", "COPY", "REPLACE", "PREPARE", "EXECUTE", "DEALLOCATE",
       "COMMENT", "RENAME", "DECLARE", "LOAD", "REINDEX", "CLUSTER", "LISTEN", "NOTIFY", "DO");
   private static final java.util.regex.Pattern LOCKING = java.util.regex.Pattern.compile(
@@ -119,7 +119,7 @@ final class UnsupportedStatements {
     return position(sql, Math.min(skipBlank(sql, 0), sql.length()));
   }
 
-  private static SqlPosition position(String sql, int offset) {
+  static SqlPosition position(String sql, int offset) {
     int line = 1;
     int column = 1;
     for (int i = 0; i < offset; i++) {

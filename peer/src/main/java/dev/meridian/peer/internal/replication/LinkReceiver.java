@@ -58,6 +58,13 @@ final class LinkReceiver {
     return n.sum();
   }
 
+  /** Per origin region: frames refused from its link since this peer started. */
+  Map<String, Long> refusedFrames() {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    refusedFrames.forEach((origin, n) -> out.put(origin, n.sum()));
+    return out;
+  }
+
   /** Per origin region: the lag and counters of what this peer applied from it. */
   Map<String, LinkStats> inbound() {
     return inbound;
@@ -70,9 +77,10 @@ final class LinkReceiver {
     } else if (request instanceof Request.SyncCatalog c) {
       return CompletableFuture.supplyAsync(() -> {
         replica.adoptCatalog(c.tables(), c.dropped());
+        replica.adoptUsers(c.users());
         List<Long> dropped = new ArrayList<>();
         List<TableSchema> tables = replica.tablesAndDropped(dropped);
-        return new Response.CatalogState(tables, dropped);
+        return new Response.CatalogState(tables, dropped, replica.users());
       }, blocking);
     } else if (request instanceof Request.Replicate r) {
       return replicate(r);

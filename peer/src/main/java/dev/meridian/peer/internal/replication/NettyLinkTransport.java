@@ -116,9 +116,11 @@ public final class NettyLinkTransport implements LinkTransport {
   private void exchangeCatalog(PeerChannel ch) {
     List<Long> dropped = new ArrayList<>();
     List<TableSchema> tables = replica.tablesAndDropped(dropped);
-    Response.CatalogState theirs = expect(call(ch, new Request.SyncCatalog(tables, dropped)).join(),
+    Response.CatalogState theirs = expect(call(ch,
+        new Request.SyncCatalog(tables, dropped, replica.users())).join(),
         Response.CatalogState.class);
     replica.adoptCatalog(theirs.tables(), theirs.dropped());
+    replica.adoptUsers(theirs.users());
   }
 
   /** Exchanges catalogs now if connected (after a local CREATE or DROP); never throws. */

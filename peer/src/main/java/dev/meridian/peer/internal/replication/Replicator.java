@@ -12,6 +12,7 @@ import dev.meridian.peer.internal.storage.RegionReplica;
 import dev.meridian.protocol.error.MeridianException;
 import dev.meridian.protocol.error.SqlState;
 import dev.meridian.protocol.net.TransportSettings;
+import dev.meridian.protocol.types.Stamp;
 import dev.meridian.protocol.types.SystemTables;
 import dev.meridian.protocol.types.TableSchema;
 import dev.meridian.protocol.wire.PortRole;
@@ -512,6 +513,19 @@ public final class Replicator implements RequestHandler, AutoCloseable {
     if (request instanceof Request.LinkProgress p) {
       return appliedThrough.record(p);
     }
+    if (request instanceof Request.SyncCatalog c) {
+      java.util.Set<Integer> known = new java.util.HashSet<>();
+      known.add(Stamp.regionId(config.region()));
+      config.remoteRegions().keySet().forEach(r -> known.add(Stamp.regionId(r)));
+      String problem = CatalogCheck.problem(c, known, System.currentTimeMillis());
+      if (problem != null) {
+        long count = receiver.refused(fromRegion);
+        LOG.warn("{}: refused a catalog from the link of {}: {} ({} frames refused so far)",
+            config.name(), fromRegion, problem, count);
+        return CompletableFuture.completedFuture(new Response.Error(SqlState.PROTOCOL_VIOLATION,
+            "catalog refused: " + problem));
+      }
+    }
     CompletionStage<Response> answer = receiver.handle(request);
     return answer != null ? answer : CompletableFuture.completedFuture(new Response.Error(
         SqlState.PROTOCOL_VIOLATION, "unknown link request " + request.getClass().getSimpleName()));
@@ -707,6 +721,22 @@ public final class Replicator implements RequestHandler, AutoCloseable {
     }
     if (table == SystemTables.CONFLICTS) {
       return new Response.Rows(conflicts.rows(System.currentTimeMillis()));
+    }
+    if (table == SystemTables.USERS) {
+      List<Object[]> rows = new ArrayList<>();
+      for (dev.meridian.protocol.auth.UserRecord u : replica.users()) {
+        if (!u.dropped()) {
+          String grants = u.grantsText();
+          rows.add(new Object[] {u.name(), u.admin(), grants.isEmpty() ? null : grants});
+        }
+      }
+      return new Response.Rows(rows);
+    }
+    if (table == SystemTables.SECURITY) {
+      List<Object[]> rows = new ArrayList<>();
+      receiver.refusedFrames().forEach((origin, n) -> rows.add(
+          new Object[] {config.name(), "refused_link_frames", origin, n}));
+      return new Response.Rows(rows);
     }
     return new Response.Error(SqlState.UNDEFINED_TABLE,
         "no system table MERIDIAN." + name + "; there are " + SystemTables.all().stream()

@@ -23,13 +23,28 @@ public final class DriverServerInitializer extends ChannelInitializer<SocketChan
   private final String region;
   private final String peer;
   private final RequestService service;
+  private final dev.meridian.protocol.auth.Authenticator auth;
+  private final dev.meridian.peer.internal.auth.AccessControl access;
 
+  /** A driver port that lets every client in and allows it everything. */
   public DriverServerInitializer(TransportSettings settings, String region, String peer,
       RequestService service) {
+    this(settings, region, peer, service, null, null);
+  }
+
+  /**
+   * A driver port whose clients log in with SCRAM-SHA-256 through {@code auth} and whose every
+   * request {@code access} checks against the user's grants (both null: neither).
+   */
+  public DriverServerInitializer(TransportSettings settings, String region, String peer,
+      RequestService service, dev.meridian.protocol.auth.Authenticator auth,
+      dev.meridian.peer.internal.auth.AccessControl access) {
     this.settings = settings;
     this.region = region;
     this.peer = peer;
     this.service = service;
+    this.auth = auth;
+    this.access = access;
   }
 
   @Override
@@ -42,12 +57,30 @@ public final class DriverServerInitializer extends ChannelInitializer<SocketChan
     // 3. framing: length-prefixed, bounded
     p.addLast("frame-decoder", FrameCodecs.frameDecoder(settings.maxFrameBytes()));
     p.addLast("frame-prepender", FrameCodecs.framePrepender());
-    // 4. hello ("MRDN"), removed once done
-    p.addLast("handshake", new ServerHandshake(region, peer, PortRole.DRIVER, service::notReady));
+    // 4. hello ("MRDN") and, with users, the SCRAM exchange; removed once done. A peer still
+    //    starting refuses the hello, so the client tries another peer of the region.
+    p.addLast("handshake", new ServerHandshake(region, peer, PortRole.DRIVER, service::notReady,
+        auth));
     // 5. codec: driver requests in (link messages refused), responses out
     p.addLast("request-decoder", REQUESTS);
     p.addLast("response-encoder", RESPONSES);
-    // 6. dispatch to the storage and replication handlers
-    p.addLast("dispatch", new RequestDispatcher(service, ProtocolServer.MAX_IN_FLIGHT));
+    // 6. dispatch to the storage and replication handlers, each request checked against the
+    //    user's grants first; a dropped user's connection is closed after its refusal
+    if (access == null) {
+      p.addLast("dispatch", new RequestDispatcher(service, ProtocolServer.MAX_IN_FLIGHT));
+    } else {
+      RequestService checked = request -> {
+        String user = ch.attr(ServerHandshake.USER).get();
+        return access.check(user, request).thenCompose(denied -> denied != null
+            ? java.util.concurrent.CompletableFuture.completedFuture(denied)
+            : service.handle(request).thenApply(answer -> {
+              access.answered(user, request, answer);
+              return answer;
+            }));
+      };
+      p.addLast("dispatch", new RequestDispatcher(checked, ProtocolServer.MAX_IN_FLIGHT,
+          answer -> answer instanceof dev.meridian.protocol.wire.Response.Error e
+              && e.state() == dev.meridian.protocol.error.SqlState.INVALID_AUTHORIZATION));
+    }
   }
 }

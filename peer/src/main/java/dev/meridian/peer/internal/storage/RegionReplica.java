@@ -27,13 +27,16 @@ public final class RegionReplica {
   private final HazelcastInstance hazelcast;
   private final Catalog catalog;
   private final TableStore store;
+  private final dev.meridian.peer.internal.auth.UserStore users;
   private final long epoch;
   private final boolean createdEpoch;
 
-  RegionReplica(HazelcastInstance hazelcast, Catalog catalog, TableStore store) {
+  RegionReplica(HazelcastInstance hazelcast, Catalog catalog, TableStore store,
+      dev.meridian.peer.internal.auth.UserStore users) {
     this.hazelcast = hazelcast;
     this.catalog = catalog;
     this.store = store;
+    this.users = users;
     long[] e = loadEpoch(hazelcast);
     this.epoch = e[0];
     this.createdEpoch = e[1] == 1;
@@ -153,8 +156,21 @@ public final class RegionReplica {
     catalog.adopt(tables, dropped);
   }
 
-  /** Runs a hook after each table created or dropped through this peer. */
+  /**
+   * Runs a hook after each table created or dropped, and each user changed, through this peer.
+   */
   public void onCatalogChange(Runnable hook) {
     catalog.onChange(hook);
+    users.onChange(hook);
+  }
+
+  /** Every user record, dropped users included (blocking). */
+  public List<dev.meridian.protocol.auth.UserRecord> users() {
+    return users.records();
+  }
+
+  /** Adopts other regions' user records, keeping the newer of each (blocking). */
+  public void adoptUsers(List<dev.meridian.protocol.auth.UserRecord> records) {
+    users.adopt(records);
   }
 }

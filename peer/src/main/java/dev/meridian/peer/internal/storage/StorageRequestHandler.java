@@ -42,6 +42,7 @@ public final class StorageRequestHandler implements RequestHandler {
   private final Scans scans;
   private final IndexCatalog indexes;
   private final IndexReads indexReads;
+  private final dev.meridian.peer.internal.auth.UserStore users;
   private final Executor blocking;
   private volatile RequestHandler replication;
   private volatile RowShipper shipper;
@@ -55,13 +56,24 @@ public final class StorageRequestHandler implements RequestHandler {
     this.clock = clock;
     this.store = new TableStore(hazelcast);
     this.catalog = new Catalog(hazelcast, store, blocking);
-    this.replica = new RegionReplica(hazelcast, catalog, store);
+    this.users = new dev.meridian.peer.internal.auth.UserStore(hazelcast, clock);
+    this.replica = new RegionReplica(hazelcast, catalog, store, users);
     this.scans = new Scans(hazelcast, peerName);
     this.blocking = blocking;
     RowIndexes rows = (RowIndexes) hazelcast.getUserContext().get(RowIndexes.CONTEXT_KEY);
     rows.attach(hazelcast);
     this.indexes = new IndexCatalog(hazelcast, rows);
     this.indexReads = new IndexReads(indexes);
+  }
+
+  /** The region's users. */
+  public dev.meridian.peer.internal.auth.UserStore users() {
+    return users;
+  }
+
+  /** A table's definition by id, or null when there is none (served from a cache). */
+  public CompletionStage<TableSchema> tableById(long tableId) {
+    return catalog.byId(tableId);
   }
 
   /** Replication's view of this region's storage. */
@@ -109,6 +121,7 @@ public final class StorageRequestHandler implements RequestHandler {
     StorageRequestHandler handler =
         new StorageRequestHandler(region, peerName, clock, hazelcast, blocking);
     handler.catalog.start();
+    handler.users.start();
     handler.indexes.start();
     return handler;
   }
@@ -117,6 +130,7 @@ public final class StorageRequestHandler implements RequestHandler {
   public void close() {
     scans.shutdown();
     indexes.close();
+    users.close();
     catalog.close();
   }
 
@@ -171,6 +185,24 @@ public final class StorageRequestHandler implements RequestHandler {
         return done(protocolError("ALTER TABLE without a name or definition"));
       }
       return catalog.alter(a.name(), a.next()).thenApply(Response.TableAltered::new);
+    } else if (request instanceof Request.PutUser u) {
+      if (u.name() == null || u.name().isEmpty() || u.verifier() == null) {
+        return done(protocolError("a PutUser without name or verifier"));
+      }
+      return CompletableFuture.supplyAsync(() -> new Response.UserChanged(
+          users.put(u.name(), u.verifier(), u.create(), u.ifNotExists())), blocking);
+    } else if (request instanceof Request.DropUser d) {
+      if (d.name() == null) {
+        return done(protocolError("a DropUser without a name"));
+      }
+      return CompletableFuture.supplyAsync(
+          () -> new Response.UserChanged(users.drop(d.name(), d.ifExists())), blocking);
+    } else if (request instanceof Request.Grant g) {
+      if (g.user() == null || g.table() == null) {
+        return done(protocolError("a Grant without user or table"));
+      }
+      return CompletableFuture.supplyAsync(() -> new Response.UserChanged(
+          users.grant(g.user(), g.table(), g.privileges(), g.admin(), g.revoke())), blocking);
     } else if (request instanceof Request.Get g) {
       if (g.keys() == null) {
         return done(protocolError("a Get without keys"));
