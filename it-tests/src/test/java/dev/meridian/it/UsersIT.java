@@ -139,6 +139,11 @@ class UsersIT {
             () -> r.execute("CREATE TABLE mine (id BIGINT PRIMARY KEY)"));
         assertEquals("42501", ddl.getSQLState(), ddl.getMessage());
         assertTrue(ddl.getMessage().contains("ADMIN"), ddl.getMessage());
+        SQLException alter = assertThrows(SQLException.class,
+            () -> r.execute("ALTER TABLE kv ADD COLUMN sneaky VARCHAR(5)"));
+        assertEquals("42501", alter.getSQLState(), alter.getMessage());
+        assertTrue(alter.getMessage().contains("ALTER TABLE needs the ADMIN right"),
+            alter.getMessage());
         SQLException users = assertThrows(SQLException.class,
             () -> r.execute("CREATE USER sneaky WITH PASSWORD 'x'"));
         assertEquals("42501", users.getSQLState(), users.getMessage());
