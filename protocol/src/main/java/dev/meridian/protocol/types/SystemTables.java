@@ -120,13 +120,12 @@ public final class SystemTables {
   }
 
   private static TableSchema table(long id, String name, Object... nameTypePairs) {
+    int keys = id == -2 ? 2 : id == SECURITY_ID ? 3 : 1;
     List<ColumnDef> columns = new ArrayList<>();
     for (int i = 0; i < nameTypePairs.length; i += 2) {
-      int keys = id == -1 || id == -3 ? 1 : id == -4 ? 3 : 2;
       columns.add(new ColumnDef((String) nameTypePairs[i], (ColumnType) nameTypePairs[i + 1],
           i / 2 >= Math.max(keys, 2)));
     }
-    int keys = id == -2 ? 2 : id == SECURITY_ID ? 3 : 1;
     return new TableSchema(id, name, columns, List.of(0, 1, 2).subList(0, keys),
         ConflictResolution.CELL);
   }

@@ -171,7 +171,8 @@ class SystemQueryPlanTest {
     String sql = "SELECT * FROM meridian.nodes";
     assertFails(catalog, sql, SqlState.UNDEFINED_TABLE, 1, col(sql, "meridian"),
         "system table MERIDIAN.NODES does not exist",
-        "MERIDIAN.REGIONS, MERIDIAN.REPLICATION_LINKS, MERIDIAN.SECURITY, MERIDIAN.USERS");
+        "MERIDIAN.CONFLICTS, MERIDIAN.REGIONS, MERIDIAN.REPLICATION_LINKS, MERIDIAN.SECURITY,"
+            + " MERIDIAN.TABLES, MERIDIAN.USERS");
     sql = "SELECT * FROM meridian.\"regions\"";
     assertFails(catalog, sql, SqlState.UNDEFINED_TABLE, 1, col(sql, "meridian"),
         "MERIDIAN.regions does not exist");
@@ -283,7 +284,8 @@ class SystemQueryPlanTest {
     String sql = "CREATE TABLE meridian.mine (id BIGINT PRIMARY KEY)";
     assertFails(catalog, sql, SqlState.FEATURE_NOT_SUPPORTED, 1, col(sql, "meridian"),
         "CREATE TABLE in schema MERIDIAN is not supported",
-        "MERIDIAN.REGIONS, MERIDIAN.REPLICATION_LINKS, MERIDIAN.SECURITY, MERIDIAN.USERS");
+        "MERIDIAN.CONFLICTS, MERIDIAN.REGIONS, MERIDIAN.REPLICATION_LINKS, MERIDIAN.SECURITY,"
+            + " MERIDIAN.TABLES, MERIDIAN.USERS");
     sql = "CREATE TABLE IF NOT EXISTS meridian.regions (id BIGINT PRIMARY KEY)";
     assertFails(catalog, sql, SqlState.FEATURE_NOT_SUPPORTED, 1, col(sql, "meridian"),
         "CREATE TABLE in schema MERIDIAN");
