@@ -387,28 +387,26 @@ final class RegionRouter {
     Response r = ch.call(ask, execution, true);
     Response.Applied applied = ServingChannel.expect(r, Response.Applied.class,
         "a session consistency check");
-    appliedThrough.compute(region, (k, old) -> {
-      Map<String, Long> merged = new ConcurrentHashMap<>();
-      if (old != null) {
-        merged.putAll(old);
-      }
-      applied.throughMillis().forEach((origin, t) -> merged.merge(origin, t, Math::max));
-      return merged;
-    });
+    raise(appliedThrough, region, applied.throughMillis());
     if (!applied.satisfied()) {
       throw new SessionBehind(region, required, applied.throughMillis());
     }
     if (need != null) {
-      Map<String, Long> done = required;
-      shownThrough.compute(region, (k, old) -> {
-        Map<String, Long> merged = new ConcurrentHashMap<>();
-        if (old != null) {
-          merged.putAll(old);
-        }
-        done.forEach((origin, hlc) -> merged.merge(origin, hlc, Math::max));
-        return merged;
-      });
+      raise(shownThrough, region, required);
     }
+  }
+
+  /** Raises a region's per-origin figures to at least {@code figures}. */
+  private static void raise(Map<String, Map<String, Long>> byRegion, String region,
+      Map<String, Long> figures) {
+    byRegion.compute(region, (k, old) -> {
+      Map<String, Long> merged = new ConcurrentHashMap<>();
+      if (old != null) {
+        merged.putAll(old);
+      }
+      figures.forEach((origin, v) -> merged.merge(origin, v, Math::max));
+      return merged;
+    });
   }
 
   private static boolean shown(Map<String, Long> shown, Map<String, Long> required) {

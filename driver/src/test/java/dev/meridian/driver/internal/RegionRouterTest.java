@@ -180,10 +180,7 @@ class RegionRouterTest {
     MeridianConnection m = c.unwrap(MeridianConnection.class);
     assertTrue(m.sessionToken().startsWith("us-east-1:"), m.sessionToken());
     // Home dies; the other regions say they hold none of its writes yet.
-    channelTo("us-east-1").mode(FakeChannel.Mode.BREAK_ON_CALL);
-    unreachable.add("us-east-1");
-    f.peer.appliedThrough("eu-west-1", Map.of("us-east-1", 0L));
-    f.peer.appliedThrough("ap-southeast-1", Map.of("us-east-1", 0L));
+    homeDiesBeforeItsLinksReport();
     SQLException e = assertThrows(SQLException.class, () -> read(c, 1));
     assertEquals("57M01", e.getSQLState(), e.getMessage());
     assertTrue(e.getMessage().contains("us-east-1"), e.getMessage());
@@ -199,10 +196,7 @@ class RegionRouterTest {
     write(c, Fixture.UPSERT_KV, 1, "a");
     write(c, Fixture.UPSERT_KV, 2, "b");
     write(c, Fixture.UPSERT_KV, 1, "c");
-    channelTo("us-east-1").mode(FakeChannel.Mode.BREAK_ON_CALL);
-    unreachable.add("us-east-1");
-    f.peer.appliedThrough("eu-west-1", Map.of("us-east-1", 0L));
-    f.peer.appliedThrough("ap-southeast-1", Map.of("us-east-1", 0L));
+    homeDiesBeforeItsLinksReport();
     f.peer.showsRows.add("ap-southeast-1");
     assertEquals("c", read(c, 1));
     assertEquals("ap-southeast-1", served(c));
@@ -221,10 +215,7 @@ class RegionRouterTest {
     Connection c = connect("&sessionWaitMs=0");
     write(c, Fixture.UPSERT_KV, 1, "a");
     write(c, Fixture.UPSERT_KV, 2, "b");
-    channelTo("us-east-1").mode(FakeChannel.Mode.BREAK_ON_CALL);
-    unreachable.add("us-east-1");
-    f.peer.appliedThrough("eu-west-1", Map.of("us-east-1", 0L));
-    f.peer.appliedThrough("ap-southeast-1", Map.of("us-east-1", 0L));
+    homeDiesBeforeItsLinksReport();
     f.peer.showsRows.add("eu-west-1");
     f.peer.showsRows.add("ap-southeast-1");
     f.peer.lostRows.add(2L);
@@ -240,10 +231,7 @@ class RegionRouterTest {
     for (int k = 1; k <= 3; k++) {
       write(c, Fixture.UPSERT_KV, k, "v" + k);
     }
-    channelTo("us-east-1").mode(FakeChannel.Mode.BREAK_ON_CALL);
-    unreachable.add("us-east-1");
-    f.peer.appliedThrough("eu-west-1", Map.of("us-east-1", 0L));
-    f.peer.appliedThrough("ap-southeast-1", Map.of("us-east-1", 0L));
+    homeDiesBeforeItsLinksReport();
     f.peer.showsRows.add("eu-west-1");
     f.peer.showsRows.add("ap-southeast-1");
     // The first write fell off the list: no region's figures vouch for it, so its row fails.
@@ -259,14 +247,19 @@ class RegionRouterTest {
     assertEquals(0L, own.floors().get("us-east-1"));
   }
 
-  @Test
-  void anEventualReadDoesNotAsk() throws SQLException {
-    Connection c = connect("&consistency=eventual");
-    write(c, Fixture.UPSERT_KV, 1, "a");
+  /** Home dies; the other regions' figures hold none of its writes yet. */
+  void homeDiesBeforeItsLinksReport() {
     channelTo("us-east-1").mode(FakeChannel.Mode.BREAK_ON_CALL);
     unreachable.add("us-east-1");
     f.peer.appliedThrough("eu-west-1", Map.of("us-east-1", 0L));
     f.peer.appliedThrough("ap-southeast-1", Map.of("us-east-1", 0L));
+  }
+
+  @Test
+  void anEventualReadDoesNotAsk() throws SQLException {
+    Connection c = connect("&consistency=eventual");
+    write(c, Fixture.UPSERT_KV, 1, "a");
+    homeDiesBeforeItsLinksReport();
     assertEquals("a", read(c, 1));
     assertEquals(List.of(), f.peer.awaited);
   }

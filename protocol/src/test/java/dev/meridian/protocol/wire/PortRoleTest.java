@@ -90,14 +90,7 @@ class PortRoleTest {
       ByteBuf hello = Unpooled.buffer();
       ProtocolCodec.encodeHello(new Hello(ProtocolCodec.VERSION, "c"), PortRole.DRIVER, hello);
       ch.writeInbound(Unpooled.buffer().writeInt(hello.readableBytes()).writeBytes(hello));
-      ByteBuf out = Unpooled.buffer();
-      ByteBuf b;
-      while ((b = ch.readOutbound()) != null) {
-        out.writeBytes(b);
-        b.release();
-      }
-      out.readInt();
-      Welcome welcome = ProtocolCodec.decodeWelcome(out, PortRole.DRIVER);
+      Welcome welcome = welcomeSent(ch, PortRole.DRIVER);
       if (round == 0) {
         assertTrue(welcome.error().contains("peer p1: still starting"), welcome.error());
         assertFalse(ch.isOpen());
@@ -110,6 +103,18 @@ class PortRoleTest {
     }
   }
 
+  /** The welcome a server-side channel wrote, decoded as a client of {@code role} reads it. */
+  private static Welcome welcomeSent(EmbeddedChannel ch, PortRole role) {
+    ByteBuf out = Unpooled.buffer();
+    ByteBuf b;
+    while ((b = ch.readOutbound()) != null) {
+      out.writeBytes(b);
+      b.release();
+    }
+    out.readInt();
+    return ProtocolCodec.decodeWelcome(out, role);
+  }
+
   private static void assertWrongPortRefused(PortRole server, PortRole client, String hint) {
     EmbeddedChannel ch = new EmbeddedChannel(FrameCodecs.frameDecoder(1 << 16),
         FrameCodecs.framePrepender(), new ServerHandshake("eu-west-1", "p1", server),
@@ -118,14 +123,7 @@ class PortRoleTest {
     ProtocolCodec.encodeHello(new Hello(ProtocolCodec.VERSION, "c"), client, hello);
     ByteBuf frame = Unpooled.buffer().writeInt(hello.readableBytes()).writeBytes(hello);
     assertThrows(MeridianException.class, () -> ch.writeInbound(frame));
-    ByteBuf out = Unpooled.buffer();
-    ByteBuf b;
-    while ((b = ch.readOutbound()) != null) {
-      out.writeBytes(b);
-      b.release();
-    }
-    out.readInt();
-    Welcome refusal = ProtocolCodec.decodeWelcome(out, client);
+    Welcome refusal = welcomeSent(ch, client);
     assertTrue(refusal.error().contains(hint), refusal.error());
     assertFalse(ch.isOpen());
   }
