@@ -262,7 +262,12 @@ class LinkSecurityIT {
     try (PeerChannel link = link(EU)) {
       for (ChangeRecord b : bad) {
         Response r = call(link, new Request.Replicate(EU, epoch(link), List.of(good, b)));
-        assertEquals(SqlState.PROTOCOL_VIOLATION, ((Response.Error) r).state(), r.toString());
+        // A column id beyond the catalog may be a column added in a region whose catalog has
+        // not arrived yet: the frame is refused whole as well, as "exchange catalogs and
+        // resend" (42703), and the sender's link holds the record until the catalogs agree.
+        SqlState expected = b == bad.get(2) ? SqlState.UNDEFINED_COLUMN
+            : SqlState.PROTOCOL_VIOLATION;
+        assertEquals(expected, ((Response.Error) r).state(), r.toString());
       }
     }
     assertEquals(null, name(12L));
