@@ -7,7 +7,9 @@ import dev.meridian.protocol.error.MeridianException;
 import dev.meridian.protocol.error.SqlState;
 import dev.meridian.protocol.types.TableSchema;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -21,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * because each step is a join: a catalog entry, dropped table or index definition is put only
  * where absent, and a row is merged ({@link ApplyProcessor}, the merge of replication) into
  * whatever the region holds, so a row other peers already restored or wrote since is kept where
- * it is newer. Rows of tables dropped or unknown to the restored catalog are skipped. The merges
- * are logged again at their new owners, so the region's logs hold them whoever owns them now.
+ * it is newer. Rows of dropped tables are skipped; rows of a table whose definition is in
+ * another peer's log wait (up to a minute) for that peer to put it back. The merges are logged
+ * again at their new owners, so the region's logs hold them whoever owns them now.
  *
  * <p>Blocking; run once per start. Not thread-safe.
  */
@@ -52,12 +55,16 @@ public final class DiskRecovery {
     IMap<String, byte[]> indexes = hazelcast.getMap(IndexCatalog.MAP_NAME);
     state.forEach(IndexCatalog.MAP_NAME, (k, v) -> indexes.putIfAbsent((String) k, (byte[]) v));
 
-    Map<Long, TableSchema> live = new HashMap<>();
-    for (byte[] bytes : catalog.values()) {
-      TableSchema s = Catalog.decode(bytes);
-      live.put(s.tableId(), s);
+    // Each peer logs the catalog entries it owned: rows here may belong to a table whose entry
+    // is in another peer's log. Every peer puts its catalog back before it waits, so a region
+    // whose peers restart together learns every table; skipping such rows would lose them.
+    Set<Long> logged = new HashSet<>();
+    for (String name : state.maps()) {
+      if (name.startsWith("t.")) {
+        logged.add(Long.parseLong(name.substring(2)));
+      }
     }
-    dropped.keySet().forEach(live::remove);
+    Map<Long, TableSchema> live = awaitCatalog(catalog, dropped, logged);
 
     Semaphore window = new Semaphore(IN_FLIGHT);
     AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -66,17 +73,30 @@ public final class DiskRecovery {
       if (!name.startsWith("t.")) {
         continue;
       }
-      TableSchema schema = live.get(Long.parseLong(name.substring(2)));
-      if (schema == null) {
+      long tableId = Long.parseLong(name.substring(2));
+      TableSchema schema = live.get(tableId);
+      if (schema == null && dropped.containsKey(tableId)) {
         state.forEach(name, (k, v) -> counts[2]++);
         continue;
       }
+      if (schema == null) {
+        // No peer brought its definition back in time: keep the rows rather than lose them;
+        // they merge per cell, and serve once the definition arrives (from another region).
+        LOG.warn("rows of table id {} are replayed without its definition, which no peer of"
+            + " the region has brought back yet", tableId);
+        schema = new TableSchema(tableId, "t" + tableId,
+            java.util.List.of(new dev.meridian.protocol.types.ColumnDef("K",
+                dev.meridian.protocol.types.ColumnType.of(
+                    dev.meridian.protocol.types.TypeKind.BIGINT), false)),
+            java.util.List.of(0), dev.meridian.protocol.types.ConflictResolution.CELL);
+      }
+      TableSchema target = schema;
       counts[0]++;
       IMap<byte[], byte[]> rows = hazelcast.getMap(name);
       state.forEach(name, (k, v) -> {
         window.acquireUninterruptibly();
         counts[1]++;
-        merge(rows, schema, (byte[]) k, (byte[]) v, ATTEMPTS, window, failure);
+        merge(rows, target, (byte[]) k, (byte[]) v, ATTEMPTS, window, failure);
       });
     }
     try {
@@ -100,6 +120,39 @@ public final class DiskRecovery {
         + " tables skipped)", r.rows(), r.tables(), r.millis(), r.skipped());
     return r;
   }
+
+  /**
+   * The live tables of the region's catalog, once it knows every table id in {@code needed}
+   * (or has it dropped), or after {@link #CATALOG_WAIT_MILLIS} with what it knows then.
+   */
+  private static Map<Long, TableSchema> awaitCatalog(IMap<String, byte[]> catalog,
+      IMap<Long, Long> dropped, Set<Long> needed) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CATALOG_WAIT_MILLIS);
+    while (true) {
+      Map<Long, TableSchema> live = new HashMap<>();
+      for (byte[] bytes : catalog.values()) {
+        TableSchema s = Catalog.decode(bytes);
+        live.put(s.tableId(), s);
+      }
+      Set<Long> gone = new HashSet<>(dropped.keySet());
+      gone.forEach(live::remove);
+      Set<Long> missing = new HashSet<>(needed);
+      missing.removeAll(live.keySet());
+      missing.removeAll(gone);
+      if (missing.isEmpty() || System.nanoTime() > deadline) {
+        return live;
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return live;
+      }
+    }
+  }
+
+  /** How long a restarting peer waits for the other peers to bring back table definitions. */
+  static final long CATALOG_WAIT_MILLIS = 60_000;
 
   /**
    * Merges one row, again on failure: a merge is idempotent, so one whose outcome is unknown
