@@ -53,7 +53,6 @@ final class KeyWriters implements AutoCloseable {
   private final AtomicLong retried = new AtomicLong();
   private final AtomicBoolean stop = new AtomicBoolean();
   private final AtomicBoolean abandoned = new AtomicBoolean();
-  private final AtomicBoolean paused = new AtomicBoolean();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
   /**
@@ -158,19 +157,6 @@ final class KeyWriters implements AutoCloseable {
     rethrow();
   }
 
-  /**
-   * Holds every writer before its next attempt (a write in flight goes on; one that fails waits
-   * here before its retry) until {@link #resume()}.
-   */
-  void pause() {
-    paused.set(true);
-  }
-
-  /** Lets paused writers go on. */
-  void resume() {
-    paused.set(false);
-  }
-
   /** Stops every writer after its current write and rethrows a writer's failure. */
   void stop() {
     stop.set(true);
@@ -273,7 +259,6 @@ final class KeyWriters implements AutoCloseable {
       long seq = 0;
       try {
         while (!stop.get() && !KeyWriters.this.stop.get()) {
-          awaitResumed();
           boolean shared = random.nextDouble() < sharedFraction;
           long key = shared ? random.nextInt(sharedKeys) : first + random.nextInt(count);
           boolean delete = random.nextDouble() < deleteFraction;
@@ -352,24 +337,12 @@ final class KeyWriters implements AutoCloseable {
     }
 
     /** A client's back-off before retrying, so a refused connection is not retried in a spin. */
-    private void awaitResumed() {
-      while (paused.get() && !abandoned.get()) {
-        try {
-          Thread.sleep(10);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-      }
-    }
-
     private void backOff() {
       try {
         Thread.sleep(20);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      awaitResumed();
     }
 
     private void closeQuietly() {
