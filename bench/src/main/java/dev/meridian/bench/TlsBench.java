@@ -61,6 +61,22 @@ public final class TlsBench implements Callable<Integer> {
   @Option(names = "--setups", description = "connections set up per kind (default ${DEFAULT-VALUE})")
   int setups = 200;
 
+  @Option(names = "--cases", split = ",",
+      description = "which cases: ops (latency and connection set-up), lag (replication lag over"
+          + " mutual TLS) (default all)")
+  List<String> cases = List.of("ops", "lag");
+
+  @Option(names = "--lag-rate", description = "writes/s in the lag case (default ${DEFAULT-VALUE})")
+  int lagRate = 1000;
+
+  @Option(names = "--lag-latency", description = "one-way link latency injected in the lag case,"
+      + " ms (default ${DEFAULT-VALUE})")
+  long lagLatencyMs = 40;
+
+  @Option(names = "--lag-seconds", description = "seconds written in the lag case (default"
+      + " ${DEFAULT-VALUE})")
+  double lagSeconds = 20;
+
   private static final String PAYLOAD = "x".repeat(40);
   private static final String ADMIN_PASSWORD = "bench-admin-password";
 
@@ -71,10 +87,119 @@ public final class TlsBench implements Callable<Integer> {
     CertificateAuthority ca = CertificateAuthority.create("bench CA", Duration.ofDays(2));
     ca.write(certs);
     Instant now = Instant.now();
-    for (String region : List.of("tls", "plain", "users")) {
+    for (String region : List.of("tls", "plain", "users", "tls-a", "tls-b")) {
       ca.issuePeer(region, List.of("localhost", "127.0.0.1"), now.minusSeconds(60),
           now.plus(Duration.ofDays(1))).write(certs, region);
     }
+    if (cases.contains("ops")) {
+      operations(dir, certs);
+    }
+    if (cases.contains("lag")) {
+      lag(dir, certs);
+    }
+    return 0;
+  }
+
+  /**
+   * Replication lag over mutual TLS against plaintext: two regions of one peer each per kind,
+   * every link delayed {@code lagLatencyMs} each way, {@code lagRate} paced writes/s into the
+   * first for {@code lagSeconds}, one kind after the other; the lag is what the first region's
+   * sender measured (commit to the target's acknowledgement) over that run.
+   */
+  private void lag(Path dir, Path certs) throws Exception {
+    System.out.printf(Locale.ROOT, "%n## Replication lag at %d writes/s, %d ms injected one way"
+        + " (%s s per kind)%n%n| links | writes acknowledged | lag p50 ms | lag p99 ms"
+        + " | lag max ms | samples |%n|---|---|---|---|---|---|%n", lagRate, lagLatencyMs,
+        lagSeconds);
+    for (boolean tls : List.of(false, true)) {
+      String a = tls ? "tls-a" : "plain-a";
+      String b = tls ? "tls-b" : "plain-b";
+      Regions.Builder builder = Regions.builder(dir.resolve("lag-" + a)).regions(a, b)
+          .peersPerRegion(1).javaOpts(PeerProcess.DEFAULT_JAVA_OPTS).wanLatencyMs(lagLatencyMs);
+      if (tls) {
+        builder.tls(certs);
+      }
+      try (Regions pair = builder.build()) {
+        pair.startAll();
+        String url = pair.localJdbcUrl(a) + (tls ? "&sslmode=verify-full&sslrootcert="
+            + certs.resolve("ca.crt").toAbsolutePath() : "");
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+          s.execute("CREATE TABLE shipped (id BIGINT PRIMARY KEY, v VARCHAR(100), n BIGINT)");
+          long written = pacedWrites(url);
+          awaitBacklogDrained(s, a, b);
+          try (ResultSet rs = s.executeQuery("SELECT lag_p50_ms, lag_p99_ms, lag_max_ms,"
+              + " lag_samples FROM meridian.replication_links WHERE from_region = '" + a
+              + "' AND to_region = '" + b + "'")) {
+            if (!rs.next()) {
+              throw new IllegalStateException("no link " + a + " -> " + b);
+            }
+            System.out.printf(Locale.ROOT, "| %s | %d | %.1f | %.1f | %.1f | %d |%n",
+                tls ? "mutual TLS" : "plaintext", written, rs.getDouble(1), rs.getDouble(2),
+                rs.getDouble(3), rs.getLong(4));
+          }
+        }
+      }
+    }
+  }
+
+  /** Writes {@code lagRate} rows/s from 4 connections for {@code lagSeconds}; returns the count. */
+  private long pacedWrites(String url) throws Exception {
+    int threads = 4;
+    long total = (long) (lagRate * lagSeconds);
+    long intervalNanos = (long) (1e9 * threads / lagRate);
+    java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+    List<Thread> workers = new ArrayList<>();
+    java.util.concurrent.atomic.AtomicReference<Exception> failure =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    long start = System.nanoTime();
+    for (int t = 0; t < threads; t++) {
+      int thread = t;
+      Thread w = new Thread(() -> {
+        try (Connection c = DriverManager.getConnection(url);
+            PreparedStatement p = c.prepareStatement("UPSERT INTO shipped VALUES (?, ?, ?)")) {
+          for (long i = thread; i < total; i += threads) {
+            long due = start + (i / threads) * intervalNanos;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+              java.util.concurrent.locks.LockSupport.parkNanos(wait);
+            }
+            p.setLong(1, i);
+            p.setString(2, PAYLOAD);
+            p.setLong(3, i);
+            p.executeUpdate();
+            written.incrementAndGet();
+          }
+        } catch (Exception e) {
+          failure.compareAndSet(null, e);
+        }
+      }, "lag-writer-" + t);
+      w.start();
+      workers.add(w);
+    }
+    for (Thread w : workers) {
+      w.join();
+    }
+    if (failure.get() != null) {
+      throw failure.get();
+    }
+    return written.get();
+  }
+
+  private static void awaitBacklogDrained(Statement s, String a, String b) throws Exception {
+    long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < end) {
+      try (ResultSet rs = s.executeQuery("SELECT backlog FROM meridian.replication_links"
+          + " WHERE from_region = '" + a + "' AND to_region = '" + b + "'")) {
+        if (rs.next() && rs.getLong(1) == 0) {
+          return;
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("the link " + a + " -> " + b + " kept a backlog for 60 s");
+  }
+
+  private void operations(Path dir, Path certs) throws Exception {
     System.out.printf("Starting a TLS region and a plaintext region of 1 peer each (logs in %s)%n",
         dir);
     // Peers with both JIT tiers (PeerProcess's default options), as in production: the C1-only
@@ -133,7 +258,6 @@ public final class TlsBench implements Callable<Integer> {
       setup("TLS verify-full: JDBC connect + first select", () -> firstSelect(tlsUrl));
       setup("TLS + SCRAM-SHA-256: JDBC connect + first select", () -> firstSelect(usersUrl));
     }
-    return 0;
   }
 
   private interface Setup {

@@ -50,6 +50,7 @@ public final class Regions implements AutoCloseable {
   private final Path routing;
   private final Path certs;
   private final String adminPassword;
+  private final String clientParameters;
 
   /** One peer's place: fixed ports and its current process, if any. */
   private static final class Slot {
@@ -99,6 +100,7 @@ public final class Regions implements AutoCloseable {
     private Path routing;
     private Path certs;
     private String adminPassword;
+    private String clientParameters = "";
 
     private Builder(Path dir) {
       this.dir = dir;
@@ -168,6 +170,15 @@ public final class Regions implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Parameters appended to every JDBC URL this layout gives ({@code &name=value...}), e.g. the
+     * TLS and login options of a secure layout; default none.
+     */
+    public Builder clientParameters(String parameters) {
+      this.clientParameters = parameters;
+      return this;
+    }
+
     /** The peers' JVM options (default {@value #PEER_JAVA_OPTS}). */
     public Builder javaOpts(String opts) {
       this.javaOpts = opts;
@@ -197,6 +208,7 @@ public final class Regions implements AutoCloseable {
     this.routing = b.routing;
     this.certs = b.certs;
     this.adminPassword = b.adminPassword;
+    this.clientParameters = b.clientParameters;
     for (String region : b.regions) {
       List<Slot> peers = new ArrayList<>();
       for (int i = 0; i < b.peersPerRegion; i++) {
@@ -433,7 +445,7 @@ public final class Regions implements AutoCloseable {
       b.append(first ? "" : ";").append(e.getKey()).append('=').append(String.join(",", addresses));
       first = false;
     }
-    return b.append("/?region=").append(home).toString();
+    return b.append("/?region=").append(home).append(clientParameters).toString();
   }
 
   /** Cuts one direction of one link ({@code from}'s peers can no longer reach {@code to}'s). */

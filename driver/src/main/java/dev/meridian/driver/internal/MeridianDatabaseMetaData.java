@@ -1,6 +1,7 @@
 package dev.meridian.driver.internal;
 
 import dev.meridian.protocol.types.ColumnType;
+import dev.meridian.protocol.types.SystemTables;
 import dev.meridian.protocol.types.TableSchema;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -1048,7 +1049,15 @@ final class MeridianDatabaseMetaData implements DatabaseMetaData {
 
   @Override
   public ResultSet getTablePrivileges(String catalog, String schemaPattern, String tableNamePattern) throws SQLException {
-    throw unsupported("getTablePrivileges");
+    List<TableSchema> all = tables();
+    try {
+      List<Object[]> privileges = connection.executor().systemRows(SystemTables.TABLE_PRIVILEGES,
+          new Execution(0, connection.networkTimeoutMillis()));
+      return MetadataTables.tablePrivileges(connection, all, privileges, catalog, schemaPattern,
+          tableNamePattern);
+    } catch (RuntimeException e) {
+      throw SqlExceptions.of(e);
+    }
   }
 
   @Override

@@ -202,6 +202,31 @@ final class MetadataTables {
         "COLUMN_NAME", TEXT, "KEY_SEQ", SHORT, "PK_NAME", TEXT), rows);
   }
 
+  /**
+   * The privileges held on the user tables the patterns match, from the serving region's
+   * {@code MERIDIAN.TABLE_PRIVILEGES} rows (grantee, table, privilege, grantable); ordered by
+   * table, privilege and grantee. No grantor is recorded, so {@code GRANTOR} is null.
+   */
+  static MeridianResultSet tablePrivileges(MeridianConnection c, List<TableSchema> all,
+      List<Object[]> privilegeRows, String catalog, String schemaPattern, String tablePattern) {
+    java.util.Set<String> names = new java.util.HashSet<>();
+    for (Listed l : tables(all, catalog, schemaPattern, tablePattern)) {
+      if (l.schema() == null) {
+        names.add(l.table().name());
+      }
+    }
+    List<Object[]> rows = new ArrayList<>();
+    for (Object[] p : privilegeRows) {
+      if (names.contains((String) p[1])) {
+        rows.add(new Object[] {null, null, p[1], null, p[0], p[2], p[3]});
+      }
+    }
+    rows.sort(Comparator.comparing((Object[] r) -> (String) r[2])
+        .thenComparing(r -> (String) r[5]).thenComparing(r -> (String) r[4]));
+    return result(c, columns("TABLE_CAT", TEXT, "TABLE_SCHEM", TEXT, "TABLE_NAME", TEXT,
+        "GRANTOR", TEXT, "GRANTEE", TEXT, "PRIVILEGE", TEXT, "IS_GRANTABLE", TEXT), rows);
+  }
+
   /** The primary key as the one unique index of each table. */
   static MeridianResultSet indexInfo(MeridianConnection c, List<TableSchema> all,
       java.util.function.Function<String, List<dev.meridian.protocol.types.IndexDef>> indexes,

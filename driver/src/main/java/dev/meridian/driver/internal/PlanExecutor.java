@@ -465,6 +465,15 @@ final class PlanExecutor {
     return StatementResult.query(resultColumns(q), out);
   }
 
+  /** Every row of a system table as the serving peer computes it, unfiltered. */
+  List<Object[]> systemRows(TableSchema table, Execution execution) {
+    Request.ReadSystemTable read = new Request.ReadSystemTable(table.name());
+    Response r = router.run(RegionRouter.Call.METADATA, null, execution,
+        ch -> ch.call(read, execution, true));
+    return ServingChannel.expect(r, Response.Rows.class,
+        "a read of system table " + table.name()).rows();
+  }
+
   /** Resolves operands, naming the parameter whose value does not fit. */
   static Object[] resolveAll(List<Operand> operands, Object[] parameters) {
     Object[] out = new Object[operands.size()];

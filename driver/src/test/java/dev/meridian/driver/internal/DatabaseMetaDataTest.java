@@ -11,7 +11,6 @@ import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
@@ -253,9 +252,32 @@ class DatabaseMetaDataTest {
     assertFalse(md.getFunctions(null, null, "%").next());
     assertFalse(md.getUDTs(null, null, "%", null).next());
     assertEquals(List.of("ApplicationName"), column(md.getClientInfoProperties(), "NAME"));
-    SQLFeatureNotSupportedException e = assertThrows(SQLFeatureNotSupportedException.class,
-        () -> md.getTablePrivileges(null, null, "%"));
-    assertEquals("DatabaseMetaData.getTablePrivileges is not supported by Meridian",
-        e.getMessage());
+  }
+
+  @Test
+  void tablePrivilegesComeFromTheServingRegionForTheMatchedTablesOnly() throws SQLException {
+    f.peer.systemRows("TABLE_PRIVILEGES", List.of(
+        new Object[] {"READER", "ORDERS", "SELECT", "NO"},
+        new Object[] {"ADMIN", "ORDERS", "SELECT", "YES"},
+        new Object[] {"ADMIN", "ORDERS", "DELETE", "YES"},
+        new Object[] {"READER", "ORDER_LINES", "SELECT", "NO"},
+        new Object[] {"READER", "GONE", "SELECT", "NO"}));
+    assertEquals(List.of(
+            List.of("ORDERS", "ADMIN", "DELETE", "YES"),
+            List.of("ORDERS", "ADMIN", "SELECT", "YES"),
+            List.of("ORDERS", "READER", "SELECT", "NO")),
+        rows(md.getTablePrivileges(null, null, "ORDERS"), "TABLE_NAME", "GRANTEE", "PRIVILEGE",
+            "IS_GRANTABLE"), "ordered by table, privilege, grantee; other tables left out");
+    assertEquals(List.of(List.of("ORDERS"), List.of("ORDERS"), List.of("ORDERS"),
+            List.of("ORDER_LINES")),
+        rows(md.getTablePrivileges(null, null, "ORDER%"), "TABLE_NAME"),
+        "a pattern; a table not in the catalog is left out");
+    assertEquals(List.of(), rows(md.getTablePrivileges(null, "MERIDIAN", "%"), "TABLE_NAME"),
+        "system tables are not listed");
+    try (ResultSet rs = md.getTablePrivileges(null, null, "ORDERS")) {
+      assertTrue(rs.next());
+      assertNull(rs.getString("GRANTOR"));
+      assertNull(rs.getString("TABLE_SCHEM"));
+    }
   }
 }

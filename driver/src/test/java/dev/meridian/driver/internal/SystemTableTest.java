@@ -282,7 +282,8 @@ class SystemTableTest {
       assertEquals("42P01", unknown.getSQLState());
       assertTrue(unknown.getMessage().contains("system table MERIDIAN.PEERS does not exist; the"
           + " system tables are MERIDIAN.CONFLICTS, MERIDIAN.REGIONS, MERIDIAN.REPLICATION_LINKS,"
-          + " MERIDIAN.SECURITY, MERIDIAN.TABLES, MERIDIAN.USERS (at line 1,"
+          + " MERIDIAN.SECURITY, MERIDIAN.TABLES, MERIDIAN.TABLE_PRIVILEGES, MERIDIAN.USERS (at"
+          + " line 1,"
           + " column 15)"), unknown.getMessage());
     }
   }
@@ -350,6 +351,8 @@ class SystemTableTest {
       assertTrue(rs.next());
       assertEquals("TABLES", rs.getString("TABLE_NAME"));
       assertTrue(rs.next());
+      assertEquals("TABLE_PRIVILEGES", rs.getString("TABLE_NAME"));
+      assertTrue(rs.next());
       assertEquals("USERS", rs.getString("TABLE_NAME"));
       assertFalse(rs.next());
     }
@@ -361,12 +364,12 @@ class SystemTableTest {
       }
       assertEquals(List.of("SYSTEM TABLE MERIDIAN.CONFLICTS", "SYSTEM TABLE MERIDIAN.REGIONS",
           "SYSTEM TABLE MERIDIAN.REPLICATION_LINKS", "SYSTEM TABLE MERIDIAN.SECURITY",
-          "SYSTEM TABLE MERIDIAN.TABLES", "SYSTEM TABLE MERIDIAN.USERS", "TABLE null.KV"), rows,
+          "SYSTEM TABLE MERIDIAN.TABLES", "SYSTEM TABLE MERIDIAN.TABLE_PRIVILEGES", "SYSTEM TABLE MERIDIAN.USERS", "TABLE null.KV"), rows,
           "ordered by TABLE_TYPE, then schema and name");
     }
     assertEquals(List.of("KV"), column(md.getTables(null, "", "%", null), 3));
-    assertEquals(List.of("CONFLICTS", "REGIONS", "REPLICATION_LINKS", "SECURITY", "TABLES",
-        "USERS"),
+    assertEquals(List.of("CONFLICTS", "REGIONS", "REPLICATION_LINKS", "SECURITY",
+        "TABLES", "TABLE_PRIVILEGES", "USERS"),
         column(md.getTables(null, "%", "%", new String[] {"SYSTEM TABLE"}), 3));
     assertEquals(List.of(), column(md.getTables(null, "MERIDIAN", "%",
         new String[] {"TABLE"}), 3));

@@ -27,6 +27,12 @@ import java.util.Map;
  *       and successful logins, and frames refused from each region's link (a record that did
  *       not fit the catalog, a message in another region's name, a catalog that failed its
  *       checks), one row per counter.
+ *   <li>{@code MERIDIAN.TABLE_PRIVILEGES}: one row per user, user table and privilege
+ *       ({@code SELECT}, {@code INSERT}, {@code UPDATE}, {@code DELETE}) that the user holds on
+ *       the table in the serving region's catalog, whether granted on the table, on every table,
+ *       or held through the admin right ({@code IS_GRANTABLE} {@code YES}: an admin may grant
+ *       it). Where users are not enabled every connection may do everything, and the grantee is
+ *       {@code PUBLIC}.
  * </ul>
  */
 public final class SystemTables {
@@ -88,14 +94,23 @@ public final class SystemTables {
   public static final TableSchema SECURITY = table(SECURITY_ID, "SECURITY",
       "PEER", varchar(), "EVENT", varchar(), "REGION", varchar(), "TOTAL", bigint());
 
+  /** {@code MERIDIAN.TABLE_PRIVILEGES}. */
+  public static final TableSchema TABLE_PRIVILEGES = new TableSchema(-8, "TABLE_PRIVILEGES",
+      List.of(new ColumnDef("GRANTEE", varchar(), false),
+          new ColumnDef("TABLE_NAME", varchar(), false),
+          new ColumnDef("PRIVILEGE", varchar(), false),
+          new ColumnDef("IS_GRANTABLE", varchar(), false)),
+      List.of(0, 1, 2), ConflictResolution.CELL);
+
   private static final Map<String, TableSchema> BY_NAME = Map.of(
       REGIONS.name(), REGIONS, REPLICATION_LINKS.name(), REPLICATION_LINKS,
       TABLES.name(), TABLES, CONFLICTS.name(), CONFLICTS, USERS.name(), USERS,
-      SECURITY.name(), SECURITY);
+      SECURITY.name(), SECURITY, TABLE_PRIVILEGES.name(), TABLE_PRIVILEGES);
 
   /** Every system table, by name. */
   public static List<TableSchema> all() {
-    return List.of(CONFLICTS, REGIONS, REPLICATION_LINKS, SECURITY, TABLES, USERS);
+    return List.of(CONFLICTS, REGIONS, REPLICATION_LINKS, SECURITY, TABLES, TABLE_PRIVILEGES,
+        USERS);
   }
 
   /** The system table of a name (any case, without the schema), or null. */

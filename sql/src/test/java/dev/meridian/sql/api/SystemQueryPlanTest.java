@@ -172,7 +172,7 @@ class SystemQueryPlanTest {
     assertFails(catalog, sql, SqlState.UNDEFINED_TABLE, 1, col(sql, "meridian"),
         "system table MERIDIAN.NODES does not exist",
         "MERIDIAN.CONFLICTS, MERIDIAN.REGIONS, MERIDIAN.REPLICATION_LINKS, MERIDIAN.SECURITY,"
-            + " MERIDIAN.TABLES, MERIDIAN.USERS");
+            + " MERIDIAN.TABLES, MERIDIAN.TABLE_PRIVILEGES, MERIDIAN.USERS");
     sql = "SELECT * FROM meridian.\"regions\"";
     assertFails(catalog, sql, SqlState.UNDEFINED_TABLE, 1, col(sql, "meridian"),
         "MERIDIAN.regions does not exist");
@@ -285,7 +285,7 @@ class SystemQueryPlanTest {
     assertFails(catalog, sql, SqlState.FEATURE_NOT_SUPPORTED, 1, col(sql, "meridian"),
         "CREATE TABLE in schema MERIDIAN is not supported",
         "MERIDIAN.CONFLICTS, MERIDIAN.REGIONS, MERIDIAN.REPLICATION_LINKS, MERIDIAN.SECURITY,"
-            + " MERIDIAN.TABLES, MERIDIAN.USERS");
+            + " MERIDIAN.TABLES, MERIDIAN.TABLE_PRIVILEGES, MERIDIAN.USERS");
     sql = "CREATE TABLE IF NOT EXISTS meridian.regions (id BIGINT PRIMARY KEY)";
     assertFails(catalog, sql, SqlState.FEATURE_NOT_SUPPORTED, 1, col(sql, "meridian"),
         "CREATE TABLE in schema MERIDIAN");

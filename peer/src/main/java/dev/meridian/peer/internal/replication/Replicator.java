@@ -9,6 +9,7 @@ import dev.meridian.peer.internal.clock.HybridClock;
 import dev.meridian.peer.internal.server.PeerTransports;
 import dev.meridian.peer.internal.storage.ConflictLog;
 import dev.meridian.peer.internal.storage.RegionReplica;
+import dev.meridian.protocol.auth.Privilege;
 import dev.meridian.protocol.error.MeridianException;
 import dev.meridian.protocol.error.SqlState;
 import dev.meridian.protocol.net.TransportSettings;
@@ -732,6 +733,9 @@ public final class Replicator implements RequestHandler, AutoCloseable {
       }
       return new Response.Rows(rows);
     }
+    if (table == SystemTables.TABLE_PRIVILEGES) {
+      return new Response.Rows(tablePrivilegeRows());
+    }
     if (table == SystemTables.SECURITY) {
       List<Object[]> rows = new ArrayList<>();
       receiver.refusedFrames().forEach((origin, n) -> rows.add(
@@ -741,6 +745,36 @@ public final class Replicator implements RequestHandler, AutoCloseable {
     return new Response.Error(SqlState.UNDEFINED_TABLE,
         "no system table MERIDIAN." + name + "; there are " + SystemTables.all().stream()
             .map(TableSchema::name).toList());
+  }
+
+  /**
+   * Who may do what to each user table: every live user's privileges as {@code may} decides
+   * them (grants on the table, on every table, or the admin right), or {@code PUBLIC} with every
+   * privilege where users are not enabled.
+   */
+  private List<Object[]> tablePrivilegeRows() {
+    List<Privilege> privileges = List.of(Privilege.SELECT, Privilege.INSERT, Privilege.UPDATE,
+        Privilege.DELETE);
+    List<Object[]> rows = new ArrayList<>();
+    for (TableSchema t : replica.tables()) {
+      if (!config.usersEnabled()) {
+        for (Privilege p : privileges) {
+          rows.add(new Object[] {"PUBLIC", t.name(), p.name(), "NO"});
+        }
+        continue;
+      }
+      for (dev.meridian.protocol.auth.UserRecord u : replica.users()) {
+        if (u.dropped()) {
+          continue;
+        }
+        for (Privilege p : privileges) {
+          if (u.may(p, t.name())) {
+            rows.add(new Object[] {u.name(), t.name(), p.name(), u.admin() ? "YES" : "NO"});
+          }
+        }
+      }
+    }
+    return rows;
   }
 
   private List<Object[]> tableRows() {
