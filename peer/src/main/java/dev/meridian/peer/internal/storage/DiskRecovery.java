@@ -2,7 +2,10 @@ package dev.meridian.peer.internal.storage;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import dev.meridian.peer.internal.auth.UserStore;
 import dev.meridian.peer.internal.disk.LogState;
+import dev.meridian.protocol.auth.UserRecord;
+import dev.meridian.protocol.auth.UserRecords;
 import dev.meridian.protocol.error.MeridianException;
 import dev.meridian.protocol.error.SqlState;
 import dev.meridian.protocol.types.TableSchema;
@@ -20,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * Puts what a peer's log held back into its region at start, before the peer serves.
  *
  * <p>Any number of peers may do this in any order, at the same time or one after another,
- * because each step is a join: a catalog entry, dropped table or index definition is put only
- * where absent, and a row is merged ({@link ApplyProcessor}, the merge of replication) into
+ * because each step is a join: a table definition is put back unless the region holds a later
+ * one, a user merged by stamp, a dropped table or index definition put only where absent, and a
+ * row is merged ({@link ApplyProcessor}, the merge of replication) into
  * whatever the region holds, so a row other peers already restored or wrote since is kept where
  * it is newer. Rows of dropped tables are skipped; rows of a table whose definition is in
  * another peer's log wait (up to a minute) for that peer to put it back. The merges are logged
@@ -48,16 +52,35 @@ public final class DiskRecovery {
   public static Replayed replay(HazelcastInstance hazelcast, LogState state) {
     long started = System.nanoTime();
     awaitSafe(hazelcast);
-    IMap<String, byte[]> catalog = hazelcast.getMap(Catalog.MAP_NAME);
-    state.forEach(Catalog.MAP_NAME, (k, v) -> catalog.putIfAbsent((String) k, (byte[]) v));
     IMap<Long, Long> dropped = hazelcast.getMap(Catalog.DROPPED_MAP_NAME);
-    state.forEach(Catalog.DROPPED_MAP_NAME, (k, v) -> dropped.putIfAbsent((Long) k, (Long) v));
+    state.forEach(Catalog.DROPPED_MAP_NAME, (k, v) -> {
+      if (v != null) {
+        dropped.putIfAbsent((Long) k, (Long) v);
+      }
+    });
+    IMap<String, byte[]> catalog = hazelcast.getMap(Catalog.MAP_NAME);
+    state.forEach(Catalog.MAP_NAME, (k, v) -> {
+      if (v != null) {
+        mergeDefinition(catalog, dropped, (String) k, (byte[]) v);
+      }
+    });
     IMap<String, byte[]> indexes = hazelcast.getMap(IndexCatalog.MAP_NAME);
-    state.forEach(IndexCatalog.MAP_NAME, (k, v) -> indexes.putIfAbsent((String) k, (byte[]) v));
+    state.forEach(IndexCatalog.MAP_NAME, (k, v) -> {
+      if (v != null) {
+        indexes.putIfAbsent((String) k, (byte[]) v);
+      }
+    });
+    IMap<String, byte[]> users = hazelcast.getMap(UserStore.MAP_NAME);
+    state.forEach(UserStore.MAP_NAME, (k, v) -> {
+      if (v != null) {
+        mergeUser(users, (String) k, (byte[]) v);
+      }
+    });
 
-    // Each peer logs the catalog entries it owned: rows here may belong to a table whose entry
-    // is in another peer's log. Every peer puts its catalog back before it waits, so a region
-    // whose peers restart together learns every table; skipping such rows would lose them.
+    // Every peer's log holds the whole catalog (DefinitionLogger), but a copy may lag its
+    // owner's at a crash: rows here may still belong to a table whose entry only another
+    // peer's log has. Every peer puts its catalog back before it waits, so a region whose peers
+    // restart together learns every table; skipping such rows would lose them.
     Set<Long> logged = new HashSet<>();
     for (String name : state.maps()) {
       if (name.startsWith("t.")) {
@@ -147,6 +170,48 @@ public final class DiskRecovery {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return live;
+      }
+    }
+  }
+
+  /**
+   * Puts a logged table definition back unless the region holds a later one: several peers'
+   * logs hold copies, and one may have missed the last {@code ALTER} before a crash. A dropped
+   * incarnation never replaces a live one.
+   */
+  private static void mergeDefinition(IMap<String, byte[]> catalog, IMap<Long, Long> dropped,
+      String name, byte[] logged) {
+    TableSchema ours = Catalog.decode(logged);
+    if (dropped.containsKey(ours.tableId())) {
+      return;
+    }
+    while (true) {
+      byte[] present = catalog.putIfAbsent(name, logged);
+      if (present == null) {
+        return;
+      }
+      TableSchema theirs = Catalog.decode(present);
+      boolean replace = theirs.tableId() == ours.tableId()
+          ? CatalogMerge.theirsWins(theirs, ours)
+          : dropped.containsKey(theirs.tableId());
+      if (!replace || catalog.replace(name, present, logged)) {
+        return;
+      }
+    }
+  }
+
+  /** Puts a logged user back, merged by stamp with what the region holds. */
+  private static void mergeUser(IMap<String, byte[]> users, String name, byte[] logged) {
+    UserRecord ours = UserRecords.fromBytes(logged);
+    while (true) {
+      byte[] present = users.putIfAbsent(name, logged);
+      if (present == null) {
+        return;
+      }
+      UserRecord theirs = UserRecords.fromBytes(present);
+      UserRecord merged = UserRecord.merge(theirs, ours);
+      if (merged == theirs || users.replace(name, present, UserRecords.toBytes(merged))) {
+        return;
       }
     }
   }

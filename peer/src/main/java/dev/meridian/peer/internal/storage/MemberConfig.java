@@ -1,6 +1,7 @@
 package dev.meridian.peer.internal.storage;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.config.EntryListenerConfig;
 import com.hazelcast.config.EventJournalConfig;
 import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.JoinConfig;
@@ -8,6 +9,7 @@ import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MapStoreConfig;
 import com.hazelcast.config.NetworkConfig;
 import dev.meridian.peer.api.PeerConfig;
+import dev.meridian.peer.internal.auth.UserStore;
 import dev.meridian.peer.internal.clock.HybridClock;
 import dev.meridian.peer.internal.disk.DurableLog;
 import dev.meridian.peer.internal.replication.ChangeNotifier;
@@ -80,14 +82,15 @@ public final class MemberConfig {
     c.getJetConfig().setEnabled(false);
     config.hazelcastProperties().forEach(c::setProperty);
 
-    c.addMapConfig(logged(storedMap(Catalog.MAP_NAME, config.backupCount()), log));
+    c.addMapConfig(definitions(storedMap(Catalog.MAP_NAME, config.backupCount()), log));
     // Rows' maps keep a change journal per partition (backed up like the rows) for the links.
     c.addMapConfig(logged(storedMap(TableStore.MAP_PATTERN, config.backupCount())
         .setEventJournalConfig(new EventJournalConfig().setEnabled(true)
             .setCapacity(config.journalCapacity()).setTimeToLiveSeconds(0)), log));
-    c.addMapConfig(logged(storedMap(IndexCatalog.MAP_NAME, config.backupCount()), log));
-    c.addMapConfig(logged(storedMap(Catalog.DROPPED_MAP_NAME, config.backupCount())
+    c.addMapConfig(definitions(storedMap(IndexCatalog.MAP_NAME, config.backupCount()), log));
+    c.addMapConfig(definitions(storedMap(Catalog.DROPPED_MAP_NAME, config.backupCount())
         .setInMemoryFormat(InMemoryFormat.OBJECT), log));
+    c.addMapConfig(definitions(storedMap(UserStore.MAP_NAME, config.backupCount()), log));
     // Not logged: the storage epoch must change when a region restarts, because its change
     // journal starts again from nothing and other regions' positions in it are void.
     for (String name : List.of(RegionReplica.REGION_MAP_NAME,
@@ -111,6 +114,18 @@ public final class MemberConfig {
         config.routingConfig().source(), config.routingConfig().residency()));
     c.setUserContext(context);
     return c;
+  }
+
+  /**
+   * A region-wide definition map: written through to the owner's log like rows, and copied
+   * into every other peer's log as well ({@link DefinitionLogger}).
+   */
+  private static MapConfig definitions(MapConfig map, DurableLog log) {
+    if (log == null) {
+      return map;
+    }
+    return logged(map, log).addEntryListenerConfig(
+        new EntryListenerConfig(new DefinitionLogger(log, map.getName()), false, true));
   }
 
   /** Writes the map through to the log, when there is one, before an operation completes. */

@@ -76,6 +76,60 @@ class DurableRegionTest {
     everyPeerCrashesAndComesBack(Durability.PERIODIC);
   }
 
+  /**
+   * Each peer's log alone brings back every table and user of the region, whichever peer
+   * owned their entries: a region restarting from disk one peer at a time knows them all from
+   * its first peer on (before, each peer logged only the entries it owned, and the region
+   * answered "table does not exist" until the owner had replayed).
+   */
+  @Test
+  void eachPeersLogAloneBringsBackEveryTableAndUser() throws Exception {
+    List<String> tables = new ArrayList<>();
+    List<String> users = new ArrayList<>();
+    TestRegion first = region(Durability.SYNC);
+    try {
+      for (int i = 0; i < 12; i++) {
+        tables.add("T" + i);
+        create(first.peer(i % 2), "T" + i);
+        users.add("user" + i);
+        assertTrue(first.peer(i % 2).users().put("user" + i,
+            dev.meridian.protocol.auth.Scram.verifier("pw" + i), true, false));
+      }
+      // The other peers' copies follow the owners' within moments: wait for every log to have
+      // them (a crash before that is what the owner's copy is for).
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (first.peer(0).users().user("user11") == null
+          || first.peer(1).users().user("user11") == null) {
+        assertTrue(System.nanoTime() < end, "the users never reached both peers");
+        Thread.sleep(10);
+      }
+      first.peer(0).hazelcast().getLifecycleService().terminate();
+      first.peer(1).hazelcast().getLifecycleService().terminate();
+    } catch (Throwable e) {
+      first.close();
+      throw e;
+    }
+    for (int alone = 0; alone < 2; alone++) {
+      int peer = alone;
+      try (TestRegion one = TestRegion.start("eu-west-1", 1, (i, b) -> b
+          .dataDir(dirs.resolve("peer-" + peer).toString()).durability(Durability.SYNC))) {
+        List<String> names = new ArrayList<>();
+        for (TableSchema s : assertInstanceOf(Response.Catalog.class,
+            call(one.peer(0), new Request.GetCatalog())).tables()) {
+          names.add(s.name());
+        }
+        names.sort(null);
+        List<String> want = new ArrayList<>(tables);
+        want.sort(null);
+        assertEquals(want, names, "the tables peer-" + peer + "'s log brings back alone");
+        for (String user : users) {
+          assertTrue(one.peer(0).users().user(user) != null,
+              user + " is missing from what peer-" + peer + "'s log brings back alone");
+        }
+      }
+    }
+  }
+
   private void everyPeerCrashesAndComesBack(Durability durability) throws Exception {
     Map<Long, Object[]> expected = new HashMap<>();
     long tableId;
