@@ -55,6 +55,11 @@ final class ReferenceModel {
       (a, b) -> a.tableId() != b.tableId() ? Long.compare(a.tableId(), b.tableId())
           : a.key().compareTo(b.key()));
   long partsLost;
+  /**
+   * Whether the regions purge tombstones: a purged delete leaves no tombstone, so a delete is
+   * then lost only if a cell it covered shows again, and a write it covered needs no trace.
+   */
+  boolean purging;
   private final Map<ByteBuffer, Long> counterSums = new java.util.HashMap<>();
   private final Map<ByteBuffer, java.util.Set<String>> counterRegions = new java.util.HashMap<>();
   private final java.util.Set<ByteBuffer> inexactCounters = new java.util.HashSet<>();
@@ -148,6 +153,16 @@ final class ReferenceModel {
     });
   }
 
+  /** Whether a row shows a cell stamped at or below a delete's stamp: the delete came undone. */
+  private static boolean showsBelow(StoredRow r, Stamp delete) {
+    for (Cell c : r.cells()) {
+      if (r.isVisible(c) && !c.stamp().after(delete)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static int count(Parts p) {
     int n = p.tombstones.size() + p.images.size();
     for (TreeMap<Stamp, byte[]> m : p.cells.values()) {
@@ -214,18 +229,21 @@ final class ReferenceModel {
       byte[] bytes = finalRow.apply(w.table().id(), w.key().array());
       StoredRow r = bytes == null ? StoredRow.EMPTY : RowFormat.decode(bytes);
       Stamp s = w.stamp();
+      Stamp covering = p.tombstones.isEmpty() ? null : p.tombstones.lastKey();
+      boolean covered = purging && covering != null && covering.after(s);
       if (w.delete()) {
-        if (p.tombstones.containsKey(s) && !tombstoneHeld(r, s)) {
+        if (p.tombstones.containsKey(s) && !tombstoneHeld(r, s)
+            && (!purging || showsBelow(r, s))) {
           problems.add("delete lost: " + w + " final " + r);
         }
       } else if (w.table().resolution() == ConflictResolution.ROW) {
-        if (p.images.containsKey(s) && r.maxStamp().compareTo(s) <= 0
+        if (!covered && p.images.containsKey(s) && r.maxStamp().compareTo(s) <= 0
             && !(r.maxStamp().equals(s) && r.cells().equals(w.fragment().cells()))) {
           problems.add("row write lost: " + w + " final " + r);
         }
       } else {
         for (Cell c : w.fragment().cells()) {
-          if (!p.cells.get(c.column()).containsKey(s)) {
+          if (covered || !p.cells.get(c.column()).containsKey(s)) {
             continue;
           }
           Cell now = r.cell(c.column());

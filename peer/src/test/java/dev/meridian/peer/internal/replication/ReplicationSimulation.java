@@ -3,6 +3,7 @@ package dev.meridian.peer.internal.replication;
 import dev.meridian.peer.internal.clock.HybridClock;
 import dev.meridian.peer.internal.row.Cell;
 import dev.meridian.peer.internal.row.RowFormat;
+import dev.meridian.peer.internal.row.StoredRow;
 import dev.meridian.peer.internal.storage.ConflictEntry;
 
 import dev.meridian.protocol.types.ColumnDef;
@@ -26,7 +27,15 @@ import java.util.NavigableMap;
  * ({@link SimNetwork}) on one {@link EventLoop}. Every choice (the shape of the run, the
  * workload, delays and so delivery order, losses, duplicates, cut and healed links, peer crashes
  * and restarts, regions restarted empty, clock skew within +/-2 s, link pauses, ALTER TABLE in
- * any region at any time) comes from one {@link Choices}, so a seed replays a run exactly.
+ * any region at any time, tombstone purging) comes from one {@link Choices}, so a seed replays a
+ * run exactly.
+ *
+ * <p>Tombstone purging: in most runs every region purges periodically with a grace period of up
+ * to 3 s, deciding with {@code TombstonePurge} from the real {@link LinkSender}s' shipped-through
+ * figures as the peers do. A delete purged too early comes back when an older write arrives
+ * after it, which the checks see: replicas are then compared by what they show (a purged row may
+ * be held as a bare tombstone in one region and gone in another), and a delete counts as lost
+ * when a cell it covered shows again.
  *
  * <p>Schema changes: each region holds its own catalog and writes only the columns its
  * definition has live; an ALTER (add, drop or rename a column) reaches the other regions late,
@@ -97,7 +106,7 @@ final class ReplicationSimulation {
       long slowed, long cuts, long pauses, long clockSteps, long storageFailures,
       long historyGone, long repairs, long rowsRepaired, long skewEvents, long crashes,
       long wipes, long settleMillis, long tasks, long countersChecked, long alters,
-      long heldForCatalog, long conflictsLogged) {}
+      long heldForCatalog, long conflictsLogged, long purged) {}
 
   final EventLoop loop = new EventLoop();
   final Choices choices;
@@ -117,6 +126,10 @@ final class ReplicationSimulation {
   final int duplicatePercent;
   final int slowPercent;
   final int storageFailPercent;
+  /** Whether the regions purge tombstones in this run, and with what grace period. */
+  final boolean purging;
+  final long graceMillis;
+  private final long purgeEveryMillis;
   private final boolean tracing;
   private final int keys;
   private final long sweepMillis;
@@ -148,6 +161,10 @@ final class ReplicationSimulation {
     duplicatePercent = choices.between(0, 20);
     slowPercent = choices.between(0, 10);
     storageFailPercent = choices.between(0, 3);
+    purging = choices.percent(75);
+    graceMillis = choices.between(0, 3_000);
+    purgeEveryMillis = choices.between(200, 3_000);
+    model.purging = purging;
     for (Table t : TABLES) {
       for (int p = 0; p < partitions; p++) {
         streams.add(new StreamId(t.id(), p));
@@ -182,6 +199,9 @@ final class ReplicationSimulation {
     for (SimRegion r : regions) {
       r.start();
       loop.after(sweepMillis, () -> sweep(r));
+      if (purging) {
+        loop.after(purgeEveryMillis, () -> purge(r));
+      }
     }
     int workloadMillis = choices.between(2_000, 20_000);
     int writes = choices.between(1, 40);
@@ -210,7 +230,9 @@ final class ReplicationSimulation {
     long historyGone = 0;
     long storageFailures = 0;
     long held = 0;
+    long purged = 0;
     for (SimRegion r : regions) {
+      purged += r.purged;
       skew += r.clock.skewEvents();
       historyGone += r.historyGone;
       storageFailures += r.storageFailures;
@@ -219,7 +241,7 @@ final class ReplicationSimulation {
     return new Outcome(regions.size(), model.acknowledgedCount(), model.partsLost, network.lost,
         network.duplicated, network.slowed, cuts, pauses, clockSteps, storageFailures, historyGone, network.repairs, network.rowsRepaired, skew, crashes,
         wipes, loop.now() - healAt, loop.taken(), countersChecked, alters, held,
-        conflictsLogged);
+        conflictsLogged, purged);
   }
 
   /** Every region ends with the same definition of every table. */
@@ -310,6 +332,11 @@ final class ReplicationSimulation {
 
   private SimRegion anyRegion() {
     return regions.get(choices.between(0, regions.size() - 1));
+  }
+
+  private void purge(SimRegion r) {
+    r.purge();
+    loop.after(purgeEveryMillis, () -> purge(r));
   }
 
   private void sweep(SimRegion r) {
@@ -453,7 +480,7 @@ final class ReplicationSimulation {
             reference.getOrDefault(s, Collections.emptyNavigableMap());
         NavigableMap<ByteBuffer, byte[]> b =
             other.getOrDefault(s, Collections.emptyNavigableMap());
-        if (!sameRows(a, b)) {
+        if (!sameRows(a, b, purging)) {
           problems.add(first + " and " + r + " differ in " + s + ":\n    " + describe(a)
               + "\n    " + describe(b));
         }
@@ -462,7 +489,7 @@ final class ReplicationSimulation {
     for (Map.Entry<Long, byte[]> id : model.rowIds()) {
       byte[] expected = model.expected(id.getKey(), id.getValue());
       byte[] actual = first.row(id.getKey(), id.getValue());
-      if (!Arrays.equals(expected, actual)) {
+      if (!sameRow(expected, actual, purging)) {
         problems.add("row " + Arrays.toString(id.getValue()) + " of table "
             + Long.toHexString(id.getKey()) + ": expected " + describe(expected) + ", holds "
             + describe(actual));
@@ -528,17 +555,47 @@ final class ReplicationSimulation {
     return problems;
   }
 
+  /**
+   * Whether two replicas hold the same rows. Where tombstones are purged, a deleted row may be
+   * held or gone, and a row written after its tombstone was purged holds no tombstone: rows are
+   * then compared by what is visible, and by their tombstones where both hold one.
+   */
   private static boolean sameRows(NavigableMap<ByteBuffer, byte[]> a,
-      NavigableMap<ByteBuffer, byte[]> b) {
-    if (!a.keySet().equals(b.keySet())) {
+      NavigableMap<ByteBuffer, byte[]> b, boolean purging) {
+    if (!purging && !a.keySet().equals(b.keySet())) {
       return false;
     }
-    for (Map.Entry<ByteBuffer, byte[]> e : a.entrySet()) {
-      if (!Arrays.equals(e.getValue(), b.get(e.getKey()))) {
+    java.util.Set<ByteBuffer> keys = new java.util.HashSet<>(a.keySet());
+    keys.addAll(b.keySet());
+    for (ByteBuffer key : keys) {
+      if (!sameRow(a.get(key), b.get(key), purging)) {
         return false;
       }
     }
     return true;
+  }
+
+  /** Whether two replicas of a row agree (see {@link #sameRows}). */
+  static boolean sameRow(byte[] a, byte[] b, boolean purging) {
+    if (!purging || Arrays.equals(a, b)) {
+      return Arrays.equals(a, b);
+    }
+    StoredRow x = a == null ? StoredRow.EMPTY : RowFormat.decode(a);
+    StoredRow y = b == null ? StoredRow.EMPTY : RowFormat.decode(b);
+    if (x.tombstone() != null && y.tombstone() != null && !x.tombstone().equals(y.tombstone())) {
+      return false;
+    }
+    return visibleCells(x).equals(visibleCells(y));
+  }
+
+  private static List<Cell> visibleCells(StoredRow row) {
+    List<Cell> out = new ArrayList<>();
+    for (Cell c : row.cells()) {
+      if (row.isVisible(c)) {
+        out.add(c);
+      }
+    }
+    return out;
   }
 
   private static String describe(NavigableMap<ByteBuffer, byte[]> rows) {

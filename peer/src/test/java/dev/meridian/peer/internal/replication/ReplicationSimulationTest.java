@@ -47,6 +47,7 @@ class ReplicationSimulationTest {
     fault("schema changes", ReplicationSimulation.Outcome::alters, 750);
     fault("held for catalog", ReplicationSimulation.Outcome::heldForCatalog, 40);
     fault("conflicts logged", ReplicationSimulation.Outcome::conflictsLogged, 450);
+    fault("tombstones purged", ReplicationSimulation.Outcome::purged, 200);
   }
 
   private static void fault(String name, ToLongFunction<ReplicationSimulation.Outcome> count,

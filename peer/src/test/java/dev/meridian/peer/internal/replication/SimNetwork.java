@@ -80,6 +80,12 @@ final class SimNetwork {
     faulty = false;
   }
 
+  /** Whether a request from {@code from} to {@code to} and its answer can get through now. */
+  boolean reachable(SimRegion from, SimRegion to) {
+    return to.up() && !cut.contains(from.name + ">" + to.name)
+        && !cut.contains(to.name + ">" + from.name);
+  }
+
   private boolean lose(SimRegion from, SimRegion to) {
     if (cut.contains(from.name + ">" + to.name)
         || (faulty && sim.choices.percent(sim.dropPercent))) {
@@ -89,7 +95,7 @@ final class SimNetwork {
     return false;
   }
 
-  private long latency() {
+  long latency() {
     if (faulty && sim.choices.percent(sim.slowPercent)) {
       slowed++;
       return sim.choices.between(200, 2_500);

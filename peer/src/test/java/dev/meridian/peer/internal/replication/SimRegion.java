@@ -17,6 +17,7 @@ import dev.meridian.protocol.types.TableSchema;
 import dev.meridian.protocol.wire.ChangeRecord;
 import dev.meridian.protocol.wire.KeyBytes;
 import dev.meridian.peer.internal.storage.OwnerWrite;
+import dev.meridian.peer.internal.storage.TombstonePurge;
 import dev.meridian.protocol.wire.RowExpr;
 import dev.meridian.protocol.wire.WriteKind;
 import java.nio.ByteBuffer;
@@ -94,6 +95,8 @@ final class SimRegion implements ChangeSource {
   /** Rows stored (by writes or applies) over the run: the simulation's sign of activity. */
   long stores;
   long historyGone;
+  /** Deleted rows removed by tombstone purging. */
+  long purged;
 
   private final ReplicationSimulation sim;
   private final Map<StreamId, NavigableMap<ByteBuffer, byte[]>> rows = new HashMap<>();
@@ -338,6 +341,21 @@ final class SimRegion implements ChangeSource {
     return out;
   }
 
+  /**
+   * Removes a row, as a Hazelcast map removal: journaled, and skipped by the journal's filter,
+   * which ships no removal.
+   */
+  private void remove(StreamId stream, byte[] key) {
+    byte[] old = rows.computeIfAbsent(stream, s -> new TreeMap<>()).remove(ByteBuffer.wrap(key));
+    Journal j = journals.computeIfAbsent(stream, s -> new Journal());
+    j.entries.addLast(new Entry(key, old, null));
+    if (j.entries.size() > sim.journalCapacity) {
+      j.entries.removeFirst();
+      j.head++;
+    }
+    stores++;
+  }
+
   /** Stores a row and journals the change, as a Hazelcast map update with an event journal. */
   private void store(StreamId stream, byte[] key, byte[] old, byte[] now) {
     rows.computeIfAbsent(stream, s -> new TreeMap<>()).put(ByteBuffer.wrap(key), now);
@@ -495,6 +513,88 @@ final class SimRegion implements ChangeSource {
     return new LinkTransport.Ack(physicalMillis(), 0, skew);
   }
 
+  // ---- tombstone purging -----------------------------------------------------------------
+
+  /**
+   * This region's horizon, as {@code Replicator} reports it: through {@link TombstonePurge}, the
+   * least shipped-through time of the links of every live peer.
+   */
+  long horizon() {
+    List<Long> figures = new ArrayList<>();
+    for (Peer p : peers) {
+      if (p.up) {
+        for (LinkSender s : p.senders.values()) {
+          figures.add(s.shippedThroughMillis());
+        }
+      }
+    }
+    return TombstonePurge.horizon(figures.stream().mapToLong(Long::longValue));
+  }
+
+  /**
+   * One purge pass, as {@code Replicator} runs it: this region's horizon, then each other
+   * region's, asked over the network (any that cannot answer holds the pass back), the cutoff
+   * and the candidate rows from {@link TombstonePurge}, and each removal a little later on the
+   * owner, which removes the row only if it is still the deleted row chosen.
+   */
+  void purge() {
+    if (!up()) {
+      return;
+    }
+    long own = horizon();
+    List<SimRegion> others = new ArrayList<>(sim.regions);
+    others.remove(this);
+    askHorizons(others, 0, new long[others.size()], own);
+  }
+
+  private void askHorizons(List<SimRegion> others, int i, long[] theirs, long own) {
+    if (i == others.size()) {
+      purgeBelow(TombstonePurge.cutoff(own, Arrays.stream(theirs), sim.graceMillis));
+      return;
+    }
+    SimRegion other = others.get(i);
+    int asker = incarnation;
+    sim.loop.after(sim.network.latency(), () -> {
+      if (!sim.network.reachable(this, other)) {
+        return;
+      }
+      long answer = other.horizon();
+      sim.loop.after(sim.network.latency(), () -> {
+        if (asker == incarnation && sim.network.reachable(this, other)) {
+          theirs[i] = answer;
+          askHorizons(others, i + 1, theirs, own);
+        }
+      });
+    });
+  }
+
+  private void purgeBelow(long cutoff) {
+    if (cutoff == TombstonePurge.NONE || !up()) {
+      return;
+    }
+    for (StreamId stream : sim.streams) {
+      if (owner(stream) == null) {
+        continue;
+      }
+      for (AntiEntropy.Row candidate : rowsOf(stream)) {
+        StoredRow chosen = RowFormat.decode(candidate.row());
+        if (!TombstonePurge.purgeable(chosen, cutoff)) {
+          continue;
+        }
+        int chosenIn = incarnation;
+        sim.loop.after(sim.choices.between(0, 3), () -> {
+          byte[] now = row(stream.tableId(), candidate.key());
+          if (chosenIn == incarnation && now != null && TombstonePurge.stillChosen(
+              RowFormat.decode(now), chosen.tombstone().hlc(), chosen.tombstone().origin())) {
+            sim.trace("%s purges %s of %s", name, chosen, Arrays.toString(candidate.key()));
+            remove(stream, candidate.key());
+            purged++;
+          }
+        });
+      }
+    }
+  }
+
   // ---- ChangeSource ----------------------------------------------------------------------
 
   @Override
@@ -517,6 +617,10 @@ final class SimRegion implements ChangeSource {
           break;
         }
         n++;
+        if (e.now() == null) {
+          // JournalFilter: removals (purged rows) are not shipped.
+          continue;
+        }
         // JournalProjection's rule: only entries that changed what this region's writes made
         // of the row, and only that part.
         StoredRow after = JournalProjection.shipped(
