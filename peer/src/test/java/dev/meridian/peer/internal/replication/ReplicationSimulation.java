@@ -52,8 +52,9 @@ import java.util.NavigableMap;
  * {@link ReferenceModel}, and that no acknowledged write was lost unless a higher stamp
  * overwrote it or its region lost every peer before any other region held it.
  *
- * <p>Modelling choices: storage belongs to the region, so it survives peer crashes, and a region
- * whose every peer crashed keeps it too (a restart with persistence); losing it is the separate
+ * <p>Modelling choices: a crashed peer's copies of its partitions are lost and their backups on
+ * another live peer take over (a skipped backup loses acknowledged writes), and a region whose
+ * every peer crashed keeps its storage (a restart with persistence); losing it is the separate
  * "wipe" fault, after which the region restarts empty under a new epoch. Peers sweep their links
  * periodically ({@link LinkSender#retain}), as {@link ChangeNotifier} assumes. Not thread-safe;
  * one instance per run.
@@ -106,7 +107,7 @@ final class ReplicationSimulation {
       long slowed, long cuts, long pauses, long clockSteps, long storageFailures,
       long historyGone, long repairs, long rowsRepaired, long skewEvents, long crashes,
       long wipes, long settleMillis, long tasks, long countersChecked, long alters,
-      long heldForCatalog, long conflictsLogged, long purged) {}
+      long heldForCatalog, long conflictsLogged, long purged, long backupsPromoted) {}
 
   final EventLoop loop = new EventLoop();
   final Choices choices;
@@ -231,8 +232,10 @@ final class ReplicationSimulation {
     long storageFailures = 0;
     long held = 0;
     long purged = 0;
+    long promoted = 0;
     for (SimRegion r : regions) {
       purged += r.purged;
+      promoted += r.backupsPromoted;
       skew += r.clock.skewEvents();
       historyGone += r.historyGone;
       storageFailures += r.storageFailures;
@@ -241,7 +244,7 @@ final class ReplicationSimulation {
     return new Outcome(regions.size(), model.acknowledgedCount(), model.partsLost, network.lost,
         network.duplicated, network.slowed, cuts, pauses, clockSteps, storageFailures, historyGone, network.repairs, network.rowsRepaired, skew, crashes,
         wipes, loop.now() - healAt, loop.taken(), countersChecked, alters, held,
-        conflictsLogged, purged);
+        conflictsLogged, purged, promoted);
   }
 
   /** Every region ends with the same definition of every table. */

@@ -48,6 +48,7 @@ class ReplicationSimulationTest {
     fault("held for catalog", ReplicationSimulation.Outcome::heldForCatalog, 40);
     fault("conflicts logged", ReplicationSimulation.Outcome::conflictsLogged, 450);
     fault("tombstones purged", ReplicationSimulation.Outcome::purged, 200);
+    fault("backups took over", ReplicationSimulation.Outcome::backupsPromoted, 350);
   }
 
   private static void fault(String name, ToLongFunction<ReplicationSimulation.Outcome> count,

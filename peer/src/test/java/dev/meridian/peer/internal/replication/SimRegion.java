@@ -43,9 +43,12 @@ import java.util.function.Supplier;
  *
  * <p>Writes and applies mirror {@code WriteProcessor} and {@code ApplyProcessor} with the real
  * {@link RowMerge}, {@link StoredRow} and {@link RowFormat}; journal reads mirror
- * {@code JournalFilter} and {@code JournalProjection}. Storage belongs to the region, so it
- * survives a peer crash; only {@link #wipe()} (every peer lost) empties it, and the region then
- * comes back under a new epoch. Not thread-safe: everything runs on the simulation's loop.
+ * {@code JournalFilter} and {@code JournalProjection}. Each partition has an owner's copy and,
+ * while a second peer is live, a backup copy written synchronously before a write is
+ * acknowledged; a crashed owner's partitions are taken over by their backups. A region whose
+ * every peer crashed keeps what it stored (persistence); only {@link #wipe()} empties it, and the
+ * region then comes back under a new epoch. Not thread-safe: everything runs on the simulation's
+ * loop.
  */
 final class SimRegion implements ChangeSource {
 
@@ -71,6 +74,21 @@ final class SimRegion implements ChangeSource {
 
     long tail() {
       return head + entries.size();
+    }
+
+    void append(Entry e, int capacity) {
+      entries.addLast(e);
+      if (entries.size() > capacity) {
+        entries.removeFirst();
+        head++;
+      }
+    }
+
+    Journal copy() {
+      Journal c = new Journal();
+      c.entries.addAll(entries);
+      c.head = head;
+      return c;
     }
   }
 
@@ -101,6 +119,15 @@ final class SimRegion implements ChangeSource {
   private final ReplicationSimulation sim;
   private final Map<StreamId, NavigableMap<ByteBuffer, byte[]>> rows = new HashMap<>();
   private final Map<StreamId, Journal> journals = new HashMap<>();
+  /**
+   * Per stream, the backup copy (rows and journal) that a second live peer holds, as Hazelcast's
+   * synchronous backup; none while the region has a single live peer.
+   */
+  private final Map<StreamId, NavigableMap<ByteBuffer, byte[]>> backupRows = new HashMap<>();
+  private final Map<StreamId, Journal> backupJournals = new HashMap<>();
+  private final Map<StreamId, Peer> backupHolders = new HashMap<>();
+  /** Partitions whose backup took over from a crashed owner. */
+  long backupsPromoted;
   private final Map<String, Long> positions = new HashMap<>();
   /** The region's catalog: per table id its current definition (kept across a wipe). */
   private final Map<Long, TableSchema> catalog = new HashMap<>();
@@ -182,11 +209,26 @@ final class SimRegion implements ChangeSource {
     reassign();
   }
 
-  /** A peer dies: its links' state is lost; the region's storage and positions are not. */
+  /**
+   * A peer dies: its links' state and its copies of partitions are lost. Where another live peer
+   * holds the backup of a partition it owned, that backup takes over; when it was the last live
+   * peer, the region keeps what it stored (a restart with persistence). The positions survive.
+   */
   void crash(Peer p) {
     sim.trace("%s peer %d crashes", name, p.index);
     stopSenders(p);
     p.up = false;
+    for (StreamId stream : p.owned) {
+      Peer holder = backupHolders.get(stream);
+      if (holder != null && holder.up) {
+        sim.trace("%s peer %d's backup of %s takes over", name, holder.index, stream);
+        rows.put(stream, backupRows.remove(stream));
+        journals.put(stream, backupJournals.remove(stream));
+        backupHolders.remove(stream);
+        backupsPromoted++;
+      }
+    }
+    backupHolders.values().removeIf(holder -> holder == p);
     sim.network.peerDied(this);
     reassign();
   }
@@ -217,6 +259,9 @@ final class SimRegion implements ChangeSource {
     incarnation++;
     rows.clear();
     journals.clear();
+    backupRows.clear();
+    backupJournals.clear();
+    backupHolders.clear();
     positions.clear();
     conflicts = newConflictLog();
     epoch = sim.network.newEpoch();
@@ -279,7 +324,19 @@ final class SimRegion implements ChangeSource {
       return;
     }
     for (int i = 0; i < sim.streams.size(); i++) {
-      live.get(i % live.size()).owned.add(sim.streams.get(i));
+      StreamId stream = sim.streams.get(i);
+      live.get(i % live.size()).owned.add(stream);
+      Peer holder = live.size() < 2 ? null : live.get((i + 1) % live.size());
+      if (holder == null) {
+        backupHolders.remove(stream);
+        backupRows.remove(stream);
+        backupJournals.remove(stream);
+      } else if (backupHolders.get(stream) != holder) {
+        // A new backup replica is copied from the owner's, as Hazelcast replicates on migration.
+        backupHolders.put(stream, holder);
+        backupRows.put(stream, new TreeMap<>(rows.getOrDefault(stream, new TreeMap<>())));
+        backupJournals.put(stream, journals.getOrDefault(stream, new Journal()).copy());
+      }
     }
     sweep();
   }
@@ -347,24 +404,31 @@ final class SimRegion implements ChangeSource {
    */
   private void remove(StreamId stream, byte[] key) {
     byte[] old = rows.computeIfAbsent(stream, s -> new TreeMap<>()).remove(ByteBuffer.wrap(key));
-    Journal j = journals.computeIfAbsent(stream, s -> new Journal());
-    j.entries.addLast(new Entry(key, old, null));
-    if (j.entries.size() > sim.journalCapacity) {
-      j.entries.removeFirst();
-      j.head++;
-    }
+    journals.computeIfAbsent(stream, s -> new Journal())
+        .append(new Entry(key, old, null), sim.journalCapacity);
     stores++;
+  }
+
+  /**
+   * The synchronous backup of a change the owner made, before it is acknowledged: the backup
+   * replica sets exactly the bytes the owner stored (null: removed), as {@code BackupWrite} and
+   * the purge's backup do, and journals it as the owner did.
+   */
+  private void backup(StreamId stream, byte[] key, byte[] now) {
+    NavigableMap<ByteBuffer, byte[]> copy = backupRows.get(stream);
+    if (copy == null) {
+      return;
+    }
+    byte[] old = now == null ? copy.remove(ByteBuffer.wrap(key))
+        : copy.put(ByteBuffer.wrap(key), now);
+    backupJournals.get(stream).append(new Entry(key, old, now), sim.journalCapacity);
   }
 
   /** Stores a row and journals the change, as a Hazelcast map update with an event journal. */
   private void store(StreamId stream, byte[] key, byte[] old, byte[] now) {
     rows.computeIfAbsent(stream, s -> new TreeMap<>()).put(ByteBuffer.wrap(key), now);
-    Journal j = journals.computeIfAbsent(stream, s -> new Journal());
-    j.entries.addLast(new Entry(key, old, now));
-    if (j.entries.size() > sim.journalCapacity) {
-      j.entries.removeFirst();
-      j.head++;
-    }
+    journals.computeIfAbsent(stream, s -> new Journal())
+        .append(new Entry(key, old, now), sim.journalCapacity);
     stores++;
   }
 
@@ -435,6 +499,7 @@ final class SimRegion implements ChangeSource {
           + row.maxStamp());
     }
     store(stream, key, old, result.stored());
+    backup(stream, key, result.stored());
     if (table.id() == ReplicationSimulation.COUNTER_TABLE.id()) {
       sim.model.incremented(name, key, delta);
     } else {
@@ -502,6 +567,7 @@ final class SimRegion implements ChangeSource {
       byte[] bytes = RowFormat.encode(applied.merged());
       if (old == null || !Arrays.equals(old, bytes)) {
         store(stream, r.key(), old, bytes);
+        backup(stream, r.key(), bytes);
         Peer owner = owner(stream);
         if (owner != null && applied.ownPartChanged()) {
           for (LinkSender s : owner.senders.values()) {
@@ -588,6 +654,7 @@ final class SimRegion implements ChangeSource {
               RowFormat.decode(now), chosen.tombstone().hlc(), chosen.tombstone().origin())) {
             sim.trace("%s purges %s of %s", name, chosen, Arrays.toString(candidate.key()));
             remove(stream, candidate.key());
+            backup(stream, candidate.key(), null);
             purged++;
           }
         });
