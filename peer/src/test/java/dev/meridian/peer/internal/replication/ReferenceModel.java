@@ -223,8 +223,23 @@ final class ReferenceModel {
    * @return the problems found, empty when none
    */
   List<String> lostWrites(BiFunction<Long, byte[], byte[]> finalRow) {
+    return lostWrites(finalRow, (tableId, key) -> true, purging);
+  }
+
+  /**
+   * As {@link #lostWrites(BiFunction)}, for the rows (table id, key) {@code include} accepts.
+   *
+   * @param tombstonesMayBeGone whether a delete may have left no tombstone (purged, or never
+   *     sent to a region that did not hold the row), as when the regions purge
+   */
+  List<String> lostWrites(BiFunction<Long, byte[], byte[]> finalRow,
+      java.util.function.BiPredicate<Long, byte[]> include, boolean tombstonesMayBeGone) {
+    boolean purging = tombstonesMayBeGone;
     List<String> problems = new ArrayList<>();
     for (Write w : writes) {
+      if (!include.test(w.table().id(), w.key().array())) {
+        continue;
+      }
       Parts p = rows.get(new RowId(w.table().id(), w.key()));
       byte[] bytes = finalRow.apply(w.table().id(), w.key().array());
       StoredRow r = bytes == null ? StoredRow.EMPTY : RowFormat.decode(bytes);

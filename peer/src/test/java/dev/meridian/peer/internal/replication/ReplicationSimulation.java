@@ -12,6 +12,8 @@ import dev.meridian.protocol.types.ConflictResolution;
 import dev.meridian.protocol.types.Stamp;
 import dev.meridian.protocol.types.TableSchema;
 import dev.meridian.protocol.types.TypeKind;
+import dev.meridian.router.api.ResidencyRules;
+import dev.meridian.router.api.RoutingConfig;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -82,8 +84,31 @@ final class ReplicationSimulation {
           new ColumnDef("HITS", ColumnType.of(TypeKind.COUNTER), true)),
       List.of(0), ConflictResolution.CELL);
 
+  /**
+   * A table whose rows are pinned to regions by their HOME column ({@link #RESIDENCY}): writes
+   * refused where the row may not live, moves when HOME changes, links and repair scoped.
+   */
+  static final Table PINNED_TABLE = new Table(0x7a44L, ConflictResolution.CELL);
+  static final TableSchema PINNED_SCHEMA = new TableSchema(PINNED_TABLE.id(), "PINNED",
+      List.of(new ColumnDef("ID", ColumnType.of(TypeKind.BIGINT), false),
+          new ColumnDef("HOME", ColumnType.of(TypeKind.VARCHAR, 8), true),
+          new ColumnDef("C2", ColumnType.of(TypeKind.VARCHAR, 8), true)),
+      List.of(0), ConflictResolution.CELL);
+  /** HOME 'a' lives in region-0 only, 'b' in region-1 and region-2, anything else elsewhere. */
+  static final ResidencyRules RESIDENCY = RoutingConfig.parse("""
+      tables:
+        PINNED:
+          column: HOME
+          rules:
+            - values: [a]
+              regions: [region-0]
+            - values: [b]
+              regions: [region-1, region-2]
+          otherwise: [region-0, region-1, region-3]
+      """, "simulation").residency();
+
   static final List<Table> TABLES = List.of(new Table(0x7a11L, ConflictResolution.CELL),
-      new Table(0x7a22L, ConflictResolution.ROW), COUNTER_TABLE);
+      new Table(0x7a22L, ConflictResolution.ROW), COUNTER_TABLE, PINNED_TABLE);
 
   /**
    * The definition every region starts with: the counter table's, or ID plus
@@ -92,6 +117,9 @@ final class ReplicationSimulation {
   static TableSchema initialSchema(Table t) {
     if (t.id() == COUNTER_TABLE.id()) {
       return COUNTER_SCHEMA;
+    }
+    if (t.id() == PINNED_TABLE.id()) {
+      return PINNED_SCHEMA;
     }
     List<ColumnDef> columns = new ArrayList<>();
     columns.add(new ColumnDef("ID", ColumnType.of(TypeKind.BIGINT), false));
@@ -107,7 +135,8 @@ final class ReplicationSimulation {
       long slowed, long cuts, long pauses, long clockSteps, long storageFailures,
       long historyGone, long repairs, long rowsRepaired, long skewEvents, long crashes,
       long wipes, long settleMillis, long tasks, long countersChecked, long alters,
-      long heldForCatalog, long conflictsLogged, long purged, long backupsPromoted) {}
+      long heldForCatalog, long conflictsLogged, long purged, long backupsPromoted,
+      long refusals, long moves, long appliesRefused, long pinnedRowsChecked) {}
 
   final EventLoop loop = new EventLoop();
   final Choices choices;
@@ -118,6 +147,14 @@ final class ReplicationSimulation {
   /** Conflict-log entries the regions held at the end, each checked against the model. */
   long conflictsLogged;
   final List<SimRegion> regions = new ArrayList<>();
+  /**
+   * Per pinned row, the sets of regions its acknowledged writes left it allowed in: a row with
+   * one set must end the same in each of them and invisible elsewhere; a row that moved, or
+   * that two regions wrote with different HOMEs at once, only never lands where it may not.
+   */
+  private final Map<ByteBuffer, java.util.Set<java.util.Set<String>>> pinnedSets =
+      new java.util.HashMap<>();
+  private long pinnedRowsChecked;
   final List<StreamId> streams = new ArrayList<>();
   final int partitions;
   final int journalCapacity;
@@ -233,7 +270,13 @@ final class ReplicationSimulation {
     long held = 0;
     long purged = 0;
     long promoted = 0;
+    long refusals = 0;
+    long moves = 0;
+    long appliesRefused = 0;
     for (SimRegion r : regions) {
+      refusals += r.refusals;
+      moves += r.moves;
+      appliesRefused += r.appliesRefused;
       purged += r.purged;
       promoted += r.backupsPromoted;
       skew += r.clock.skewEvents();
@@ -244,7 +287,7 @@ final class ReplicationSimulation {
     return new Outcome(regions.size(), model.acknowledgedCount(), model.partsLost, network.lost,
         network.duplicated, network.slowed, cuts, pauses, clockSteps, storageFailures, historyGone, network.repairs, network.rowsRepaired, skew, crashes,
         wipes, loop.now() - healAt, loop.taken(), countersChecked, alters, held,
-        conflictsLogged, purged, promoted);
+        conflictsLogged, purged, promoted, refusals, moves, appliesRefused, pinnedRowsChecked);
   }
 
   /** Every region ends with the same definition of every table. */
@@ -335,6 +378,12 @@ final class ReplicationSimulation {
 
   private SimRegion anyRegion() {
     return regions.get(choices.between(0, regions.size() - 1));
+  }
+
+  /** Notes the regions an acknowledged write left a pinned row allowed in. */
+  void pinnedTo(long tableId, byte[] key, java.util.Set<String> allowed) {
+    pinnedSets.computeIfAbsent(ByteBuffer.wrap(key), k -> new java.util.HashSet<>())
+        .add(allowed == null ? java.util.Set.of("*") : allowed);
   }
 
   private void purge(SimRegion r) {
@@ -479,6 +528,9 @@ final class ReplicationSimulation {
     for (SimRegion r : regions.subList(1, regions.size())) {
       Map<StreamId, NavigableMap<ByteBuffer, byte[]>> other = r.contents();
       for (StreamId s : streams) {
+        if (s.tableId() == PINNED_TABLE.id()) {
+          continue;
+        }
         NavigableMap<ByteBuffer, byte[]> a =
             reference.getOrDefault(s, Collections.emptyNavigableMap());
         NavigableMap<ByteBuffer, byte[]> b =
@@ -490,6 +542,9 @@ final class ReplicationSimulation {
       }
     }
     for (Map.Entry<Long, byte[]> id : model.rowIds()) {
+      if (id.getKey() == PINNED_TABLE.id()) {
+        continue;
+      }
       byte[] expected = model.expected(id.getKey(), id.getValue());
       byte[] actual = first.row(id.getKey(), id.getValue());
       if (!sameRow(expected, actual, purging)) {
@@ -520,13 +575,67 @@ final class ReplicationSimulation {
         }
       }
     }
-    problems.addAll(model.lostWrites(first::row));
+    problems.addAll(model.lostWrites(first::row,
+        (tableId, key) -> tableId != PINNED_TABLE.id(), purging));
+    problems.addAll(checkPinned());
     problems.addAll(checkConflictLogs(first));
     if (!problems.isEmpty()) {
       throw new AssertionError(problems.size() + " problems after healing (-Dmeridian.trace=true"
           + " prints the run):\n  "
           + String.join("\n  ", problems.subList(0, Math.min(10, problems.size()))));
     }
+  }
+
+  /**
+   * Pinned rows whose writes all left them allowed in one set of regions: each region of the
+   * set holds the row the model expects and loses none of its writes; every other region shows
+   * nothing of it (a tombstone at most). Where no row landed in a forbidden region was checked
+   * at every store.
+   */
+  private List<String> checkPinned() {
+    List<String> problems = new ArrayList<>();
+    boolean historyLost = false;
+    for (SimRegion r : regions) {
+      historyLost |= r.historyGone > 0 || wipes > 0;
+    }
+    for (Map.Entry<Long, byte[]> id : model.rowIds()) {
+      if (id.getKey() != PINNED_TABLE.id()) {
+        continue;
+      }
+      byte[] key = id.getValue();
+      java.util.Set<java.util.Set<String>> sets = pinnedSets.get(ByteBuffer.wrap(key));
+      if (sets == null || sets.size() != 1) {
+        continue;
+      }
+      java.util.Set<String> allowed = sets.iterator().next();
+      byte[] expected = model.expected(PINNED_TABLE.id(), key);
+      boolean deleted = expected == null || !RowFormat.decode(expected).isVisible();
+      if (deleted && historyLost) {
+        // Repair ships a pinned row's bare tombstone only to a region that lists the row live
+        // at that moment; a region that got the live row later, by another region's repair,
+        // keeps it until the peers' background anti-entropy (every 10 minutes by default, not
+        // simulated) compares again. Links alone always deliver the delete.
+        continue;
+      }
+      pinnedRowsChecked++;
+      for (SimRegion r : regions) {
+        byte[] actual = r.row(PINNED_TABLE.id(), key);
+        if (allowed.contains("*") || allowed.contains(r.name)) {
+          // A deleted pinned row may be absent where it never lived: repair sends a bare
+          // tombstone only to a region that lists the row live.
+          if (!sameRow(expected, actual, true)) {
+            problems.add("pinned row " + Arrays.toString(key) + " in " + r + " (allowed in "
+                + allowed + "): expected " + describe(expected) + ", holds " + describe(actual));
+          }
+          problems.addAll(model.lostWrites(r::row,
+              (tableId, k) -> tableId == PINNED_TABLE.id() && Arrays.equals(k, key), true));
+        } else if (actual != null && RowFormat.decode(actual).isVisible()) {
+          problems.add("pinned row " + Arrays.toString(key) + " shows in " + r
+              + ", outside " + allowed + ": " + describe(actual));
+        }
+      }
+    }
+    return problems;
   }
 
   /**
@@ -541,7 +650,9 @@ final class ReplicationSimulation {
       for (ConflictEntry e : r.conflicts.entries(Long.MAX_VALUE / 4)) {
         entries++;
         Cell lost = new Cell(e.column(), e.losing(), e.losingValue());
-        byte[] now = converged.row(e.tableId(), e.key());
+        // A pinned row converges only among the regions that may hold it: see it where it was
+        // logged.
+        byte[] now = (e.tableId() == PINNED_TABLE.id() ? r : converged).row(e.tableId(), e.key());
         Cell kept = now == null ? null : RowFormat.decode(now).cell(e.column());
         if (!model.wroteCell(e.tableId(), e.key(), lost)) {
           problems.add(r + " logged a loss of " + lost + " that no acknowledged write made");

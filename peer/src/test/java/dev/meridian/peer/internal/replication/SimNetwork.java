@@ -1,5 +1,7 @@
 package dev.meridian.peer.internal.replication;
 
+import dev.meridian.peer.internal.storage.Residency;
+
 import dev.meridian.protocol.wire.ChangeRecord;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -166,7 +168,7 @@ final class SimNetwork {
         public CompletionStage<long[]> digest(StreamId s) {
           return call("digest " + s, t -> {
             t.checkEpoch(epoch);
-            return AntiEntropy.digest(t.rowsOf(s));
+            return AntiEntropy.digest(t.rowsOf(s), t.repairScope(s.tableId(), from));
           });
         }
 
@@ -175,7 +177,7 @@ final class SimNetwork {
           List<Integer> copy = List.copyOf(buckets);
           return call("row hashes " + s, t -> {
             t.checkEpoch(epoch);
-            return AntiEntropy.rowHashes(t.rowsOf(s), copy);
+            return AntiEntropy.rowHashes(t.rowsOf(s), copy, t.repairScope(s.tableId(), from));
           });
         }
 
@@ -189,7 +191,8 @@ final class SimNetwork {
           });
         }
       };
-      return AntiEntropy.repair(stream, from::readRows, target, sim.repairBatch)
+      return AntiEntropy.repair(stream, from::readRows, target, sim.repairBatch,
+          Residency.scope(from.pin(stream.tableId()), from.name, to.name))
           .thenApply(AntiEntropy.Result::shipped);
     }
 

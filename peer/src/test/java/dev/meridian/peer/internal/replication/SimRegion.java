@@ -17,7 +17,11 @@ import dev.meridian.protocol.types.TableSchema;
 import dev.meridian.protocol.wire.ChangeRecord;
 import dev.meridian.protocol.wire.KeyBytes;
 import dev.meridian.peer.internal.storage.OwnerWrite;
+import dev.meridian.peer.internal.storage.Residency;
 import dev.meridian.peer.internal.storage.TombstonePurge;
+import com.hazelcast.core.EntryEventType;
+import com.hazelcast.map.EventJournalMapEvent;
+import dev.meridian.protocol.error.SqlState;
 import dev.meridian.protocol.wire.RowExpr;
 import dev.meridian.protocol.wire.WriteKind;
 import java.nio.ByteBuffer;
@@ -66,6 +70,34 @@ final class SimRegion implements ChangeSource {
   }
 
   private record Entry(byte[] key, byte[] old, byte[] now) {}
+
+  /** A journal entry as Hazelcast's event journal hands it to the projection. */
+  private record JournalEvent(Entry entry) implements EventJournalMapEvent<byte[], byte[]> {
+    @Override
+    public byte[] getKey() {
+      return entry.key();
+    }
+
+    @Override
+    public byte[] getNewValue() {
+      return entry.now();
+    }
+
+    @Override
+    public byte[] getOldValue() {
+      return entry.old();
+    }
+
+    @Override
+    public EntryEventType getType() {
+      return entry.old() == null ? EntryEventType.ADDED : EntryEventType.UPDATED;
+    }
+
+    @Override
+    public boolean isAfterLostEvents() {
+      return false;
+    }
+  }
 
   /** A stream's event journal: the newest {@code capacity} entries, numbered from 0. */
   private static final class Journal {
@@ -128,6 +160,14 @@ final class SimRegion implements ChangeSource {
   private final Map<StreamId, Peer> backupHolders = new HashMap<>();
   /** Partitions whose backup took over from a crashed owner. */
   long backupsPromoted;
+  /** This region's view of the residency rules, as every peer of it holds one. */
+  final Residency residency;
+  /** Writes refused because this region may not hold the row they would make (23M01). */
+  long refusals;
+  /** Writes that moved their row to another set of regions. */
+  long moves;
+  /** Records an apply refused to store because this region may not hold the merged row. */
+  long appliesRefused;
   private final Map<String, Long> positions = new HashMap<>();
   /** The region's catalog: per table id its current definition (kept across a wipe). */
   private final Map<Long, TableSchema> catalog = new HashMap<>();
@@ -141,6 +181,7 @@ final class SimRegion implements ChangeSource {
     this.epoch = epoch;
     this.skewMillis = skewMillis;
     this.clock = newClock();
+    this.residency = new Residency(name, "simulation", ReplicationSimulation.RESIDENCY);
     for (Table t : ReplicationSimulation.TABLES) {
       catalog.put(t.id(), ReplicationSimulation.initialSchema(t));
     }
@@ -176,6 +217,11 @@ final class SimRegion implements ChangeSource {
   /** This region's definition of a table. */
   TableSchema schema(long tableId) {
     return catalog.get(tableId);
+  }
+
+  /** How a table is pinned in this region, or null when its rows may live anywhere. */
+  Residency.Pin pin(long tableId) {
+    return residency.pin(schema(tableId));
   }
 
   /** Takes another definition of a table if it wins by the catalogs' rule. */
@@ -426,6 +472,13 @@ final class SimRegion implements ChangeSource {
 
   /** Stores a row and journals the change, as a Hazelcast map update with an event journal. */
   private void store(StreamId stream, byte[] key, byte[] old, byte[] now) {
+    Residency.Pin pin = pin(stream.tableId());
+    StoredRow stored = RowFormat.decode(now);
+    if (pin != null && stored.isVisible()
+        && !Residency.contains(pin.allowed(stored, key), name)) {
+      throw new AssertionError(name + " stores " + stored + " of " + pin.table()
+          + ", which may live only in " + pin.allowed(stored, key));
+    }
     rows.computeIfAbsent(stream, s -> new TreeMap<>()).put(ByteBuffer.wrap(key), now);
     journals.computeIfAbsent(stream, s -> new Journal())
         .append(new Entry(key, old, now), sim.journalCapacity);
@@ -475,7 +528,8 @@ final class SimRegion implements ChangeSource {
         TableSchema schema = schema(table.id());
         for (int c : schema.visibleColumnIds()) {
           if (c != 0 && (kind == WriteKind.INSERT || sim.choices.percent(50))) {
-            cells.put(c, Cell.encode(value()));
+            boolean deciding = table.id() == ReplicationSimulation.PINNED_TABLE.id() && c == 1;
+            cells.put(c, Cell.encode(deciding ? home() : value()));
           }
         }
       }
@@ -488,12 +542,28 @@ final class SimRegion implements ChangeSource {
       }
       write = new OwnerWrite(kind, table.resolution(), columns, values, null, null, null);
     }
-    // The write path's own decisions: existence, stamp, computed values, merge.
-    OwnerWrite.Result result = write.apply(row, key, clock, null, name);
+    // The write path's own decisions: existence, stamp, computed values, merge, residency.
+    Residency.Pin pin = pin(table.id());
+    OwnerWrite.Result result = write.apply(row, key, clock, pin, name);
+    if (result.moved() != null) {
+      return moveOut(table, key, result);
+    }
     if (result.stored() == null) {
+      if (result.outcome().state() == SqlState.RESIDENCY_VIOLATION) {
+        refusals++;
+        sim.trace("%s refuses %d of %s: %s", name, keyValue, table, result.outcome().message());
+      }
       return false;
     }
     StoredRow fragment = result.fragment();
+    boolean movedHere = fragment == null;
+    if (movedHere) {
+      // A move within this region: a tombstone and the whole row restamped above it.
+      StoredRow moved = RowFormat.decode(result.stored());
+      fragment = StoredRow.of(moved.tombstone(), moved.visibleCells());
+      moves++;
+      sim.model.acknowledged(name, table, key, StoredRow.deleted(moved.tombstone()), true);
+    }
     if (!fragment.maxStamp().after(row.maxStamp())) {
       throw new AssertionError(this + " stamped " + fragment.maxStamp() + " on a row holding "
           + row.maxStamp());
@@ -503,13 +573,58 @@ final class SimRegion implements ChangeSource {
     if (table.id() == ReplicationSimulation.COUNTER_TABLE.id()) {
       sim.model.incremented(name, key, delta);
     } else {
-      sim.model.acknowledged(name, table, key, fragment, kind == WriteKind.DELETE);
+      StoredRow written = movedHere ? StoredRow.of(null, fragment.cells()) : fragment;
+      sim.model.acknowledged(name, table, key, written, kind == WriteKind.DELETE);
+      if (pin != null && kind != WriteKind.DELETE) {
+        sim.pinnedTo(table.id(), key, pin.allowed(RowFormat.decode(result.stored()), key));
+      }
     }
     sim.trace("%s writes %s %d: %s", name, table.resolution(), keyValue, fragment);
     for (LinkSender s : owner.senders.values()) {
       s.changed(stream);
     }
     return true;
+  }
+
+  /**
+   * A move out of this region, as {@code StorageRequestHandler} finishes one: the whole row
+   * stored in every region it may now live in, then the tombstone stored here, which the links
+   * carry to the regions it lived in. Modelled as one step that fails whole when a new region
+   * cannot be reached (the peers report such a failure to the client and may have stored the
+   * row in some regions; not modelled).
+   */
+  private boolean moveOut(Table table, byte[] key, OwnerWrite.Result result) {
+    List<SimRegion> targets = new ArrayList<>();
+    for (SimRegion r : sim.regions) {
+      if (result.movedTo().contains(r.name)) {
+        if (r == this || !sim.network.reachable(this, r)) {
+          return false;
+        }
+        targets.add(r);
+      }
+    }
+    ChangeRecord moved = new ChangeRecord(table.id(), key, result.moved());
+    for (SimRegion r : targets) {
+      r.apply(List.of(moved));
+    }
+    StoredRow tombstone = StoredRow.deleted(result.moveTombstone());
+    apply(List.of(new ChangeRecord(table.id(), key, RowFormat.encode(tombstone))));
+    moves++;
+    StoredRow row = RowFormat.decode(result.moved());
+    sim.model.acknowledged(name, table, key, tombstone, true);
+    sim.model.acknowledged(name, table, key, StoredRow.of(null, row.visibleCells()), false);
+    sim.pinnedTo(table.id(), key, pin(table.id()).allowed(row, key));
+    sim.trace("%s moves %s of %s to %s", name, row, table, targets);
+    return true;
+  }
+
+  /** A value of the pinned table's deciding column. */
+  private String home() {
+    return switch (sim.choices.between(0, 2)) {
+      case 0 -> "a";
+      case 1 -> "b";
+      default -> "c";
+    };
   }
 
   private Object value() {
@@ -552,9 +667,14 @@ final class SimRegion implements ChangeSource {
       StoredRow row = old == null ? StoredRow.EMPTY : RowFormat.decode(old);
       StoredRow incoming = RowFormat.decode(r.row());
       FragmentApply.Outcome applied = FragmentApply.apply(row, incoming, table.resolution(),
-          null, clock);
-      List<FragmentApply.Discarded> expected =
-          ConflictOracle.discarded(row, incoming, table.resolution());
+          Residency.mayHold(pin(r.tableId()), name, r.key()), clock);
+      boolean refused = (applied.flags() & ApplyProcessor.REFUSED) != 0;
+      if (refused) {
+        appliesRefused++;
+      }
+      // A refused record throws nothing away: its cells were never this region's to hold.
+      List<FragmentApply.Discarded> expected = refused ? List.of()
+          : ConflictOracle.discarded(row, incoming, table.resolution());
       if (!new HashSet<>(expected).equals(new HashSet<>(applied.discarded()))
           || expected.size() != applied.discarded().size()) {
         throw new AssertionError(name + " applying " + incoming + " to " + row + " reported "
@@ -688,15 +808,18 @@ final class SimRegion implements ChangeSource {
           // JournalFilter: removals (purged rows) are not shipped.
           continue;
         }
-        // JournalProjection's rule: only entries that changed what this region's writes made
-        // of the row, and only that part.
-        StoredRow after = JournalProjection.shipped(
-            e.old() == null ? null : RowFormat.decode(e.old()), RowFormat.decode(e.now()), id);
-        if (after == null) {
+        // JournalProjection on the owner: only entries that changed what this region's writes
+        // made of the row, and only that part; JournalSource then says where it may go.
+        Residency.Pin pin = pin(stream.tableId());
+        JournalProjection projection = pin == null || pin.byKey() ? new JournalProjection(id)
+            : new JournalProjection(id, pin.column());
+        byte[] projected = projection.apply(new JournalEvent(e));
+        if (JournalProjection.isSkipped(projected)) {
           continue;
         }
-        changes.add(new Change(new ChangeRecord(stream.tableId(), e.key(),
-            RowFormat.encode(after)), after.maxStamp().millis()));
+        JournalProjection.Projected p = JournalProjection.decode(projected);
+        ChangeRecord record = new ChangeRecord(stream.tableId(), p.key(), p.row());
+        changes.add(new Change(record, p.commitMillis(), JournalSource.reach(pin, record, p)));
       }
       return new Slice(changes, from + n, n);
     });
@@ -705,6 +828,11 @@ final class SimRegion implements ChangeSource {
   @Override
   public CompletionStage<Long> tail(StreamId stream) {
     return later(() -> journals.computeIfAbsent(stream, s -> new Journal()).tail());
+  }
+
+  /** The rows a repair from {@code from} to this region covers, as {@code LinkReceiver} has it. */
+  AntiEntropy.Scope repairScope(long tableId, SimRegion from) {
+    return Residency.scope(pin(tableId), from.name, name);
   }
 
   /** Reads this region's rows of a partition for a repair it runs. */
