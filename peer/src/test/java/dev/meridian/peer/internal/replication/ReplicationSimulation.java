@@ -39,6 +39,13 @@ import java.util.NavigableMap;
  * be held as a bare tombstone in one region and gone in another), and a delete counts as lost
  * when a cell it covered shows again.
  *
+ * <p>Residency: the PINNED table's rows live where their HOME column allows
+ * ({@link #RESIDENCY}), decided by the real {@code Residency}, {@code OwnerWrite} (refusals
+ * and moves), {@code FragmentApply} (refused applies), {@code JournalProjection} and
+ * {@code JournalSource}'s reach (what links ship where) and scoped anti-entropy. Every store is
+ * checked to be allowed where it happens; a pinned row whose writes all allowed the same regions
+ * must end the same in each of them and invisible elsewhere.
+ *
  * <p>Schema changes: each region holds its own catalog and writes only the columns its
  * definition has live; an ALTER (add, drop or rename a column) reaches the other regions late,
  * by a push or by the catalog exchange of a link's connect, and two regions may alter one table
