@@ -473,11 +473,12 @@ final class SimRegion implements ChangeSource {
   /** Stores a row and journals the change, as a Hazelcast map update with an event journal. */
   private void store(StreamId stream, byte[] key, byte[] old, byte[] now) {
     Residency.Pin pin = pin(stream.tableId());
-    StoredRow stored = RowFormat.decode(now);
-    if (pin != null && stored.isVisible()
-        && !Residency.contains(pin.allowed(stored, key), name)) {
-      throw new AssertionError(name + " stores " + stored + " of " + pin.table()
-          + ", which may live only in " + pin.allowed(stored, key));
+    if (pin != null) {
+      StoredRow stored = RowFormat.decode(now);
+      if (stored.isVisible() && !Residency.contains(pin.allowed(stored, key), name)) {
+        throw new AssertionError(name + " stores " + stored + " of " + pin.table()
+            + ", which may live only in " + pin.allowed(stored, key));
+      }
     }
     rows.computeIfAbsent(stream, s -> new TreeMap<>()).put(ByteBuffer.wrap(key), now);
     journals.computeIfAbsent(stream, s -> new Journal())
@@ -809,8 +810,18 @@ final class SimRegion implements ChangeSource {
           continue;
         }
         // JournalProjection on the owner: only entries that changed what this region's writes
-        // made of the row, and only that part; JournalSource then says where it may go.
+        // made of the row, and only that part; JournalSource then says where it may go. Its
+        // byte encoding is spared where no residency rule needs the deciding values.
         Residency.Pin pin = pin(stream.tableId());
+        if (pin == null) {
+          StoredRow after = JournalProjection.shipped(
+              e.old() == null ? null : RowFormat.decode(e.old()), RowFormat.decode(e.now()), id);
+          if (after != null) {
+            changes.add(new Change(new ChangeRecord(stream.tableId(), e.key(),
+                RowFormat.encode(after)), after.maxStamp().millis()));
+          }
+          continue;
+        }
         JournalProjection projection = pin == null || pin.byKey() ? new JournalProjection(id)
             : new JournalProjection(id, pin.column());
         byte[] projected = projection.apply(new JournalEvent(e));
