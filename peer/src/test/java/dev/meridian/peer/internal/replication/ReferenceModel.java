@@ -234,7 +234,6 @@ final class ReferenceModel {
    */
   List<String> lostWrites(BiFunction<Long, byte[], byte[]> finalRow,
       java.util.function.BiPredicate<Long, byte[]> include, boolean tombstonesMayBeGone) {
-    boolean purging = tombstonesMayBeGone;
     List<String> problems = new ArrayList<>();
     for (Write w : writes) {
       if (!include.test(w.table().id(), w.key().array())) {
@@ -245,10 +244,10 @@ final class ReferenceModel {
       StoredRow r = bytes == null ? StoredRow.EMPTY : RowFormat.decode(bytes);
       Stamp s = w.stamp();
       Stamp covering = p.tombstones.isEmpty() ? null : p.tombstones.lastKey();
-      boolean covered = purging && covering != null && covering.after(s);
+      boolean covered = tombstonesMayBeGone && covering != null && covering.after(s);
       if (w.delete()) {
         if (p.tombstones.containsKey(s) && !tombstoneHeld(r, s)
-            && (!purging || showsBelow(r, s))) {
+            && (!tombstonesMayBeGone || showsBelow(r, s))) {
           problems.add("delete lost: " + w + " final " + r);
         }
       } else if (w.table().resolution() == ConflictResolution.ROW) {

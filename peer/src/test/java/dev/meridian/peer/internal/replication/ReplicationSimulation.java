@@ -143,7 +143,7 @@ final class ReplicationSimulation {
       long historyGone, long repairs, long rowsRepaired, long skewEvents, long crashes,
       long wipes, long settleMillis, long tasks, long countersChecked, long alters,
       long heldForCatalog, long conflictsLogged, long purged, long backupsPromoted,
-      long refusals, long moves, long appliesRefused, long pinnedRowsChecked) {}
+      long refusals, long moves, long pinnedRowsChecked) {}
 
   final EventLoop loop = new EventLoop();
   final Choices choices;
@@ -279,11 +279,9 @@ final class ReplicationSimulation {
     long promoted = 0;
     long refusals = 0;
     long moves = 0;
-    long appliesRefused = 0;
     for (SimRegion r : regions) {
       refusals += r.refusals;
       moves += r.moves;
-      appliesRefused += r.appliesRefused;
       purged += r.purged;
       promoted += r.backupsPromoted;
       skew += r.clock.skewEvents();
@@ -294,7 +292,7 @@ final class ReplicationSimulation {
     return new Outcome(regions.size(), model.acknowledgedCount(), model.partsLost, network.lost,
         network.duplicated, network.slowed, cuts, pauses, clockSteps, storageFailures, historyGone, network.repairs, network.rowsRepaired, skew, crashes,
         wipes, loop.now() - healAt, loop.taken(), countersChecked, alters, held,
-        conflictsLogged, purged, promoted, refusals, moves, appliesRefused, pinnedRowsChecked);
+        conflictsLogged, purged, promoted, refusals, moves, pinnedRowsChecked);
   }
 
   /** Every region ends with the same definition of every table. */
