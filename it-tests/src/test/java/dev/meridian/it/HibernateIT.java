@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.meridian.hibernate.MeridianDialect;
+import dev.meridian.testing.AckLedger;
 import dev.meridian.testing.RegionProcesses;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -24,6 +25,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -50,6 +52,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HibernateIT {
   private static final String LEAK_LINE = "Connection leak detection triggered";
+  private static final String REGION = "us-east-1";
 
   @TempDir
   static Path dir;
@@ -135,7 +138,7 @@ class HibernateIT {
   @BeforeAll
   static void start() {
     log = PoolAndJdbiIT.LogTap.onSystemErr();
-    region = RegionProcesses.start(dir, "us-east-1", 2);
+    region = RegionProcesses.start(dir, REGION, 2);
     HikariConfig config = new HikariConfig();
     config.setPoolName("meridian-hibernate");
     config.setJdbcUrl(region.jdbcUrl());
@@ -317,12 +320,14 @@ class HibernateIT {
    * Eight threads update one versioned entity: every commit that succeeds is in the final
    * balance, and every loser is told, by an OptimisticLockException when the version it read was
    * already stale at flush, or by a failed commit (40001) when another commit slipped in between
-   * its flush and its commit.
+   * its flush and its commit. Each commit goes into an {@link AckLedger} with the version it
+   * wrote (unique to it), and the row must end on the version of the last commit.
    */
   @Test
   @Order(9)
   void concurrentUpdatesOfAVersionedEntityLoseNothing() throws Exception {
     inTransaction(em -> em.persist(new Account(1)));
+    AckLedger ledger = new AckLedger();
     int threads = 8;
     int winsEach = 5;
     java.util.concurrent.atomic.AtomicInteger stale = new java.util.concurrent.atomic.AtomicInteger();
@@ -336,8 +341,14 @@ class HibernateIT {
         done.add(workers.submit(() -> {
           int wins = 0;
           while (wins < winsEach) {
+            AckLedger.Pending[] commit = new AckLedger.Pending[1];
             try {
-              inTransaction(em -> em.find(Account.class, 1L).balance++);
+              inTransaction(em -> {
+                Account a = em.find(Account.class, 1L);
+                a.balance++;
+                commit[0] = ledger.begin(1, a.ver + 1);
+              });
+              commit[0].acknowledged(REGION);
               wins++;
             } catch (OptimisticLockException e) {
               stale.incrementAndGet();
@@ -361,6 +372,14 @@ class HibernateIT {
       Account a = em.find(Account.class, 1L);
       assertEquals(threads * winsEach, a.balance, "every committed increment is there");
       assertEquals(threads * winsEach, a.ver, "one version per committed update");
+      ledger.phantomIfAsked(REGION, 2, -1);
+      Account other = em.find(Account.class, 2L);
+      Map<Long, Long> held = new HashMap<>();
+      held.put(1L, (long) a.ver);
+      if (other != null) {
+        held.put(2L, (long) other.ver);
+      }
+      ledger.assertHolds(REGION, held);
     }
     System.out.printf("versioned entity: %d commits, %d stale at flush, %d failed at commit%n",
         threads * winsEach, stale.get(), failedCommits.get());

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.meridian.testing.AckLedger;
+import dev.meridian.testing.PeerProcess;
 import dev.meridian.testing.RegionProcesses;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -23,6 +25,10 @@ import java.sql.Statement;
 import java.sql.Time;
 import java.sql.Timestamp;
 import java.sql.Types;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,6 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A region of two peer processes started through the launcher; the driver does CRUD on every type over loopback. */
 class RegionCrudIT {
+  static final String REGION = "us-east-1";
+
   @TempDir
   static Path dir;
   static RegionProcesses region;
@@ -37,7 +45,7 @@ class RegionCrudIT {
 
   @BeforeAll
   static void startRegion() {
-    region = RegionProcesses.start(dir, "us-east-1", 2);
+    region = RegionProcesses.start(dir, REGION, 2);
     url = region.jdbcUrl();
   }
 
@@ -146,31 +154,42 @@ class RegionCrudIT {
     }
   }
 
+  /**
+   * Every row a batch reports written goes into an {@link AckLedger} (its payload "event N"
+   * unique to the write, N its value), checked through each peer at the end; the duplicate the
+   * batch refused must not have overwritten its row.
+   */
   @Test
   void batchesArePipelinedAndReportPerRowCounts() throws SQLException {
+    AckLedger ledger = new AckLedger();
     try (Connection c = DriverManager.getConnection(url)) {
       try (Statement s = c.createStatement()) {
         s.execute("CREATE TABLE events (id BIGINT PRIMARY KEY, payload VARCHAR(100))");
       }
       try (PreparedStatement p = c.prepareStatement("INSERT INTO events VALUES (?, ?)")) {
+        List<AckLedger.Pending> pending = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
           p.setLong(1, i);
           p.setString(2, "event " + i);
           p.addBatch();
+          pending.add(ledger.begin(i, i));
         }
         int[] counts = p.executeBatch();
         assertEquals(1000, counts.length);
-        for (int n : counts) {
-          assertEquals(1, n);
+        for (int i = 0; i < counts.length; i++) {
+          assertEquals(1, counts[i]);
+          pending.get(i).acknowledged(REGION);
         }
         p.setLong(1, 5000);
-        p.setString(2, "new");
+        p.setString(2, "event 5000");
         p.addBatch();
+        AckLedger.Pending fresh = ledger.begin(5000, 5000);
         p.setLong(1, 7);
-        p.setString(2, "dup");
+        p.setString(2, "event -7");
         p.addBatch();
         BatchUpdateException e = assertThrows(BatchUpdateException.class, p::executeBatch);
         assertEquals(1, e.getUpdateCounts()[0]);
+        fresh.acknowledged(REGION);
         assertEquals(Statement.EXECUTE_FAILED, e.getUpdateCounts()[1]);
       }
       try (PreparedStatement q = c.prepareStatement("SELECT payload FROM events WHERE id = ?")) {
@@ -180,6 +199,20 @@ class RegionCrudIT {
           assertEquals("event 999", rs.getString(1));
         }
       }
+    }
+    ledger.phantomIfAsked(REGION, 6000, 6000);
+    for (int i = 0; i < region.peers().size(); i++) {
+      List<PeerProcess> order = new ArrayList<>(region.peers());
+      order.add(0, order.remove(i));
+      Map<Long, Long> held = new HashMap<>();
+      try (Connection c = DriverManager.getConnection(region.jdbcUrl(order));
+          Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT id, payload FROM events")) {
+        while (rs.next()) {
+          held.put(rs.getLong(1), Long.parseLong(rs.getString(2).substring("event ".length())));
+        }
+      }
+      ledger.assertHolds(REGION + " through peer " + i, held);
     }
   }
 

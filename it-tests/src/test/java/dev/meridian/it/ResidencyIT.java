@@ -1,11 +1,13 @@
 package dev.meridian.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.meridian.testing.AckLedger;
 import dev.meridian.testing.Deadline;
 import dev.meridian.testing.Regions;
 import java.nio.file.Files;
@@ -34,7 +36,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * through JDBC, to an EU region directly or from a us-east-1 connection that reads the same
  * config and routes the German row to the EU; every region is then asked with
  * {@code routing=local} what it holds, and how many change records its peers received.
- * Configurations and logs stay under {@code target/it-runs/}.
+ * Every acknowledged write goes into an {@link AckLedger} per region (where the row may not
+ * live, as a delete), checked in every region at the end. Configurations and logs stay under
+ * {@code target/it-runs/}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ResidencyIT {
@@ -45,6 +49,14 @@ class ResidencyIT {
 
   static Regions regions;
   static Path routing;
+  /**
+   * Per region, every acknowledged write: a row written with a country that may not live there
+   * (or moved away) is, in that region, a delete. Each write's (country, name) is unique, and its
+   * index in {@link #WRITTEN} is its value.
+   */
+  static final Map<String, AckLedger> LEDGERS = Map.of(US, new AckLedger(), EU_WEST,
+      new AckLedger(), EU_CENTRAL, new AckLedger());
+  static final List<List<String>> WRITTEN = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @BeforeAll
   static void startRegions() throws Exception {
@@ -128,6 +140,48 @@ class ResidencyIT {
     }
   }
 
+  /** Whether a row of {@code country} may live in {@code region}, by the routing config. */
+  static boolean mayLive(String country, String region) {
+    return switch (country) {
+      case "DE", "FR" -> region.equals(EU_WEST) || region.equals(EU_CENTRAL);
+      case "US" -> region.equals(US);
+      default -> true;
+    };
+  }
+
+  /**
+   * Runs a write that leaves row {@code id} as (country, name), and records it in every
+   * region's ledger when it answers 1, as acknowledged by {@code servedBy} (null when a routed
+   * connection chose).
+   */
+  static int recorded(long id, String country, String name, String servedBy,
+      java.util.concurrent.Callable<Integer> write) throws Exception {
+    List<String> row = List.of(country, name);
+    assertFalse(WRITTEN.contains(row), "each write's (country, name) must be unique: " + row);
+    long value = WRITTEN.size();
+    WRITTEN.add(row);
+    Map<String, AckLedger.Pending> pending = new TreeMap<>();
+    LEDGERS.forEach((region, ledger) -> pending.put(region, mayLive(country, region)
+        ? ledger.begin(id, value) : ledger.beginDelete(id, value)));
+    int n = write.call();
+    if (n == 1) {
+      pending.values().forEach(p -> p.acknowledged(servedBy));
+    }
+    return n;
+  }
+
+  /** What {@code region} holds, as ledger values (an unwritten (country, name) as -1). */
+  static Map<Long, Long> held(String region) throws SQLException {
+    Map<Long, Long> out = new TreeMap<>();
+    try (Connection c = connect(region); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT id, country, name FROM customers")) {
+      while (rs.next()) {
+        out.put(rs.getLong(1), (long) WRITTEN.indexOf(List.of(rs.getString(2), rs.getString(3))));
+      }
+    }
+    return out;
+  }
+
   /** Change records the peers of {@code region} applied, per origin region. */
   static Map<String, Long> received(String region) throws SQLException {
     Map<String, Long> out = new TreeMap<>();
@@ -146,13 +200,16 @@ class ResidencyIT {
   @Test
   @Order(1)
   void aGermanRowWrittenInTheEuLivesInTheEuRegionsOnly() throws Exception {
-    assertEquals(1, update(EU_WEST, "UPSERT INTO customers VALUES (1, 'DE', 'Anna')"));
+    assertEquals(1, recorded(1, "DE", "Anna", EU_WEST,
+        () -> update(EU_WEST, "UPSERT INTO customers VALUES (1, 'DE', 'Anna')")));
     Deadline.await("the German row in eu-central-1", WAIT, () -> rowIn(EU_CENTRAL, 1) != null);
     assertEquals(List.of("DE", "Anna"), rowIn(EU_CENTRAL, 1));
     // A row of no rule goes everywhere; once us-east-1 has it, the links from both EU regions
     // have read past the German row (same region of origin, written earlier).
-    assertEquals(1, update(EU_WEST, "UPSERT INTO customers VALUES (2, 'JP', 'Kenji')"));
-    assertEquals(1, update(EU_CENTRAL, "UPSERT INTO customers VALUES (3, 'JP', 'Yuki')"));
+    assertEquals(1, recorded(2, "JP", "Kenji", EU_WEST,
+        () -> update(EU_WEST, "UPSERT INTO customers VALUES (2, 'JP', 'Kenji')")));
+    assertEquals(1, recorded(3, "JP", "Yuki", EU_CENTRAL,
+        () -> update(EU_CENTRAL, "UPSERT INTO customers VALUES (3, 'JP', 'Yuki')")));
     Deadline.await("the rows of no rule in us-east-1", WAIT,
         () -> rowIn(US, 2) != null && rowIn(US, 3) != null);
     assertNull(rowIn(US, 1), "us-east-1 does not hold the German row");
@@ -185,9 +242,11 @@ class ResidencyIT {
   @Test
   @Order(3)
   void changingTheCountryMovesTheRow() throws Exception {
-    assertEquals(1, update(EU_WEST, "UPSERT INTO customers VALUES (20, 'DE', 'Frida')"));
+    assertEquals(1, recorded(20, "DE", "Frida", EU_WEST,
+        () -> update(EU_WEST, "UPSERT INTO customers VALUES (20, 'DE', 'Frida')")));
     Deadline.await("row 20 in eu-central-1", WAIT, () -> rowIn(EU_CENTRAL, 20) != null);
-    assertEquals(1, update(EU_WEST, "UPDATE customers SET country = 'US' WHERE id = 20"));
+    assertEquals(1, recorded(20, "US", "Frida", EU_WEST,
+        () -> update(EU_WEST, "UPDATE customers SET country = 'US' WHERE id = 20")));
     assertEquals(List.of("US", "Frida"), rowIn(US, 20), "in us-east-1 with every cell");
     assertNull(rowIn(EU_WEST, 20));
     Deadline.await("row 20 gone from eu-central-1", WAIT, () -> rowIn(EU_CENTRAL, 20) == null);
@@ -200,7 +259,8 @@ class ResidencyIT {
     long fromEuCentral = received(US).getOrDefault(EU_CENTRAL, 0L);
     try (Connection c = routed(US)) {
       try (Statement s = c.createStatement()) {
-        assertEquals(1, s.executeUpdate("INSERT INTO customers VALUES (100, 'DE', 'Clara')"));
+        assertEquals(1, recorded(100, "DE", "Clara", null,
+            () -> s.executeUpdate("INSERT INTO customers VALUES (100, 'DE', 'Clara')")));
       }
       String served = c.unwrap(dev.meridian.driver.api.MeridianConnection.class).servingRegion();
       assertTrue(served.equals(EU_WEST) || served.equals(EU_CENTRAL), "served by " + served);
@@ -210,8 +270,10 @@ class ResidencyIT {
         () -> rowIn(EU_WEST, 100) != null && rowIn(EU_CENTRAL, 100) != null);
     // Rows of no rule written after it in each EU region: once us-east-1 holds them, the links
     // from both EU regions have read past the German row.
-    assertEquals(1, update(EU_WEST, "UPSERT INTO customers VALUES (101, 'JP', 'Aiko')"));
-    assertEquals(1, update(EU_CENTRAL, "UPSERT INTO customers VALUES (102, 'JP', 'Ren')"));
+    assertEquals(1, recorded(101, "JP", "Aiko", EU_WEST,
+        () -> update(EU_WEST, "UPSERT INTO customers VALUES (101, 'JP', 'Aiko')")));
+    assertEquals(1, recorded(102, "JP", "Ren", EU_CENTRAL,
+        () -> update(EU_CENTRAL, "UPSERT INTO customers VALUES (102, 'JP', 'Ren')")));
     Deadline.await("the rows of no rule in us-east-1", WAIT,
         () -> rowIn(US, 101) != null && rowIn(US, 102) != null);
     assertNull(rowIn(US, 100), "us-east-1 holds the German row");
@@ -232,11 +294,13 @@ class ResidencyIT {
   @Order(5)
   void aCountryChangeFromUsEastMovesTheRowOutOfTheEu() throws Exception {
     try (Connection c = routed(US); Statement s = c.createStatement()) {
-      assertEquals(1, s.executeUpdate("INSERT INTO customers VALUES (110, 'FR', 'Marc')"));
+      assertEquals(1, recorded(110, "FR", "Marc", null,
+          () -> s.executeUpdate("INSERT INTO customers VALUES (110, 'FR', 'Marc')")));
       Deadline.await("row 110 in both EU regions", WAIT,
           () -> rowIn(EU_WEST, 110) != null && rowIn(EU_CENTRAL, 110) != null);
       // The driver cannot know where row 110 lives: it asks home (absent there), then the EU.
-      assertEquals(1, s.executeUpdate("UPDATE customers SET country = 'US' WHERE id = 110"));
+      assertEquals(1, recorded(110, "US", "Marc", null,
+          () -> s.executeUpdate("UPDATE customers SET country = 'US' WHERE id = 110")));
       assertEquals(List.of("US", "Marc"), row(c, 110));
     }
     Deadline.await("row 110 in us-east-1", WAIT, () -> rowIn(US, 110) != null);
@@ -249,12 +313,14 @@ class ResidencyIT {
   @Order(6)
   void anUpsertThatChangesTheCountryMovesTheRowToo() throws Exception {
     try (Connection c = routed(US); Statement s = c.createStatement()) {
-      assertEquals(1, s.executeUpdate("UPSERT INTO customers VALUES (120, 'DE', 'Olga')"));
+      assertEquals(1, recorded(120, "DE", "Olga", null,
+          () -> s.executeUpdate("UPSERT INTO customers VALUES (120, 'DE', 'Olga')")));
       Deadline.await("row 120 in both EU regions", WAIT,
           () -> rowIn(EU_WEST, 120) != null && rowIn(EU_CENTRAL, 120) != null);
       // Bound for us-east-1 by its new value; the driver finds the row in the EU first, and the
       // EU peer moves it rather than leave a German copy behind.
-      assertEquals(1, s.executeUpdate("UPSERT INTO customers VALUES (120, 'US', 'Olga')"));
+      assertEquals(1, recorded(120, "US", "Olga", null,
+          () -> s.executeUpdate("UPSERT INTO customers VALUES (120, 'US', 'Olga')")));
       // A second INSERT of the key, bound elsewhere, is the duplicate it is.
       SQLException dup = assertThrows(SQLException.class,
           () -> s.executeUpdate("INSERT INTO customers VALUES (120, 'FR', 'Olga')"));
@@ -263,5 +329,28 @@ class ResidencyIT {
     assertEquals(List.of("US", "Olga"), rowIn(US, 120));
     Deadline.await("row 120 gone from both EU regions", WAIT,
         () -> rowIn(EU_WEST, 120) == null && rowIn(EU_CENTRAL, 120) == null);
+  }
+
+  @Test
+  @Order(7)
+  void everyAcknowledgedWriteIsWhereItMayLiveAndNowhereElse() throws Exception {
+    for (String region : List.of(US, EU_WEST, EU_CENTRAL)) {
+      AckLedger ledger = LEDGERS.get(region);
+      ledger.phantomIfAsked(region, 999, -2);
+      try {
+        Deadline.await(region + " to hold every acknowledged write as its ledger says", WAIT,
+            () -> {
+              try {
+                return ledger.problems(region, held(region)).isEmpty();
+              } catch (SQLException e) {
+                return false;
+              }
+            });
+      } catch (AssertionError timedOut) {
+        ledger.assertHolds(region, held(region));
+        throw timedOut;
+      }
+      ledger.assertHolds(region, held(region));
+    }
   }
 }

@@ -105,6 +105,19 @@ public final class AckLedger {
     this.mayBeLost = lost;
   }
 
+  /**
+   * The fault switch that shows a test's final check can fail: run with
+   * {@code -Dmeridian.it.phantomWrite=true}, this records a write of {@code key} (one no client
+   * writes) as acknowledged by {@code region} though it was never sent, so the check that
+   * follows must fail. Tests call it just before checking; without the property it does
+   * nothing.
+   */
+  public void phantomIfAsked(String region, long key, long value) {
+    if (Boolean.getBoolean("meridian.it.phantomWrite")) {
+      begin(key, value).acknowledged(region);
+    }
+  }
+
   /** Every key written. */
   public Set<Long> keys() {
     return new TreeSet<>(byKey.keySet());

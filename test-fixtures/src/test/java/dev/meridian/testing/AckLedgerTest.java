@@ -88,4 +88,19 @@ class AckLedgerTest {
     assertEquals(1, ledger.problems(EU, Map.of(1L, 10L, 2L, 7L)).size());
     assertEquals(1, ledger.problems(EU, Map.of()).size(), "key 1 was not at risk");
   }
+
+  @Test
+  void aPhantomWriteIsRecordedOnlyWhenAskedForAndThenFailsTheCheck() {
+    AckLedger ledger = new AckLedger();
+    ack(ledger, 1, 10, US, 100, 101);
+    ledger.phantomIfAsked(US, 2, 20);
+    assertTrue(ledger.problems(US, holding(1, 10L)).isEmpty(), "recorded without being asked");
+    System.setProperty("meridian.it.phantomWrite", "true");
+    try {
+      ledger.phantomIfAsked(US, 2, 20);
+    } finally {
+      System.clearProperty("meridian.it.phantomWrite");
+    }
+    assertEquals(1, ledger.problems(US, holding(1, 10L)).size(), "the write never sent is missed");
+  }
 }

@@ -124,8 +124,11 @@ public final class JournalSource implements ChangeSource {
     return out;
   }
 
-  /** Where a change of a pinned table may go; null when the table is not pinned. */
-  private static Change.Reach reach(Residency.Pin pin, ChangeRecord record,
+  /**
+   * Where a change of a pinned table may go; null when the table is not pinned. The replication
+   * simulation decides by it too.
+   */
+  static Change.Reach reach(Residency.Pin pin, ChangeRecord record,
       JournalProjection.Projected p) {
     if (pin == null) {
       return null;

@@ -9,6 +9,7 @@ import dev.meridian.peer.internal.clock.HybridClock;
 import dev.meridian.peer.internal.server.PeerTransports;
 import dev.meridian.peer.internal.storage.ConflictLog;
 import dev.meridian.peer.internal.storage.RegionReplica;
+import dev.meridian.peer.internal.storage.TombstonePurge;
 import dev.meridian.protocol.auth.Privilege;
 import dev.meridian.protocol.error.MeridianException;
 import dev.meridian.protocol.error.SqlState;
@@ -873,22 +874,22 @@ public final class Replicator implements RequestHandler, AutoCloseable {
    * figures no older than {@value #STALE_STATS_MS} ms, and this peer's own); 0 when unknown.
    */
   private long regionShippedThrough() {
-    long min = Long.MAX_VALUE;
+    java.util.stream.LongStream.Builder figures = java.util.stream.LongStream.builder();
     for (LinkSender s : senders.values()) {
-      min = Math.min(min, s.shippedThroughMillis());
+      figures.add(s.shippedThroughMillis());
     }
     long now = System.currentTimeMillis();
     try {
       for (Map.Entry<String, long[]> e : published.entrySet()) {
         long[] v = e.getValue();
         if (e.getKey().contains("|out|") && v.length > 15 && now - v[0] <= STALE_STATS_MS) {
-          min = Math.min(min, v[15]);
+          figures.add(v[15]);
         }
       }
     } catch (RuntimeException e) {
       return 0;
     }
-    return min == Long.MAX_VALUE ? 0 : min;
+    return TombstonePurge.horizon(figures.build());
   }
 
   /**
@@ -904,9 +905,10 @@ public final class Replicator implements RequestHandler, AutoCloseable {
     }
     purgeChecks.increment();
     try {
-      long horizon = regionShippedThrough();
+      long own = regionShippedThrough();
       int shippedCol = SystemTables.REGIONS.columns().stream().map(c -> c.name()).toList()
           .indexOf("SHIPPED_THROUGH_MS");
+      java.util.stream.LongStream.Builder others = java.util.stream.LongStream.builder();
       for (NettyLinkTransport t : transports.values()) {
         Response r = t.request(new Request.ReadSystemTable("REGIONS")).toCompletableFuture()
             .get(5, TimeUnit.SECONDS);
@@ -915,19 +917,18 @@ public final class Replicator implements RequestHandler, AutoCloseable {
             && rows.rows().get(0)[shippedCol] instanceof Long v) {
           theirs = v;
         }
-        horizon = Math.min(horizon, theirs);
+        others.add(theirs);
       }
-      if (horizon <= 0) {
+      long cutoff = TombstonePurge.cutoff(own, others.build(), config.tombstoneGraceMs());
+      if (cutoff == TombstonePurge.NONE) {
         return;
       }
-      long cutoff = horizon - config.tombstoneGraceMs();
       for (TableSchema table : replica.tables()) {
         for (int p : ownedPartitions()) {
           for (AntiEntropy.Row row : replica.scan(table.tableId(), p)) {
             dev.meridian.peer.internal.row.StoredRow stored =
                 dev.meridian.peer.internal.row.RowFormat.decode(row.row());
-            if (stored.cellCount() == 0 && stored.tombstone() != null
-                && stored.tombstone().millis() < cutoff
+            if (TombstonePurge.purgeable(stored, cutoff)
                 && replica.purge(table.tableId(), row.key(), stored.tombstone().hlc(),
                     stored.tombstone().origin()).toCompletableFuture().join()) {
               purged.increment();

@@ -80,7 +80,7 @@ public final class ApplyProcessor implements EntryProcessor<byte[], byte[], Inte
     StoredRow row = old == null ? StoredRow.EMPTY : RowFormat.decode(old);
     Residency.Pin pin = PinRef.resolve(this.pin, residency, tableId);
     Predicate<StoredRow> mayHold = pin == null ? null
-        : merged -> Residency.contains(pin.allowed(merged, entry.getKey()), residency.region());
+        : Residency.mayHold(pin, residency.region(), entry.getKey());
     FragmentApply.Outcome applied = FragmentApply.apply(row, RowFormat.decode(fragment),
         resolution, mayHold, clock);
     if (conflicts != null && !applied.discarded().isEmpty()) {

@@ -55,6 +55,21 @@ public final class OwnerWrite {
     public RowOutcome outcome() {
       return result.outcome();
     }
+
+    /** For a move out of this region, the full row to store in {@link #movedTo()}; else null. */
+    public byte[] moved() {
+      return result.moved();
+    }
+
+    /** For a move out of this region, the regions the row may now live in. */
+    public List<String> movedTo() {
+      return result.movedTo();
+    }
+
+    /** For a move out of this region, the tombstone to store here once the row arrived. */
+    public Stamp moveTombstone() {
+      return result.tombstone();
+    }
   }
 
   private final WriteKind kind;

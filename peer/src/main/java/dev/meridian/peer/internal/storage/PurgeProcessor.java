@@ -44,8 +44,7 @@ public final class PurgeProcessor implements EntryProcessor<byte[], byte[], Bool
       return false;
     }
     StoredRow row = RowFormat.decode(bytes);
-    if (row.cellCount() != 0 || row.tombstone() == null || row.tombstone().hlc() != hlc
-        || row.tombstone().origin() != origin) {
+    if (!TombstonePurge.stillChosen(row, hlc, origin)) {
       return false;
     }
     entry.setValue(null);

@@ -15,6 +15,7 @@ import io.netty.buffer.Unpooled;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Predicate;
 
 /**
  * This region's view of the routing config's residency rules (DESIGN.md, "Data residency"):
@@ -127,6 +128,14 @@ public final class Residency {
       return contains(allowed, a) && contains(allowed, b)
           ? AntiEntropy.Scope.LISTED : AntiEntropy.Scope.HIDDEN;
     };
+  }
+
+  /**
+   * Whether {@code region} may hold a merged row of {@code key}, as the apply path asks it; null
+   * when the table is not pinned (any row may be held).
+   */
+  public static Predicate<StoredRow> mayHold(Pin pin, String region, byte[] key) {
+    return pin == null ? null : merged -> contains(pin.allowed(merged, key), region);
   }
 
   /** Whether {@code region} is in {@code regions} (null: any). */

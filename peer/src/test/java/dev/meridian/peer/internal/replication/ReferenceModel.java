@@ -55,6 +55,11 @@ final class ReferenceModel {
       (a, b) -> a.tableId() != b.tableId() ? Long.compare(a.tableId(), b.tableId())
           : a.key().compareTo(b.key()));
   long partsLost;
+  /**
+   * Whether the regions purge tombstones: a purged delete leaves no tombstone, so a delete is
+   * then lost only if a cell it covered shows again, and a write it covered needs no trace.
+   */
+  boolean purging;
   private final Map<ByteBuffer, Long> counterSums = new java.util.HashMap<>();
   private final Map<ByteBuffer, java.util.Set<String>> counterRegions = new java.util.HashMap<>();
   private final java.util.Set<ByteBuffer> inexactCounters = new java.util.HashSet<>();
@@ -148,6 +153,16 @@ final class ReferenceModel {
     });
   }
 
+  /** Whether a row shows a cell stamped at or below a delete's stamp: the delete came undone. */
+  private static boolean showsBelow(StoredRow r, Stamp delete) {
+    for (Cell c : r.cells()) {
+      if (r.isVisible(c) && !c.stamp().after(delete)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static int count(Parts p) {
     int n = p.tombstones.size() + p.images.size();
     for (TreeMap<Stamp, byte[]> m : p.cells.values()) {
@@ -208,24 +223,41 @@ final class ReferenceModel {
    * @return the problems found, empty when none
    */
   List<String> lostWrites(BiFunction<Long, byte[], byte[]> finalRow) {
+    return lostWrites(finalRow, (tableId, key) -> true, purging);
+  }
+
+  /**
+   * As {@link #lostWrites(BiFunction)}, for the rows (table id, key) {@code include} accepts.
+   *
+   * @param tombstonesMayBeGone whether a delete may have left no tombstone (purged, or never
+   *     sent to a region that did not hold the row), as when the regions purge
+   */
+  List<String> lostWrites(BiFunction<Long, byte[], byte[]> finalRow,
+      java.util.function.BiPredicate<Long, byte[]> include, boolean tombstonesMayBeGone) {
     List<String> problems = new ArrayList<>();
     for (Write w : writes) {
+      if (!include.test(w.table().id(), w.key().array())) {
+        continue;
+      }
       Parts p = rows.get(new RowId(w.table().id(), w.key()));
       byte[] bytes = finalRow.apply(w.table().id(), w.key().array());
       StoredRow r = bytes == null ? StoredRow.EMPTY : RowFormat.decode(bytes);
       Stamp s = w.stamp();
+      Stamp covering = p.tombstones.isEmpty() ? null : p.tombstones.lastKey();
+      boolean covered = tombstonesMayBeGone && covering != null && covering.after(s);
       if (w.delete()) {
-        if (p.tombstones.containsKey(s) && !tombstoneHeld(r, s)) {
+        if (p.tombstones.containsKey(s) && !tombstoneHeld(r, s)
+            && (!tombstonesMayBeGone || showsBelow(r, s))) {
           problems.add("delete lost: " + w + " final " + r);
         }
       } else if (w.table().resolution() == ConflictResolution.ROW) {
-        if (p.images.containsKey(s) && r.maxStamp().compareTo(s) <= 0
+        if (!covered && p.images.containsKey(s) && r.maxStamp().compareTo(s) <= 0
             && !(r.maxStamp().equals(s) && r.cells().equals(w.fragment().cells()))) {
           problems.add("row write lost: " + w + " final " + r);
         }
       } else {
         for (Cell c : w.fragment().cells()) {
-          if (!p.cells.get(c.column()).containsKey(s)) {
+          if (covered || !p.cells.get(c.column()).containsKey(s)) {
             continue;
           }
           Cell now = r.cell(c.column());

@@ -3,6 +3,7 @@ package dev.meridian.peer.internal.replication;
 import dev.meridian.peer.internal.clock.HybridClock;
 import dev.meridian.peer.internal.row.Cell;
 import dev.meridian.peer.internal.row.RowFormat;
+import dev.meridian.peer.internal.row.StoredRow;
 import dev.meridian.peer.internal.storage.ConflictEntry;
 
 import dev.meridian.protocol.types.ColumnDef;
@@ -11,6 +12,8 @@ import dev.meridian.protocol.types.ConflictResolution;
 import dev.meridian.protocol.types.Stamp;
 import dev.meridian.protocol.types.TableSchema;
 import dev.meridian.protocol.types.TypeKind;
+import dev.meridian.router.api.ResidencyRules;
+import dev.meridian.router.api.RoutingConfig;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,7 +29,22 @@ import java.util.NavigableMap;
  * ({@link SimNetwork}) on one {@link EventLoop}. Every choice (the shape of the run, the
  * workload, delays and so delivery order, losses, duplicates, cut and healed links, peer crashes
  * and restarts, regions restarted empty, clock skew within +/-2 s, link pauses, ALTER TABLE in
- * any region at any time) comes from one {@link Choices}, so a seed replays a run exactly.
+ * any region at any time, tombstone purging) comes from one {@link Choices}, so a seed replays a
+ * run exactly.
+ *
+ * <p>Tombstone purging: in most runs every region purges periodically with a grace period of up
+ * to 3 s, deciding with {@code TombstonePurge} from the real {@link LinkSender}s' shipped-through
+ * figures as the peers do. A delete purged too early comes back when an older write arrives
+ * after it, which the checks see: replicas are then compared by what they show (a purged row may
+ * be held as a bare tombstone in one region and gone in another), and a delete counts as lost
+ * when a cell it covered shows again.
+ *
+ * <p>Residency: the PINNED table's rows live where their HOME column allows
+ * ({@link #RESIDENCY}), decided by the real {@code Residency}, {@code OwnerWrite} (refusals
+ * and moves), {@code FragmentApply} (refused applies), {@code JournalProjection} and
+ * {@code JournalSource}'s reach (what links ship where) and scoped anti-entropy. Every store is
+ * checked to be allowed where it happens; a pinned row whose writes all allowed the same regions
+ * must end the same in each of them and invisible elsewhere.
  *
  * <p>Schema changes: each region holds its own catalog and writes only the columns its
  * definition has live; an ALTER (add, drop or rename a column) reaches the other regions late,
@@ -43,8 +61,9 @@ import java.util.NavigableMap;
  * {@link ReferenceModel}, and that no acknowledged write was lost unless a higher stamp
  * overwrote it or its region lost every peer before any other region held it.
  *
- * <p>Modelling choices: storage belongs to the region, so it survives peer crashes, and a region
- * whose every peer crashed keeps it too (a restart with persistence); losing it is the separate
+ * <p>Modelling choices: a crashed peer's copies of its partitions are lost and their backups on
+ * another live peer take over (a skipped backup loses acknowledged writes), and a region whose
+ * every peer crashed keeps its storage (a restart with persistence); losing it is the separate
  * "wipe" fault, after which the region restarts empty under a new epoch. Peers sweep their links
  * periodically ({@link LinkSender#retain}), as {@link ChangeNotifier} assumes. Not thread-safe;
  * one instance per run.
@@ -72,8 +91,31 @@ final class ReplicationSimulation {
           new ColumnDef("HITS", ColumnType.of(TypeKind.COUNTER), true)),
       List.of(0), ConflictResolution.CELL);
 
+  /**
+   * A table whose rows are pinned to regions by their HOME column ({@link #RESIDENCY}): writes
+   * refused where the row may not live, moves when HOME changes, links and repair scoped.
+   */
+  static final Table PINNED_TABLE = new Table(0x7a44L, ConflictResolution.CELL);
+  static final TableSchema PINNED_SCHEMA = new TableSchema(PINNED_TABLE.id(), "PINNED",
+      List.of(new ColumnDef("ID", ColumnType.of(TypeKind.BIGINT), false),
+          new ColumnDef("HOME", ColumnType.of(TypeKind.VARCHAR, 8), true),
+          new ColumnDef("C2", ColumnType.of(TypeKind.VARCHAR, 8), true)),
+      List.of(0), ConflictResolution.CELL);
+  /** HOME 'a' lives in region-0 only, 'b' in region-1 and region-2, anything else elsewhere. */
+  static final ResidencyRules RESIDENCY = RoutingConfig.parse("""
+      tables:
+        PINNED:
+          column: HOME
+          rules:
+            - values: [a]
+              regions: [region-0]
+            - values: [b]
+              regions: [region-1, region-2]
+          otherwise: [region-0, region-1, region-3]
+      """, "simulation").residency();
+
   static final List<Table> TABLES = List.of(new Table(0x7a11L, ConflictResolution.CELL),
-      new Table(0x7a22L, ConflictResolution.ROW), COUNTER_TABLE);
+      new Table(0x7a22L, ConflictResolution.ROW), COUNTER_TABLE, PINNED_TABLE);
 
   /**
    * The definition every region starts with: the counter table's, or ID plus
@@ -82,6 +124,9 @@ final class ReplicationSimulation {
   static TableSchema initialSchema(Table t) {
     if (t.id() == COUNTER_TABLE.id()) {
       return COUNTER_SCHEMA;
+    }
+    if (t.id() == PINNED_TABLE.id()) {
+      return PINNED_SCHEMA;
     }
     List<ColumnDef> columns = new ArrayList<>();
     columns.add(new ColumnDef("ID", ColumnType.of(TypeKind.BIGINT), false));
@@ -97,7 +142,8 @@ final class ReplicationSimulation {
       long slowed, long cuts, long pauses, long clockSteps, long storageFailures,
       long historyGone, long repairs, long rowsRepaired, long skewEvents, long crashes,
       long wipes, long settleMillis, long tasks, long countersChecked, long alters,
-      long heldForCatalog, long conflictsLogged) {}
+      long heldForCatalog, long conflictsLogged, long purged, long backupsPromoted,
+      long refusals, long moves, long pinnedRowsChecked) {}
 
   final EventLoop loop = new EventLoop();
   final Choices choices;
@@ -108,6 +154,14 @@ final class ReplicationSimulation {
   /** Conflict-log entries the regions held at the end, each checked against the model. */
   long conflictsLogged;
   final List<SimRegion> regions = new ArrayList<>();
+  /**
+   * Per pinned row, the sets of regions its acknowledged writes left it allowed in: a row with
+   * one set must end the same in each of them and invisible elsewhere; a row that moved, or
+   * that two regions wrote with different HOMEs at once, only never lands where it may not.
+   */
+  private final Map<ByteBuffer, java.util.Set<java.util.Set<String>>> pinnedSets =
+      new java.util.HashMap<>();
+  private long pinnedRowsChecked;
   final List<StreamId> streams = new ArrayList<>();
   final int partitions;
   final int journalCapacity;
@@ -117,6 +171,10 @@ final class ReplicationSimulation {
   final int duplicatePercent;
   final int slowPercent;
   final int storageFailPercent;
+  /** Whether the regions purge tombstones in this run, and with what grace period. */
+  final boolean purging;
+  final long graceMillis;
+  private final long purgeEveryMillis;
   private final boolean tracing;
   private final int keys;
   private final long sweepMillis;
@@ -148,6 +206,10 @@ final class ReplicationSimulation {
     duplicatePercent = choices.between(0, 20);
     slowPercent = choices.between(0, 10);
     storageFailPercent = choices.between(0, 3);
+    purging = choices.percent(75);
+    graceMillis = choices.between(0, 3_000);
+    purgeEveryMillis = choices.between(200, 3_000);
+    model.purging = purging;
     for (Table t : TABLES) {
       for (int p = 0; p < partitions; p++) {
         streams.add(new StreamId(t.id(), p));
@@ -182,6 +244,9 @@ final class ReplicationSimulation {
     for (SimRegion r : regions) {
       r.start();
       loop.after(sweepMillis, () -> sweep(r));
+      if (purging) {
+        loop.after(purgeEveryMillis, () -> purge(r));
+      }
     }
     int workloadMillis = choices.between(2_000, 20_000);
     int writes = choices.between(1, 40);
@@ -210,7 +275,15 @@ final class ReplicationSimulation {
     long historyGone = 0;
     long storageFailures = 0;
     long held = 0;
+    long purged = 0;
+    long promoted = 0;
+    long refusals = 0;
+    long moves = 0;
     for (SimRegion r : regions) {
+      refusals += r.refusals;
+      moves += r.moves;
+      purged += r.purged;
+      promoted += r.backupsPromoted;
       skew += r.clock.skewEvents();
       historyGone += r.historyGone;
       storageFailures += r.storageFailures;
@@ -219,7 +292,7 @@ final class ReplicationSimulation {
     return new Outcome(regions.size(), model.acknowledgedCount(), model.partsLost, network.lost,
         network.duplicated, network.slowed, cuts, pauses, clockSteps, storageFailures, historyGone, network.repairs, network.rowsRepaired, skew, crashes,
         wipes, loop.now() - healAt, loop.taken(), countersChecked, alters, held,
-        conflictsLogged);
+        conflictsLogged, purged, promoted, refusals, moves, pinnedRowsChecked);
   }
 
   /** Every region ends with the same definition of every table. */
@@ -310,6 +383,17 @@ final class ReplicationSimulation {
 
   private SimRegion anyRegion() {
     return regions.get(choices.between(0, regions.size() - 1));
+  }
+
+  /** Notes the regions an acknowledged write left a pinned row allowed in. */
+  void pinnedTo(long tableId, byte[] key, java.util.Set<String> allowed) {
+    pinnedSets.computeIfAbsent(ByteBuffer.wrap(key), k -> new java.util.HashSet<>())
+        .add(allowed == null ? java.util.Set.of("*") : allowed);
+  }
+
+  private void purge(SimRegion r) {
+    r.purge();
+    loop.after(purgeEveryMillis, () -> purge(r));
   }
 
   private void sweep(SimRegion r) {
@@ -449,20 +533,26 @@ final class ReplicationSimulation {
     for (SimRegion r : regions.subList(1, regions.size())) {
       Map<StreamId, NavigableMap<ByteBuffer, byte[]>> other = r.contents();
       for (StreamId s : streams) {
+        if (s.tableId() == PINNED_TABLE.id()) {
+          continue;
+        }
         NavigableMap<ByteBuffer, byte[]> a =
             reference.getOrDefault(s, Collections.emptyNavigableMap());
         NavigableMap<ByteBuffer, byte[]> b =
             other.getOrDefault(s, Collections.emptyNavigableMap());
-        if (!sameRows(a, b)) {
+        if (!sameRows(a, b, purging)) {
           problems.add(first + " and " + r + " differ in " + s + ":\n    " + describe(a)
               + "\n    " + describe(b));
         }
       }
     }
     for (Map.Entry<Long, byte[]> id : model.rowIds()) {
+      if (id.getKey() == PINNED_TABLE.id()) {
+        continue;
+      }
       byte[] expected = model.expected(id.getKey(), id.getValue());
       byte[] actual = first.row(id.getKey(), id.getValue());
-      if (!Arrays.equals(expected, actual)) {
+      if (!sameRow(expected, actual, purging)) {
         problems.add("row " + Arrays.toString(id.getValue()) + " of table "
             + Long.toHexString(id.getKey()) + ": expected " + describe(expected) + ", holds "
             + describe(actual));
@@ -490,13 +580,67 @@ final class ReplicationSimulation {
         }
       }
     }
-    problems.addAll(model.lostWrites(first::row));
+    problems.addAll(model.lostWrites(first::row,
+        (tableId, key) -> tableId != PINNED_TABLE.id(), purging));
+    problems.addAll(checkPinned());
     problems.addAll(checkConflictLogs(first));
     if (!problems.isEmpty()) {
       throw new AssertionError(problems.size() + " problems after healing (-Dmeridian.trace=true"
           + " prints the run):\n  "
           + String.join("\n  ", problems.subList(0, Math.min(10, problems.size()))));
     }
+  }
+
+  /**
+   * Pinned rows whose writes all left them allowed in one set of regions: each region of the
+   * set holds the row the model expects and loses none of its writes; every other region shows
+   * nothing of it (a tombstone at most). Where no row landed in a forbidden region was checked
+   * at every store.
+   */
+  private List<String> checkPinned() {
+    List<String> problems = new ArrayList<>();
+    boolean historyLost = false;
+    for (SimRegion r : regions) {
+      historyLost |= r.historyGone > 0 || wipes > 0;
+    }
+    for (Map.Entry<Long, byte[]> id : model.rowIds()) {
+      if (id.getKey() != PINNED_TABLE.id()) {
+        continue;
+      }
+      byte[] key = id.getValue();
+      java.util.Set<java.util.Set<String>> sets = pinnedSets.get(ByteBuffer.wrap(key));
+      if (sets == null || sets.size() != 1) {
+        continue;
+      }
+      java.util.Set<String> allowed = sets.iterator().next();
+      byte[] expected = model.expected(PINNED_TABLE.id(), key);
+      boolean deleted = expected == null || !RowFormat.decode(expected).isVisible();
+      if (deleted && historyLost) {
+        // Repair ships a pinned row's bare tombstone only to a region that lists the row live
+        // at that moment; a region that got the live row later, by another region's repair,
+        // keeps it until the peers' background anti-entropy (every 10 minutes by default, not
+        // simulated) compares again. Links alone always deliver the delete.
+        continue;
+      }
+      pinnedRowsChecked++;
+      for (SimRegion r : regions) {
+        byte[] actual = r.row(PINNED_TABLE.id(), key);
+        if (allowed.contains("*") || allowed.contains(r.name)) {
+          // A deleted pinned row may be absent where it never lived: repair sends a bare
+          // tombstone only to a region that lists the row live.
+          if (!sameRow(expected, actual, true)) {
+            problems.add("pinned row " + Arrays.toString(key) + " in " + r + " (allowed in "
+                + allowed + "): expected " + describe(expected) + ", holds " + describe(actual));
+          }
+          problems.addAll(model.lostWrites(r::row,
+              (tableId, k) -> tableId == PINNED_TABLE.id() && Arrays.equals(k, key), true));
+        } else if (actual != null && RowFormat.decode(actual).isVisible()) {
+          problems.add("pinned row " + Arrays.toString(key) + " shows in " + r
+              + ", outside " + allowed + ": " + describe(actual));
+        }
+      }
+    }
+    return problems;
   }
 
   /**
@@ -511,7 +655,9 @@ final class ReplicationSimulation {
       for (ConflictEntry e : r.conflicts.entries(Long.MAX_VALUE / 4)) {
         entries++;
         Cell lost = new Cell(e.column(), e.losing(), e.losingValue());
-        byte[] now = converged.row(e.tableId(), e.key());
+        // A pinned row converges only among the regions that may hold it: see it where it was
+        // logged.
+        byte[] now = (e.tableId() == PINNED_TABLE.id() ? r : converged).row(e.tableId(), e.key());
         Cell kept = now == null ? null : RowFormat.decode(now).cell(e.column());
         if (!model.wroteCell(e.tableId(), e.key(), lost)) {
           problems.add(r + " logged a loss of " + lost + " that no acknowledged write made");
@@ -528,17 +674,47 @@ final class ReplicationSimulation {
     return problems;
   }
 
+  /**
+   * Whether two replicas hold the same rows. Where tombstones are purged, a deleted row may be
+   * held or gone, and a row written after its tombstone was purged holds no tombstone: rows are
+   * then compared by what is visible, and by their tombstones where both hold one.
+   */
   private static boolean sameRows(NavigableMap<ByteBuffer, byte[]> a,
-      NavigableMap<ByteBuffer, byte[]> b) {
-    if (!a.keySet().equals(b.keySet())) {
+      NavigableMap<ByteBuffer, byte[]> b, boolean purging) {
+    if (!purging && !a.keySet().equals(b.keySet())) {
       return false;
     }
-    for (Map.Entry<ByteBuffer, byte[]> e : a.entrySet()) {
-      if (!Arrays.equals(e.getValue(), b.get(e.getKey()))) {
+    java.util.Set<ByteBuffer> keys = new java.util.HashSet<>(a.keySet());
+    keys.addAll(b.keySet());
+    for (ByteBuffer key : keys) {
+      if (!sameRow(a.get(key), b.get(key), purging)) {
         return false;
       }
     }
     return true;
+  }
+
+  /** Whether two replicas of a row agree (see {@link #sameRows}). */
+  static boolean sameRow(byte[] a, byte[] b, boolean purging) {
+    if (!purging || Arrays.equals(a, b)) {
+      return Arrays.equals(a, b);
+    }
+    StoredRow x = a == null ? StoredRow.EMPTY : RowFormat.decode(a);
+    StoredRow y = b == null ? StoredRow.EMPTY : RowFormat.decode(b);
+    if (x.tombstone() != null && y.tombstone() != null && !x.tombstone().equals(y.tombstone())) {
+      return false;
+    }
+    return visibleCells(x).equals(visibleCells(y));
+  }
+
+  private static List<Cell> visibleCells(StoredRow row) {
+    List<Cell> out = new ArrayList<>();
+    for (Cell c : row.cells()) {
+      if (row.isVisible(c)) {
+        out.add(c);
+      }
+    }
+    return out;
   }
 
   private static String describe(NavigableMap<ByteBuffer, byte[]> rows) {

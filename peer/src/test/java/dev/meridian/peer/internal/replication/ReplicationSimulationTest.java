@@ -45,8 +45,13 @@ class ReplicationSimulationTest {
     fault("peer crashes", ReplicationSimulation.Outcome::crashes, 550);
     fault("regions wiped", ReplicationSimulation.Outcome::wipes, 250);
     fault("schema changes", ReplicationSimulation.Outcome::alters, 750);
-    fault("held for catalog", ReplicationSimulation.Outcome::heldForCatalog, 40);
+    fault("held for catalog", ReplicationSimulation.Outcome::heldForCatalog, 25);
     fault("conflicts logged", ReplicationSimulation.Outcome::conflictsLogged, 450);
+    fault("tombstones purged", ReplicationSimulation.Outcome::purged, 200);
+    fault("backups took over", ReplicationSimulation.Outcome::backupsPromoted, 350);
+    fault("residency refusals", ReplicationSimulation.Outcome::refusals, 480);
+    fault("residency moves", ReplicationSimulation.Outcome::moves, 145);
+    fault("pinned rows checked", ReplicationSimulation.Outcome::pinnedRowsChecked, 600);
   }
 
   private static void fault(String name, ToLongFunction<ReplicationSimulation.Outcome> count,

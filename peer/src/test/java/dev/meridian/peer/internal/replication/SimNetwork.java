@@ -1,5 +1,7 @@
 package dev.meridian.peer.internal.replication;
 
+import dev.meridian.peer.internal.storage.Residency;
+
 import dev.meridian.protocol.wire.ChangeRecord;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -80,6 +82,12 @@ final class SimNetwork {
     faulty = false;
   }
 
+  /** Whether a request from {@code from} to {@code to} and its answer can get through now. */
+  boolean reachable(SimRegion from, SimRegion to) {
+    return to.up() && !cut.contains(from.name + ">" + to.name)
+        && !cut.contains(to.name + ">" + from.name);
+  }
+
   private boolean lose(SimRegion from, SimRegion to) {
     if (cut.contains(from.name + ">" + to.name)
         || (faulty && sim.choices.percent(sim.dropPercent))) {
@@ -89,7 +97,7 @@ final class SimNetwork {
     return false;
   }
 
-  private long latency() {
+  long latency() {
     if (faulty && sim.choices.percent(sim.slowPercent)) {
       slowed++;
       return sim.choices.between(200, 2_500);
@@ -160,7 +168,7 @@ final class SimNetwork {
         public CompletionStage<long[]> digest(StreamId s) {
           return call("digest " + s, t -> {
             t.checkEpoch(epoch);
-            return AntiEntropy.digest(t.rowsOf(s));
+            return AntiEntropy.digest(t.rowsOf(s), t.repairScope(s.tableId(), from));
           });
         }
 
@@ -169,7 +177,7 @@ final class SimNetwork {
           List<Integer> copy = List.copyOf(buckets);
           return call("row hashes " + s, t -> {
             t.checkEpoch(epoch);
-            return AntiEntropy.rowHashes(t.rowsOf(s), copy);
+            return AntiEntropy.rowHashes(t.rowsOf(s), copy, t.repairScope(s.tableId(), from));
           });
         }
 
@@ -183,7 +191,8 @@ final class SimNetwork {
           });
         }
       };
-      return AntiEntropy.repair(stream, from::readRows, target, sim.repairBatch)
+      return AntiEntropy.repair(stream, from::readRows, target, sim.repairBatch,
+          Residency.scope(from.pin(stream.tableId()), from.name, to.name))
           .thenApply(AntiEntropy.Result::shipped);
     }
 

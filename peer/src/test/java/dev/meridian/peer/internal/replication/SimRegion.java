@@ -17,6 +17,11 @@ import dev.meridian.protocol.types.TableSchema;
 import dev.meridian.protocol.wire.ChangeRecord;
 import dev.meridian.protocol.wire.KeyBytes;
 import dev.meridian.peer.internal.storage.OwnerWrite;
+import dev.meridian.peer.internal.storage.Residency;
+import dev.meridian.peer.internal.storage.TombstonePurge;
+import com.hazelcast.core.EntryEventType;
+import com.hazelcast.map.EventJournalMapEvent;
+import dev.meridian.protocol.error.SqlState;
 import dev.meridian.protocol.wire.RowExpr;
 import dev.meridian.protocol.wire.WriteKind;
 import java.nio.ByteBuffer;
@@ -42,9 +47,12 @@ import java.util.function.Supplier;
  *
  * <p>Writes and applies mirror {@code WriteProcessor} and {@code ApplyProcessor} with the real
  * {@link RowMerge}, {@link StoredRow} and {@link RowFormat}; journal reads mirror
- * {@code JournalFilter} and {@code JournalProjection}. Storage belongs to the region, so it
- * survives a peer crash; only {@link #wipe()} (every peer lost) empties it, and the region then
- * comes back under a new epoch. Not thread-safe: everything runs on the simulation's loop.
+ * {@code JournalFilter} and {@code JournalProjection}. Each partition has an owner's copy and,
+ * while a second peer is live, a backup copy written synchronously before a write is
+ * acknowledged; a crashed owner's partitions are taken over by their backups. A region whose
+ * every peer crashed keeps what it stored (persistence); only {@link #wipe()} empties it, and the
+ * region then comes back under a new epoch. Not thread-safe: everything runs on the simulation's
+ * loop.
  */
 final class SimRegion implements ChangeSource {
 
@@ -63,6 +71,34 @@ final class SimRegion implements ChangeSource {
 
   private record Entry(byte[] key, byte[] old, byte[] now) {}
 
+  /** A journal entry as Hazelcast's event journal hands it to the projection. */
+  private record JournalEvent(Entry entry) implements EventJournalMapEvent<byte[], byte[]> {
+    @Override
+    public byte[] getKey() {
+      return entry.key();
+    }
+
+    @Override
+    public byte[] getNewValue() {
+      return entry.now();
+    }
+
+    @Override
+    public byte[] getOldValue() {
+      return entry.old();
+    }
+
+    @Override
+    public EntryEventType getType() {
+      return entry.old() == null ? EntryEventType.ADDED : EntryEventType.UPDATED;
+    }
+
+    @Override
+    public boolean isAfterLostEvents() {
+      return false;
+    }
+  }
+
   /** A stream's event journal: the newest {@code capacity} entries, numbered from 0. */
   private static final class Journal {
     final ArrayDeque<Entry> entries = new ArrayDeque<>();
@@ -70,6 +106,21 @@ final class SimRegion implements ChangeSource {
 
     long tail() {
       return head + entries.size();
+    }
+
+    void append(Entry e, int capacity) {
+      entries.addLast(e);
+      if (entries.size() > capacity) {
+        entries.removeFirst();
+        head++;
+      }
+    }
+
+    Journal copy() {
+      Journal c = new Journal();
+      c.entries.addAll(entries);
+      c.head = head;
+      return c;
     }
   }
 
@@ -94,10 +145,29 @@ final class SimRegion implements ChangeSource {
   /** Rows stored (by writes or applies) over the run: the simulation's sign of activity. */
   long stores;
   long historyGone;
+  /** Deleted rows removed by tombstone purging. */
+  long purged;
 
   private final ReplicationSimulation sim;
   private final Map<StreamId, NavigableMap<ByteBuffer, byte[]>> rows = new HashMap<>();
   private final Map<StreamId, Journal> journals = new HashMap<>();
+  /**
+   * Per stream, the backup copy (rows and journal) that a second live peer holds, as Hazelcast's
+   * synchronous backup; none while the region has a single live peer.
+   */
+  private final Map<StreamId, NavigableMap<ByteBuffer, byte[]>> backupRows = new HashMap<>();
+  private final Map<StreamId, Journal> backupJournals = new HashMap<>();
+  private final Map<StreamId, Peer> backupHolders = new HashMap<>();
+  /** Partitions whose backup took over from a crashed owner. */
+  long backupsPromoted;
+  /** This region's view of the residency rules, as every peer of it holds one. */
+  final Residency residency;
+  /** Writes refused because this region may not hold the row they would make (23M01). */
+  long refusals;
+  /** Writes that moved their row to another set of regions. */
+  long moves;
+  /** Records an apply refused to store because this region may not hold the merged row. */
+  long appliesRefused;
   private final Map<String, Long> positions = new HashMap<>();
   /** The region's catalog: per table id its current definition (kept across a wipe). */
   private final Map<Long, TableSchema> catalog = new HashMap<>();
@@ -111,6 +181,7 @@ final class SimRegion implements ChangeSource {
     this.epoch = epoch;
     this.skewMillis = skewMillis;
     this.clock = newClock();
+    this.residency = new Residency(name, "simulation", ReplicationSimulation.RESIDENCY);
     for (Table t : ReplicationSimulation.TABLES) {
       catalog.put(t.id(), ReplicationSimulation.initialSchema(t));
     }
@@ -148,6 +219,11 @@ final class SimRegion implements ChangeSource {
     return catalog.get(tableId);
   }
 
+  /** How a table is pinned in this region, or null when its rows may live anywhere. */
+  Residency.Pin pin(long tableId) {
+    return residency.pin(schema(tableId));
+  }
+
   /** Takes another definition of a table if it wins by the catalogs' rule. */
   void adoptSchema(TableSchema theirs) {
     TableSchema ours = catalog.get(theirs.tableId());
@@ -179,11 +255,26 @@ final class SimRegion implements ChangeSource {
     reassign();
   }
 
-  /** A peer dies: its links' state is lost; the region's storage and positions are not. */
+  /**
+   * A peer dies: its links' state and its copies of partitions are lost. Where another live peer
+   * holds the backup of a partition it owned, that backup takes over; when it was the last live
+   * peer, the region keeps what it stored (a restart with persistence). The positions survive.
+   */
   void crash(Peer p) {
     sim.trace("%s peer %d crashes", name, p.index);
     stopSenders(p);
     p.up = false;
+    for (StreamId stream : p.owned) {
+      Peer holder = backupHolders.get(stream);
+      if (holder != null && holder.up) {
+        sim.trace("%s peer %d's backup of %s takes over", name, holder.index, stream);
+        rows.put(stream, backupRows.remove(stream));
+        journals.put(stream, backupJournals.remove(stream));
+        backupHolders.remove(stream);
+        backupsPromoted++;
+      }
+    }
+    backupHolders.values().removeIf(holder -> holder == p);
     sim.network.peerDied(this);
     reassign();
   }
@@ -214,6 +305,9 @@ final class SimRegion implements ChangeSource {
     incarnation++;
     rows.clear();
     journals.clear();
+    backupRows.clear();
+    backupJournals.clear();
+    backupHolders.clear();
     positions.clear();
     conflicts = newConflictLog();
     epoch = sim.network.newEpoch();
@@ -276,7 +370,19 @@ final class SimRegion implements ChangeSource {
       return;
     }
     for (int i = 0; i < sim.streams.size(); i++) {
-      live.get(i % live.size()).owned.add(sim.streams.get(i));
+      StreamId stream = sim.streams.get(i);
+      live.get(i % live.size()).owned.add(stream);
+      Peer holder = live.size() < 2 ? null : live.get((i + 1) % live.size());
+      if (holder == null) {
+        backupHolders.remove(stream);
+        backupRows.remove(stream);
+        backupJournals.remove(stream);
+      } else if (backupHolders.get(stream) != holder) {
+        // A new backup replica is copied from the owner's, as Hazelcast replicates on migration.
+        backupHolders.put(stream, holder);
+        backupRows.put(stream, new TreeMap<>(rows.getOrDefault(stream, new TreeMap<>())));
+        backupJournals.put(stream, journals.getOrDefault(stream, new Journal()).copy());
+      }
     }
     sweep();
   }
@@ -338,15 +444,45 @@ final class SimRegion implements ChangeSource {
     return out;
   }
 
+  /**
+   * Removes a row, as a Hazelcast map removal: journaled, and skipped by the journal's filter,
+   * which ships no removal.
+   */
+  private void remove(StreamId stream, byte[] key) {
+    byte[] old = rows.computeIfAbsent(stream, s -> new TreeMap<>()).remove(ByteBuffer.wrap(key));
+    journals.computeIfAbsent(stream, s -> new Journal())
+        .append(new Entry(key, old, null), sim.journalCapacity);
+    stores++;
+  }
+
+  /**
+   * The synchronous backup of a change the owner made, before it is acknowledged: the backup
+   * replica sets exactly the bytes the owner stored (null: removed), as {@code BackupWrite} and
+   * the purge's backup do, and journals it as the owner did.
+   */
+  private void backup(StreamId stream, byte[] key, byte[] now) {
+    NavigableMap<ByteBuffer, byte[]> copy = backupRows.get(stream);
+    if (copy == null) {
+      return;
+    }
+    byte[] old = now == null ? copy.remove(ByteBuffer.wrap(key))
+        : copy.put(ByteBuffer.wrap(key), now);
+    backupJournals.get(stream).append(new Entry(key, old, now), sim.journalCapacity);
+  }
+
   /** Stores a row and journals the change, as a Hazelcast map update with an event journal. */
   private void store(StreamId stream, byte[] key, byte[] old, byte[] now) {
-    rows.computeIfAbsent(stream, s -> new TreeMap<>()).put(ByteBuffer.wrap(key), now);
-    Journal j = journals.computeIfAbsent(stream, s -> new Journal());
-    j.entries.addLast(new Entry(key, old, now));
-    if (j.entries.size() > sim.journalCapacity) {
-      j.entries.removeFirst();
-      j.head++;
+    Residency.Pin pin = pin(stream.tableId());
+    if (pin != null) {
+      StoredRow stored = RowFormat.decode(now);
+      if (stored.isVisible() && !Residency.contains(pin.allowed(stored, key), name)) {
+        throw new AssertionError(name + " stores " + stored + " of " + pin.table()
+            + ", which may live only in " + pin.allowed(stored, key));
+      }
     }
+    rows.computeIfAbsent(stream, s -> new TreeMap<>()).put(ByteBuffer.wrap(key), now);
+    journals.computeIfAbsent(stream, s -> new Journal())
+        .append(new Entry(key, old, now), sim.journalCapacity);
     stores++;
   }
 
@@ -393,7 +529,8 @@ final class SimRegion implements ChangeSource {
         TableSchema schema = schema(table.id());
         for (int c : schema.visibleColumnIds()) {
           if (c != 0 && (kind == WriteKind.INSERT || sim.choices.percent(50))) {
-            cells.put(c, Cell.encode(value()));
+            boolean deciding = table.id() == ReplicationSimulation.PINNED_TABLE.id() && c == 1;
+            cells.put(c, Cell.encode(deciding ? home() : value()));
           }
         }
       }
@@ -406,27 +543,89 @@ final class SimRegion implements ChangeSource {
       }
       write = new OwnerWrite(kind, table.resolution(), columns, values, null, null, null);
     }
-    // The write path's own decisions: existence, stamp, computed values, merge.
-    OwnerWrite.Result result = write.apply(row, key, clock, null, name);
+    // The write path's own decisions: existence, stamp, computed values, merge, residency.
+    Residency.Pin pin = pin(table.id());
+    OwnerWrite.Result result = write.apply(row, key, clock, pin, name);
+    if (result.moved() != null) {
+      return moveOut(table, key, result);
+    }
     if (result.stored() == null) {
+      if (result.outcome().state() == SqlState.RESIDENCY_VIOLATION) {
+        refusals++;
+        sim.trace("%s refuses %d of %s: %s", name, keyValue, table, result.outcome().message());
+      }
       return false;
     }
     StoredRow fragment = result.fragment();
+    boolean movedHere = fragment == null;
+    if (movedHere) {
+      // A move within this region: a tombstone and the whole row restamped above it.
+      StoredRow moved = RowFormat.decode(result.stored());
+      fragment = StoredRow.of(moved.tombstone(), moved.visibleCells());
+      moves++;
+      sim.model.acknowledged(name, table, key, StoredRow.deleted(moved.tombstone()), true);
+    }
     if (!fragment.maxStamp().after(row.maxStamp())) {
       throw new AssertionError(this + " stamped " + fragment.maxStamp() + " on a row holding "
           + row.maxStamp());
     }
     store(stream, key, old, result.stored());
+    backup(stream, key, result.stored());
     if (table.id() == ReplicationSimulation.COUNTER_TABLE.id()) {
       sim.model.incremented(name, key, delta);
     } else {
-      sim.model.acknowledged(name, table, key, fragment, kind == WriteKind.DELETE);
+      StoredRow written = movedHere ? StoredRow.of(null, fragment.cells()) : fragment;
+      sim.model.acknowledged(name, table, key, written, kind == WriteKind.DELETE);
+      if (pin != null && kind != WriteKind.DELETE) {
+        sim.pinnedTo(table.id(), key, pin.allowed(RowFormat.decode(result.stored()), key));
+      }
     }
     sim.trace("%s writes %s %d: %s", name, table.resolution(), keyValue, fragment);
     for (LinkSender s : owner.senders.values()) {
       s.changed(stream);
     }
     return true;
+  }
+
+  /**
+   * A move out of this region, as {@code StorageRequestHandler} finishes one: the whole row
+   * stored in every region it may now live in, then the tombstone stored here, which the links
+   * carry to the regions it lived in. Modelled as one step that fails whole when a new region
+   * cannot be reached (the peers report such a failure to the client and may have stored the
+   * row in some regions; not modelled).
+   */
+  private boolean moveOut(Table table, byte[] key, OwnerWrite.Result result) {
+    List<SimRegion> targets = new ArrayList<>();
+    for (SimRegion r : sim.regions) {
+      if (result.movedTo().contains(r.name)) {
+        if (r == this || !sim.network.reachable(this, r)) {
+          return false;
+        }
+        targets.add(r);
+      }
+    }
+    ChangeRecord moved = new ChangeRecord(table.id(), key, result.moved());
+    for (SimRegion r : targets) {
+      r.apply(List.of(moved));
+    }
+    StoredRow tombstone = StoredRow.deleted(result.moveTombstone());
+    apply(List.of(new ChangeRecord(table.id(), key, RowFormat.encode(tombstone))));
+    moves++;
+    StoredRow row = RowFormat.decode(result.moved());
+    sim.model.acknowledged(name, table, key, tombstone, true);
+    sim.model.acknowledged(name, table, key, StoredRow.of(null, row.visibleCells()), false);
+    sim.pinnedTo(table.id(), key, pin(table.id()).allowed(row, key));
+    sim.trace("%s moves %s of %s to %s", name, row, table, targets);
+    return true;
+  }
+
+  /** A value of the pinned table's deciding column. */
+  private String home() {
+    return switch (sim.choices.between(0, 2)) {
+      case 0 -> "a";
+      case 1 -> "b";
+      default -> "c";
+    };
   }
 
   private Object value() {
@@ -469,9 +668,14 @@ final class SimRegion implements ChangeSource {
       StoredRow row = old == null ? StoredRow.EMPTY : RowFormat.decode(old);
       StoredRow incoming = RowFormat.decode(r.row());
       FragmentApply.Outcome applied = FragmentApply.apply(row, incoming, table.resolution(),
-          null, clock);
-      List<FragmentApply.Discarded> expected =
-          ConflictOracle.discarded(row, incoming, table.resolution());
+          Residency.mayHold(pin(r.tableId()), name, r.key()), clock);
+      boolean refused = (applied.flags() & ApplyProcessor.REFUSED) != 0;
+      if (refused) {
+        appliesRefused++;
+      }
+      // A refused record throws nothing away: its cells were never this region's to hold.
+      List<FragmentApply.Discarded> expected = refused ? List.of()
+          : ConflictOracle.discarded(row, incoming, table.resolution());
       if (!new HashSet<>(expected).equals(new HashSet<>(applied.discarded()))
           || expected.size() != applied.discarded().size()) {
         throw new AssertionError(name + " applying " + incoming + " to " + row + " reported "
@@ -484,6 +688,7 @@ final class SimRegion implements ChangeSource {
       byte[] bytes = RowFormat.encode(applied.merged());
       if (old == null || !Arrays.equals(old, bytes)) {
         store(stream, r.key(), old, bytes);
+        backup(stream, r.key(), bytes);
         Peer owner = owner(stream);
         if (owner != null && applied.ownPartChanged()) {
           for (LinkSender s : owner.senders.values()) {
@@ -493,6 +698,89 @@ final class SimRegion implements ChangeSource {
       }
     }
     return new LinkTransport.Ack(physicalMillis(), 0, skew);
+  }
+
+  // ---- tombstone purging -----------------------------------------------------------------
+
+  /**
+   * This region's horizon, as {@code Replicator} reports it: through {@link TombstonePurge}, the
+   * least shipped-through time of the links of every live peer.
+   */
+  long horizon() {
+    List<Long> figures = new ArrayList<>();
+    for (Peer p : peers) {
+      if (p.up) {
+        for (LinkSender s : p.senders.values()) {
+          figures.add(s.shippedThroughMillis());
+        }
+      }
+    }
+    return TombstonePurge.horizon(figures.stream().mapToLong(Long::longValue));
+  }
+
+  /**
+   * One purge pass, as {@code Replicator} runs it: this region's horizon, then each other
+   * region's, asked over the network (any that cannot answer holds the pass back), the cutoff
+   * and the candidate rows from {@link TombstonePurge}, and each removal a little later on the
+   * owner, which removes the row only if it is still the deleted row chosen.
+   */
+  void purge() {
+    if (!up()) {
+      return;
+    }
+    long own = horizon();
+    List<SimRegion> others = new ArrayList<>(sim.regions);
+    others.remove(this);
+    askHorizons(others, 0, new long[others.size()], own);
+  }
+
+  private void askHorizons(List<SimRegion> others, int i, long[] theirs, long own) {
+    if (i == others.size()) {
+      purgeBelow(TombstonePurge.cutoff(own, Arrays.stream(theirs), sim.graceMillis));
+      return;
+    }
+    SimRegion other = others.get(i);
+    int asker = incarnation;
+    sim.loop.after(sim.network.latency(), () -> {
+      if (!sim.network.reachable(this, other)) {
+        return;
+      }
+      long answer = other.horizon();
+      sim.loop.after(sim.network.latency(), () -> {
+        if (asker == incarnation && sim.network.reachable(this, other)) {
+          theirs[i] = answer;
+          askHorizons(others, i + 1, theirs, own);
+        }
+      });
+    });
+  }
+
+  private void purgeBelow(long cutoff) {
+    if (cutoff == TombstonePurge.NONE || !up()) {
+      return;
+    }
+    for (StreamId stream : sim.streams) {
+      if (owner(stream) == null) {
+        continue;
+      }
+      for (AntiEntropy.Row candidate : rowsOf(stream)) {
+        StoredRow chosen = RowFormat.decode(candidate.row());
+        if (!TombstonePurge.purgeable(chosen, cutoff)) {
+          continue;
+        }
+        int chosenIn = incarnation;
+        sim.loop.after(sim.choices.between(0, 3), () -> {
+          byte[] now = row(stream.tableId(), candidate.key());
+          if (chosenIn == incarnation && now != null && TombstonePurge.stillChosen(
+              RowFormat.decode(now), chosen.tombstone().hlc(), chosen.tombstone().origin())) {
+            sim.trace("%s purges %s of %s", name, chosen, Arrays.toString(candidate.key()));
+            remove(stream, candidate.key());
+            backup(stream, candidate.key(), null);
+            purged++;
+          }
+        });
+      }
+    }
   }
 
   // ---- ChangeSource ----------------------------------------------------------------------
@@ -517,15 +805,32 @@ final class SimRegion implements ChangeSource {
           break;
         }
         n++;
-        // JournalProjection's rule: only entries that changed what this region's writes made
-        // of the row, and only that part.
-        StoredRow after = JournalProjection.shipped(
-            e.old() == null ? null : RowFormat.decode(e.old()), RowFormat.decode(e.now()), id);
-        if (after == null) {
+        if (e.now() == null) {
+          // JournalFilter: removals (purged rows) are not shipped.
           continue;
         }
-        changes.add(new Change(new ChangeRecord(stream.tableId(), e.key(),
-            RowFormat.encode(after)), after.maxStamp().millis()));
+        // JournalProjection on the owner: only entries that changed what this region's writes
+        // made of the row, and only that part; JournalSource then says where it may go. Its
+        // byte encoding is spared where no residency rule needs the deciding values.
+        Residency.Pin pin = pin(stream.tableId());
+        if (pin == null) {
+          StoredRow after = JournalProjection.shipped(
+              e.old() == null ? null : RowFormat.decode(e.old()), RowFormat.decode(e.now()), id);
+          if (after != null) {
+            changes.add(new Change(new ChangeRecord(stream.tableId(), e.key(),
+                RowFormat.encode(after)), after.maxStamp().millis()));
+          }
+          continue;
+        }
+        JournalProjection projection = pin == null || pin.byKey() ? new JournalProjection(id)
+            : new JournalProjection(id, pin.column());
+        byte[] projected = projection.apply(new JournalEvent(e));
+        if (JournalProjection.isSkipped(projected)) {
+          continue;
+        }
+        JournalProjection.Projected p = JournalProjection.decode(projected);
+        ChangeRecord record = new ChangeRecord(stream.tableId(), p.key(), p.row());
+        changes.add(new Change(record, p.commitMillis(), JournalSource.reach(pin, record, p)));
       }
       return new Slice(changes, from + n, n);
     });
@@ -534,6 +839,11 @@ final class SimRegion implements ChangeSource {
   @Override
   public CompletionStage<Long> tail(StreamId stream) {
     return later(() -> journals.computeIfAbsent(stream, s -> new Journal()).tail());
+  }
+
+  /** The rows a repair from {@code from} to this region covers, as {@code LinkReceiver} has it. */
+  AntiEntropy.Scope repairScope(long tableId, SimRegion from) {
+    return Residency.scope(pin(tableId), from.name, name);
   }
 
   /** Reads this region's rows of a partition for a repair it runs. */
