@@ -27,6 +27,9 @@ import java.util.Map;
  *       and successful logins, and frames refused from each region's link (a record that did
  *       not fit the catalog, a message in another region's name, a catalog that failed its
  *       checks), one row per counter.
+ *   <li>{@code MERIDIAN.CAPACITY}: one row per table with a capacity limit in the serving
+ *       region, as the serving peer enforces it: the region's limits, this peer's share, and what
+ *       this peer accepted and throttled over the last minute and since it started.
  * </ul>
  */
 public final class SystemTables {
@@ -88,14 +91,28 @@ public final class SystemTables {
   public static final TableSchema SECURITY = table(SECURITY_ID, "SECURITY",
       "PEER", varchar(), "EVENT", varchar(), "REGION", varchar(), "TOTAL", bigint());
 
+  private static final long CAPACITY_ID = -7;
+
+  /**
+   * {@code MERIDIAN.CAPACITY}. Limits are per second for the whole region ({@code null}: on
+   * demand); {@code PEER_SHARE} is this peer's part of them; the counts are this peer's over the
+   * last 60 seconds.
+   */
+  public static final TableSchema CAPACITY = table(CAPACITY_ID, "CAPACITY",
+      "PEER", varchar(), "TABLE_NAME", varchar(), "REGION", varchar(),
+      "WRITE_LIMIT", bigint(), "READ_LIMIT", bigint(), "PEER_SHARE", dbl(),
+      "WRITES_LAST_MINUTE", bigint(), "READS_LAST_MINUTE", bigint(),
+      "WRITES_THROTTLED_LAST_MINUTE", bigint(), "READS_THROTTLED_LAST_MINUTE", bigint(),
+      "WRITES_THROTTLED", bigint(), "READS_THROTTLED", bigint());
+
   private static final Map<String, TableSchema> BY_NAME = Map.of(
       REGIONS.name(), REGIONS, REPLICATION_LINKS.name(), REPLICATION_LINKS,
       TABLES.name(), TABLES, CONFLICTS.name(), CONFLICTS, USERS.name(), USERS,
-      SECURITY.name(), SECURITY);
+      SECURITY.name(), SECURITY, CAPACITY.name(), CAPACITY);
 
   /** Every system table, by name. */
   public static List<TableSchema> all() {
-    return List.of(CONFLICTS, REGIONS, REPLICATION_LINKS, SECURITY, TABLES, USERS);
+    return List.of(CAPACITY, CONFLICTS, REGIONS, REPLICATION_LINKS, SECURITY, TABLES, USERS);
   }
 
   /** The system table of a name (any case, without the schema), or null. */
@@ -120,7 +137,7 @@ public final class SystemTables {
   }
 
   private static TableSchema table(long id, String name, Object... nameTypePairs) {
-    int keys = id == -2 ? 2 : id == SECURITY_ID ? 3 : 1;
+    int keys = id == -2 ? 2 : id == SECURITY_ID || id == CAPACITY_ID ? 3 : 1;
     List<ColumnDef> columns = new ArrayList<>();
     for (int i = 0; i < nameTypePairs.length; i += 2) {
       columns.add(new ColumnDef((String) nameTypePairs[i], (ColumnType) nameTypePairs[i + 1],
