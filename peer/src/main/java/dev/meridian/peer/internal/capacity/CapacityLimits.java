@@ -277,7 +277,7 @@ public final class CapacityLimits {
       long wait = Math.max(1, bucket.millisUntil(units));
       return new MeridianException(SqlState.CAPACITY_EXCEEDED, "table " + table.name()
           + " is over its " + kind + " capacity in region " + region + ": limit " + limit
-          + " rows/s (this peer's share " + shareText() + " of " + peers + " peers); "
+          + " rows/s (peer " + peer + "'s share " + shareText() + " of " + peers + " peers); "
           + (kind.equals("write") ? "the row was not written" : "nothing was read")
           + "; retry after " + wait + " ms");
     }

@@ -129,7 +129,7 @@ class CapacityLimitsTest {
     MeridianException e = limits.throttled(t);
     assertEquals(SqlState.CAPACITY_EXCEEDED, e.state());
     assertTrue(e.getMessage().contains("write capacity in region eu-west-1: limit 100 rows/s"
-        + " (this peer's share 50/s of 2 peers); the row was not written; retry after"),
+        + " (peer p1's share 50/s of 2 peers); the row was not written; retry after"),
         e.getMessage());
   }
 
