@@ -355,8 +355,7 @@ public final class DemoCommand implements Callable<Integer> {
     private void capacity() throws SQLException, InterruptedException {
       String limited = "eu-west-1";
       long limit = Math.max(1, rate / 2);
-      out.heading(5, "Capacity: " + limited + " may write " + limit + " rows/s; replication"
-          + " into it is never throttled");
+      out.heading(5, "Capacity: " + limited + " limited to " + limit + " writes/s");
       String alter = "ALTER TABLE leaderboard SET (write_capacity['" + limited + "'] = '"
           + limit + "/s')";
       try (Connection c = DriverManager.getConnection(urls.get(limited));
