@@ -335,4 +335,51 @@ class CapacityIT {
       assertTrue(at < 1_000_000_000L, "a peer enforced the new limit after " + at / 1e6 + " ms");
     }
   }
+
+  @Test
+  @Order(4)
+  void readsCountRowsReturnedAndTheSystemTableShowsWhatEachPeerDid() throws Exception {
+    execute(limited, "ALTER TABLE cap SET (read_capacity['" + LIMITED + "'] = '10/s')");
+    try (Connection c = DriverManager.getConnection(regions.localJdbcUrl(LIMITED))) {
+      // The first scan opens while the peers have a unit and returns thousands of rows,
+      // which leaves their buckets in debt; what follows is refused until it is paid.
+      Deadline.await("the read limit in force", Duration.ofSeconds(10), () -> {
+        try {
+          ids(c, 1_000_000, 2_000_000);
+          ids(c, 1_000_000, 2_000_000);
+          return null;
+        } catch (SQLException e) {
+          return throttled(e) ? e : null;
+        }
+      });
+      SQLException point = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
+          () -> {
+            try (PreparedStatement p = c.prepareStatement("SELECT v FROM cap WHERE id = ?")) {
+              p.setLong(1, 1_000_000);
+              p.executeQuery().close();
+            }
+          });
+      assertEquals("53M01", point.getSQLState(), point.getMessage());
+      assertInstanceOf(SQLTransientException.class, point);
+      assertTrue(point.getMessage().contains("read capacity"), point.getMessage());
+    }
+    execute(limited, "ALTER TABLE cap RESET (read_capacity['" + LIMITED + "'])");
+    List<String> rows = new ArrayList<>();
+    try (Statement s = limited.createStatement(); ResultSet rs = s.executeQuery(
+        "SELECT peer, write_limit, read_limit, peer_share, writes_last_minute,"
+            + " writes_throttled, reads_last_minute FROM meridian.capacity"
+            + " WHERE table_name = 'CAP'")) {
+      while (rs.next()) {
+        rows.add(rs.getString(1) + " write_limit=" + rs.getLong(2) + " read_limit="
+            + rs.getString(3) + " share=" + rs.getDouble(4) + " writes_last_minute="
+            + rs.getLong(5) + " writes_throttled=" + rs.getLong(6) + " reads_last_minute="
+            + rs.getLong(7));
+        assertEquals(40, rs.getLong(2));
+        assertEquals(0.5, rs.getDouble(4));
+        assertTrue(rs.getLong(6) > 0, "no throttled write counted by " + rs.getString(1));
+      }
+    }
+    System.out.println("CapacityIT: MERIDIAN.CAPACITY in " + LIMITED + ": " + rows);
+    assertEquals(1, rows.size(), "one row per limited table, from the serving peer: " + rows);
+  }
 }
