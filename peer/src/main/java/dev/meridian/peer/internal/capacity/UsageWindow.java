@@ -17,7 +17,7 @@ final class UsageWindow {
   /** Adds {@code n} to the second {@code nowMillis} falls in. */
   void add(long nowMillis, long n) {
     long second = nowMillis / 1000;
-    int slot = (int) Math.floorMod(second, SLOTS);
+    int slot = Math.floorMod(second, SLOTS);
     long held = seconds.get(slot);
     if (held != second && seconds.compareAndSet(slot, held, second)) {
       counts.set(slot, 0);
