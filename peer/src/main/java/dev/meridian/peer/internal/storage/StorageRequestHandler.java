@@ -209,6 +209,8 @@ public final class StorageRequestHandler implements RequestHandler {
       return catalog.drop(d.name(), d.ifExists())
           .thenCompose(dropped -> catalog.list().thenApplyAsync(tables -> {
             indexes.forgetTablesNotIn(tables);
+            capacity.retain(tables.stream().map(TableSchema::tableId)
+                .collect(java.util.stream.Collectors.toSet()));
             return new Response.TableDropped(dropped);
           }, blocking));
     } else if (request instanceof Request.AlterTable a) {
