@@ -100,12 +100,29 @@ SqlNodeList TableOptions() :
 void TableOption(List<SqlNode> list) :
 {
     final SqlIdentifier key;
+    SqlNode region = null;
     final SqlNode value;
 }
 {
-    key = SimpleIdentifier() <EQ> value = StringLiteral()
+    key = SimpleIdentifier() [ <LBRACKET> region = StringLiteral() <RBRACKET> ]
+    <EQ> value = StringLiteral()
     {
-        list.add(new SqlTableOption(Span.of(key, value).pos(), key, value));
+        list.add(new SqlTableOption(Span.of(key, value).pos(), key, region, value));
+    }
+}
+
+/** An option named by RESET: key or key['region'], without a value. */
+void ResetOption(List<SqlNode> list) :
+{
+    final SqlIdentifier key;
+    SqlNode region = null;
+    final Span s;
+}
+{
+    key = SimpleIdentifier() { s = Span.of(key); }
+    [ <LBRACKET> region = StringLiteral() <RBRACKET> ]
+    {
+        list.add(new SqlTableOption(s.end(this), key, region, null));
     }
 }
 
@@ -179,6 +196,8 @@ SqlDrop SqlDropIndex(Span s, boolean replace) :
  * | RENAME COLUMN column TO newName
  * | RENAME TO newName
  * | ALTER [COLUMN] column [SET DATA] TYPE type
+ * | SET ( key[['region']] = 'value', ... )
+ * | RESET ( key[['region']], ... )
  */
 SqlNode SqlAlterTable() :
 {
@@ -193,10 +212,26 @@ SqlNode SqlAlterTable() :
     Boolean nullable = null;
     final Span columnSpan;
     Token typeStart;
+    final List<SqlNode> optionList = new ArrayList<SqlNode>();
+    final Span optionSpan;
 }
 {
     <ALTER> { s = span(); } <TABLE> table = CompoundIdentifier()
     (
+        <SET> <LPAREN> { optionSpan = span(); }
+        TableOption(optionList) ( <COMMA> TableOption(optionList) )* <RPAREN>
+        {
+            return new SqlAlterTable(s.end(this), table, SqlAlterTable.Action.SET_OPTIONS,
+                new SqlNodeList(optionList, optionSpan.end(this)));
+        }
+    |
+        <RESET> <LPAREN> { optionSpan = span(); }
+        ResetOption(optionList) ( <COMMA> ResetOption(optionList) )* <RPAREN>
+        {
+            return new SqlAlterTable(s.end(this), table, SqlAlterTable.Action.RESET_OPTIONS,
+                new SqlNodeList(optionList, optionSpan.end(this)));
+        }
+    |
         <ADD> [ <COLUMN> ] ifFlag = IfNotExistsOpt()
         column = SimpleIdentifier() { columnSpan = Span.of(column); typeStart = getToken(1); }
         type = DataType() {

@@ -56,7 +56,8 @@ class LauncherIT {
     assertTrue(r.output().contains("verdict: eu-west-1 logged \"Boston\" losing to \"Dublin\""),
         r.output());
     assertTrue(r.output().contains("ap-southeast-1 holds every row the others held"), r.output());
-    assertTrue(r.output().matches("(?s).*== 5\\. Summary =+\n +region +writes +local p50 +local p99"
+    assertTrue(r.output().contains("verdict: eu-west-1 throttled "), r.output());
+    assertTrue(r.output().matches("(?s).*== 6\\. Summary =+\n +region +writes +local p50 +local p99"
         + " +conflicts resolved +serving again +caught up\n.*"), r.output());
     assertTrue(r.output().matches("(?s).*\n +ap-southeast-1 +[0-9,]+ .* [0-9.]+ s +[0-9.]+ s\n.*"),
         r.output());

@@ -3,6 +3,7 @@ package dev.meridian.cli.demo;
 import dev.meridian.peer.testkit.EmbeddedCluster;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -160,6 +161,7 @@ public final class DemoCommand implements Callable<Integer> {
         liveTraffic();
         bostonDublin();
         outage();
+        capacity();
         players.stopAll();
         new Summary(out, REGIONS, DOWN, players, links).print(conflict, outage);
       } finally {
@@ -344,6 +346,58 @@ public final class DemoCommand implements Callable<Integer> {
       out.line("  its players are back.");
       live.header();
       ticks(Math.max(2, seconds / 2), Set.of());
+    }
+
+    /**
+     * Limits one region's writes to half what its players offer: the rest are throttled with
+     * 53M01, while the other regions' writes keep applying there (their lag stays as it was).
+     */
+    private void capacity() throws SQLException, InterruptedException {
+      String limited = "eu-west-1";
+      long limit = Math.max(1, rate / 2);
+      out.heading(5, "Capacity: " + limited + " limited to " + limit + " writes/s");
+      String alter = "ALTER TABLE leaderboard SET (write_capacity['" + limited + "'] = '"
+          + limit + "/s')";
+      try (Connection c = DriverManager.getConnection(urls.get(limited));
+          Statement s = c.createStatement()) {
+        s.execute(alter);
+      }
+      out.line("  " + limited + ": " + alter);
+      out.line("  its players keep offering " + rate + " writes/s; its peers admit " + limit
+          + "/s and answer the rest 53M01 (retryable, and the driver does not fail over:");
+      out.line("  that would move the load, not limit it). Writes from the other regions apply"
+          + " in " + limited + " at full rate: see lag->" + limited + ".");
+      long before = players.throttled(limited);
+      live.header();
+      ticks(seconds, Set.of());
+      long throttled = players.throttled(limited) - before;
+      out.line("  SELECT peer, write_limit, peer_share, writes_last_minute,"
+          + " writes_throttled_last_minute FROM MERIDIAN.CAPACITY in " + limited + ":");
+      try (Connection c = DriverManager.getConnection(urls.get(limited));
+          Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT peer, write_limit, peer_share,"
+              + " writes_last_minute, writes_throttled_last_minute FROM meridian.capacity"
+              + " WHERE table_name = 'LEADERBOARD'")) {
+        while (rs.next()) {
+          out.line(String.format(Locale.ROOT, "    %-22s limit %d/s, share %.2f: %d written,"
+              + " %d throttled in the last minute", rs.getString(1), rs.getLong(2),
+              rs.getDouble(3), rs.getLong(4), rs.getLong(5)));
+        }
+      }
+      try (Connection c = DriverManager.getConnection(urls.get(limited));
+          Statement s = c.createStatement()) {
+        s.execute("ALTER TABLE leaderboard RESET (write_capacity['" + limited + "'])");
+      }
+      out.line("  " + limited + ": ALTER TABLE leaderboard RESET (write_capacity['" + limited
+          + "'])");
+      if (throttled > 0) {
+        out.line("  verdict: " + out.green(limited + " throttled " + Terminal.count(throttled)
+            + " of its players' writes with 53M01") + "; the lag->" + limited + " column is the"
+            + " other regions' writes applying there meanwhile.");
+      } else {
+        out.line("  verdict: " + out.red("no write was throttled in " + limited));
+        failures.add("capacity: no write of " + limited + " was throttled at " + limit + "/s");
+      }
     }
   }
 }

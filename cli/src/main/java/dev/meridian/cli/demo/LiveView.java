@@ -82,6 +82,9 @@ final class LiveView {
         }
         line.append(' ').append(pad(cell, 16));
       }
+      if (f.throttled() > 0) {
+        line.append(terminal.yellow("  throttled " + f.throttled()));
+      }
       if (f.errors() > 0) {
         line.append(terminal.red("  errors " + f.errors()));
       }

@@ -45,6 +45,7 @@ final class Players {
     final Histogram total = new Histogram(3);
     final LongAdder writes = new LongAdder();
     final LongAdder errors = new LongAdder();
+    final LongAdder throttled = new LongAdder();
     final AtomicReference<String> firstError = new AtomicReference<>();
     final List<Thread> threads = new ArrayList<>();
     volatile boolean running;
@@ -148,6 +149,12 @@ final class Players {
         try {
           ps.executeUpdate();
         } catch (SQLException e) {
+          if ("53M01".equals(e.getSQLState())) {
+            // Over the table's capacity in this region: not applied, retryable; a player
+            // simply plays on.
+            r.throttled.increment();
+            continue;
+          }
           r.errors.increment();
           r.firstError.compareAndSet(null, e.getSQLState() + " " + e.getMessage());
           continue;
@@ -162,9 +169,14 @@ final class Players {
     }
   }
 
-  /** What one region's players did: writes so far and write latency. */
+  /** What one region's players did: writes so far, writes throttled, and write latency. */
   record Figures(long writes, long errors, String firstError, Histogram interval,
-      Histogram total) {}
+      Histogram total, long throttled) {}
+
+  /** How many of a region's writes were refused as over the table's capacity ({@code 53M01}). */
+  long throttled(String region) {
+    return regions.get(region).throttled.sum();
+  }
 
   /**
    * A region's figures: the latency of the writes since the last call, and of all writes.
@@ -175,7 +187,7 @@ final class Players {
     Histogram interval = r.latencyMicros.getIntervalHistogram();
     r.total.add(interval);
     return new Figures(r.writes.sum(), r.errors.sum(), r.firstError.get(), interval,
-        r.total.copy());
+        r.total.copy(), r.throttled.sum());
   }
 
   /** The players of a region that have written, with the score the region last acknowledged. */

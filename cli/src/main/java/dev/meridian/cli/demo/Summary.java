@@ -25,7 +25,7 @@ final class Summary {
 
   /** Prints the tables; either result may be null when its phase did not finish. */
   void print(BostonDublin.Result conflict, Outage.Result outage) {
-    out.heading(5, "Summary");
+    out.heading(6, "Summary");
     TextTable table = new TextTable("region", "writes", "local p50", "local p99",
         "conflicts resolved", "serving again", "caught up");
     for (String r : regions) {

@@ -37,6 +37,8 @@ final class FakePeer {
   final java.util.Set<Object> lostRows = java.util.concurrent.ConcurrentHashMap.newKeySet();
   /** Optional hook: an outcome for a row instead of applying it, or null to apply it. */
   volatile Function<RowWrite, RowOutcome> rowHook;
+  /** Optional hook: an answer to a request in a region instead of serving it, or null. */
+  volatile java.util.function.BiFunction<Request, String, Response> requestHook;
   /** The rows each system table answers with, by name (upper case); others are 42P01. */
   private final Map<String, List<Object[]>> systemRows = new LinkedHashMap<>();
 
@@ -97,6 +99,11 @@ final class FakePeer {
 
   synchronized Response handle(Request request, String region, String peer) {
     received.add(request);
+    java.util.function.BiFunction<Request, String, Response> hook = requestHook;
+    Response hooked = hook == null ? null : hook.apply(request, region);
+    if (hooked != null) {
+      return hooked;
+    }
     if (request instanceof Request.Ping) {
       return new Response.Pong(region, peer, hlc);
     }

@@ -125,6 +125,42 @@ class RegionRouterTest {
   }
 
   @Test
+  void aWriteOverItsRegionsCapacityFailsRetryablyAndStaysHome() throws SQLException {
+    Connection c = connect("");
+    write(c, Fixture.UPSERT_KV, 1, "a");
+    f.peer.clearReceived();
+    f.peer.rowHook = row -> dev.meridian.protocol.wire.RowOutcome.failed(
+        SqlState.CAPACITY_EXCEEDED, "table KV is over its write capacity; retry after 5 ms");
+    SQLException e = assertThrows(SQLException.class, () -> write(c, Fixture.UPSERT_KV, 2, "b"));
+    assertEquals("53M01", e.getSQLState(), e.getMessage());
+    assertTrue(e instanceof java.sql.SQLTransientException, e.getClass().getName());
+    // Another region would only move the load: sent once, home, and home stays healthy.
+    assertEquals(1, f.peer.count(Request.Write.class), "the throttled write was sent again");
+    assertEquals("us-east-1", served(c));
+    f.peer.rowHook = null;
+    write(c, Fixture.UPSERT_KV, 2, "b");
+    assertEquals("us-east-1", served(c));
+  }
+
+  @Test
+  void aReadOverItsRegionsCapacityFailsRetryablyAndDoesNotMoveOn() throws SQLException {
+    Connection c = connect("");
+    write(c, Fixture.UPSERT_KV, 1, "a");
+    f.peer.clearReceived();
+    f.peer.requestHook = (request, region) -> request instanceof Request.Get
+        && region.equals("us-east-1") ? new dev.meridian.protocol.wire.Response.Error(
+            SqlState.CAPACITY_EXCEEDED, "table KV is over its read capacity; retry after 5 ms")
+        : null;
+    SQLException e = assertThrows(SQLException.class, () -> read(c, 1));
+    assertEquals("53M01", e.getSQLState(), e.getMessage());
+    assertTrue(e instanceof java.sql.SQLTransientException, e.getClass().getName());
+    assertEquals(1, f.peer.count(Request.Get.class), "the throttled read went elsewhere");
+    f.peer.requestHook = null;
+    assertEquals("a", read(c, 1));
+    assertEquals("us-east-1", served(c));
+  }
+
+  @Test
   void anUpsertWhoseConnectionBrokeIsWrittenAgainInAnotherRegion() throws SQLException {
     Connection c = connect("");
     write(c, Fixture.UPSERT_KV, 1, "a");

@@ -72,6 +72,7 @@ class SqlExceptionsTest {
     m.put(SqlState.SERIALIZATION_FAILURE, SQLTransactionRollbackException.class);
     m.put(SqlState.INSUFFICIENT_RESOURCES, SQLTransientException.class);
     m.put(SqlState.DISK_FULL, SQLTransientException.class);
+    m.put(SqlState.CAPACITY_EXCEEDED, SQLTransientException.class);
     m.put(SqlState.QUERY_CANCELED, SQLTransientException.class);
     m.put(SqlState.REGION_NOT_READY, SQLTransientException.class);
     m.put(SqlState.SESSION_BEHIND, SQLTransientException.class);

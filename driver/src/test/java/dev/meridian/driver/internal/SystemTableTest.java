@@ -281,9 +281,9 @@ class SystemTableTest {
           () -> s.executeQuery("SELECT * FROM meridian.peers"));
       assertEquals("42P01", unknown.getSQLState());
       assertTrue(unknown.getMessage().contains("system table MERIDIAN.PEERS does not exist; the"
-          + " system tables are MERIDIAN.CONFLICTS, MERIDIAN.REGIONS, MERIDIAN.REPLICATION_LINKS,"
-          + " MERIDIAN.SECURITY, MERIDIAN.TABLES, MERIDIAN.TABLE_PRIVILEGES, MERIDIAN.USERS (at"
-          + " line 1,"
+          + " system tables are MERIDIAN.CAPACITY, MERIDIAN.CONFLICTS, MERIDIAN.REGIONS,"
+          + " MERIDIAN.REPLICATION_LINKS, MERIDIAN.SECURITY, MERIDIAN.TABLES,"
+          + " MERIDIAN.TABLE_PRIVILEGES, MERIDIAN.USERS (at line 1,"
           + " column 15)"), unknown.getMessage());
     }
   }
@@ -339,8 +339,10 @@ class SystemTableTest {
       assertTrue(rs.next());
       assertNull(rs.getString("TABLE_CAT"));
       assertEquals("MERIDIAN", rs.getString("TABLE_SCHEM"));
-      assertEquals("CONFLICTS", rs.getString("TABLE_NAME"));
+      assertEquals("CAPACITY", rs.getString("TABLE_NAME"));
       assertEquals("SYSTEM TABLE", rs.getString("TABLE_TYPE"));
+      assertTrue(rs.next());
+      assertEquals("CONFLICTS", rs.getString("TABLE_NAME"));
       assertTrue(rs.next());
       assertEquals("REGIONS", rs.getString("TABLE_NAME"));
       assertEquals("SYSTEM TABLE", rs.getString("TABLE_TYPE"));
@@ -362,13 +364,15 @@ class SystemTableTest {
         rows.add(rs.getString("TABLE_TYPE") + " " + rs.getString("TABLE_SCHEM") + "."
             + rs.getString("TABLE_NAME"));
       }
-      assertEquals(List.of("SYSTEM TABLE MERIDIAN.CONFLICTS", "SYSTEM TABLE MERIDIAN.REGIONS",
+      assertEquals(List.of("SYSTEM TABLE MERIDIAN.CAPACITY",
+          "SYSTEM TABLE MERIDIAN.CONFLICTS", "SYSTEM TABLE MERIDIAN.REGIONS",
           "SYSTEM TABLE MERIDIAN.REPLICATION_LINKS", "SYSTEM TABLE MERIDIAN.SECURITY",
-          "SYSTEM TABLE MERIDIAN.TABLES", "SYSTEM TABLE MERIDIAN.TABLE_PRIVILEGES", "SYSTEM TABLE MERIDIAN.USERS", "TABLE null.KV"), rows,
+          "SYSTEM TABLE MERIDIAN.TABLES", "SYSTEM TABLE MERIDIAN.TABLE_PRIVILEGES",
+          "SYSTEM TABLE MERIDIAN.USERS", "TABLE null.KV"), rows,
           "ordered by TABLE_TYPE, then schema and name");
     }
     assertEquals(List.of("KV"), column(md.getTables(null, "", "%", null), 3));
-    assertEquals(List.of("CONFLICTS", "REGIONS", "REPLICATION_LINKS", "SECURITY",
+    assertEquals(List.of("CAPACITY", "CONFLICTS", "REGIONS", "REPLICATION_LINKS", "SECURITY",
         "TABLES", "TABLE_PRIVILEGES", "USERS"),
         column(md.getTables(null, "%", "%", new String[] {"SYSTEM TABLE"}), 3));
     assertEquals(List.of(), column(md.getTables(null, "MERIDIAN", "%",

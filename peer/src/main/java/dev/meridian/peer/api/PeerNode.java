@@ -161,6 +161,14 @@ public final class PeerNode implements AutoCloseable {
     return config.name();
   }
 
+  /**
+   * This peer's meters: capacity consumption and throttles ({@code meridian.capacity.units},
+   * tagged by table, region, kind and outcome). The registry is the peer's own.
+   */
+  public io.micrometer.core.instrument.MeterRegistry meters() {
+    return handler.meters();
+  }
+
   /** The handler serving driver requests; valid until {@link #close()}. */
   public RequestHandler handler() {
     return handler;

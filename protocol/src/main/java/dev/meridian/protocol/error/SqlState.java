@@ -108,6 +108,14 @@ public enum SqlState {
    */
   DISK_FULL("53100"),
   /**
+   * {@code 53M01}: the statement would exceed the capacity its table allows the applications of
+   * the serving region (rows written or read per second, see {@code ALTER TABLE … SET
+   * (write_capacity = …)}); nothing of the row it names was applied. The message names the
+   * table, the limit and when to retry. Retry after the hint in the same region: another region
+   * would only move the load, and the driver does not fail over on it.
+   */
+  CAPACITY_EXCEEDED("53M01"),
+  /**
    * {@code 57P03}: the region is not serving yet (it restarted empty and is being backfilled by
    * the other regions); retry later or use another region.
    */

@@ -33,6 +33,9 @@ import java.util.Map;
  *       or held through the admin right ({@code IS_GRANTABLE} {@code YES}: an admin may grant
  *       it). Where users are not enabled every connection may do everything, and the grantee is
  *       {@code PUBLIC}.
+ *   <li>{@code MERIDIAN.CAPACITY}: one row per table with a capacity limit in the serving
+ *       region, as the serving peer enforces it: the region's limits, this peer's share, and what
+ *       this peer accepted and throttled over the last minute and since it started.
  * </ul>
  */
 public final class SystemTables {
@@ -102,15 +105,30 @@ public final class SystemTables {
           new ColumnDef("IS_GRANTABLE", varchar(), false)),
       List.of(0, 1, 2), ConflictResolution.CELL);
 
+  private static final long CAPACITY_ID = -7;
+
+  /**
+   * {@code MERIDIAN.CAPACITY}. Limits are per second for the whole region ({@code null}: on
+   * demand); {@code PEER_SHARE} is this peer's part of them; the counts are this peer's over the
+   * last 60 seconds.
+   */
+  public static final TableSchema CAPACITY = table(CAPACITY_ID, "CAPACITY",
+      "PEER", varchar(), "TABLE_NAME", varchar(), "REGION", varchar(),
+      "WRITE_LIMIT", bigint(), "READ_LIMIT", bigint(), "PEER_SHARE", dbl(),
+      "WRITES_LAST_MINUTE", bigint(), "READS_LAST_MINUTE", bigint(),
+      "WRITES_THROTTLED_LAST_MINUTE", bigint(), "READS_THROTTLED_LAST_MINUTE", bigint(),
+      "WRITES_THROTTLED", bigint(), "READS_THROTTLED", bigint());
+
   private static final Map<String, TableSchema> BY_NAME = Map.of(
       REGIONS.name(), REGIONS, REPLICATION_LINKS.name(), REPLICATION_LINKS,
       TABLES.name(), TABLES, CONFLICTS.name(), CONFLICTS, USERS.name(), USERS,
-      SECURITY.name(), SECURITY, TABLE_PRIVILEGES.name(), TABLE_PRIVILEGES);
+      SECURITY.name(), SECURITY, TABLE_PRIVILEGES.name(), TABLE_PRIVILEGES, CAPACITY.name(),
+      CAPACITY);
 
   /** Every system table, by name. */
   public static List<TableSchema> all() {
-    return List.of(CONFLICTS, REGIONS, REPLICATION_LINKS, SECURITY, TABLES, TABLE_PRIVILEGES,
-        USERS);
+    return List.of(CAPACITY, CONFLICTS, REGIONS, REPLICATION_LINKS, SECURITY, TABLES,
+        TABLE_PRIVILEGES, USERS);
   }
 
   /** The system table of a name (any case, without the schema), or null. */
@@ -135,7 +153,7 @@ public final class SystemTables {
   }
 
   private static TableSchema table(long id, String name, Object... nameTypePairs) {
-    int keys = id == -2 ? 2 : id == SECURITY_ID ? 3 : 1;
+    int keys = id == -2 ? 2 : id == SECURITY_ID || id == CAPACITY_ID ? 3 : 1;
     List<ColumnDef> columns = new ArrayList<>();
     for (int i = 0; i < nameTypePairs.length; i += 2) {
       columns.add(new ColumnDef((String) nameTypePairs[i], (ColumnType) nameTypePairs[i + 1],

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A table's definition: name, columns in declaration order, primary key, conflict resolution
- * and the version of its definition. Immutable and thread-safe.
+ * A table's definition: name, columns in declaration order, primary key, conflict resolution,
+ * capacity limits and the version of its definition. Immutable and thread-safe.
  *
  * <p>A column's index in {@link #columns()} is its stable id (see {@link ColumnDef}): columns
  * dropped by {@code ALTER TABLE} stay in the list, marked dropped, and SQL sees only the
@@ -24,14 +24,22 @@ import java.util.Set;
  * @param keyColumns indexes into {@code columns} of the primary key, in key order
  * @param resolution per-cell or per-row conflict resolution
  * @param version the definition's version: 1 when created, one more per ALTER TABLE
+ * @param capacity the write and read limits per region ({@link TableCapacity#NONE} when null)
  */
 public record TableSchema(long tableId, String name, List<ColumnDef> columns,
-    List<Integer> keyColumns, ConflictResolution resolution, long version) {
+    List<Integer> keyColumns, ConflictResolution resolution, long version,
+    TableCapacity capacity) {
 
-  /** A definition at version 1. */
+  /** A definition at version 1 without capacity limits. */
   public TableSchema(long tableId, String name, List<ColumnDef> columns,
       List<Integer> keyColumns, ConflictResolution resolution) {
     this(tableId, name, columns, keyColumns, resolution, 1);
+  }
+
+  /** A definition without capacity limits. */
+  public TableSchema(long tableId, String name, List<ColumnDef> columns,
+      List<Integer> keyColumns, ConflictResolution resolution, long version) {
+    this(tableId, name, columns, keyColumns, resolution, version, TableCapacity.NONE);
   }
 
   public TableSchema {
@@ -70,16 +78,25 @@ public record TableSchema(long tableId, String name, List<ColumnDef> columns,
     if (resolution == null) {
       resolution = ConflictResolution.CELL;
     }
+    if (capacity == null) {
+      capacity = TableCapacity.NONE;
+    }
   }
 
   /** The same definition with another incarnation id. */
   public TableSchema withTableId(long id) {
-    return new TableSchema(id, name, columns, keyColumns, resolution, version);
+    return new TableSchema(id, name, columns, keyColumns, resolution, version, capacity);
+  }
+
+  /** The next version of this definition, with these capacity limits. */
+  public TableSchema withCapacity(TableCapacity limits) {
+    return new TableSchema(tableId, name, columns, keyColumns, resolution, version + 1, limits);
   }
 
   /** The next version of this definition: these columns under this name. */
   public TableSchema evolve(String newName, List<ColumnDef> newColumns) {
-    return new TableSchema(tableId, newName, newColumns, keyColumns, resolution, version + 1);
+    return new TableSchema(tableId, newName, newColumns, keyColumns, resolution, version + 1,
+        capacity);
   }
 
   /** The ids (indexes) of the columns that are not dropped, in order. */

@@ -5,11 +5,14 @@ import dev.meridian.protocol.types.ColumnDef;
 import dev.meridian.protocol.types.ColumnType;
 import dev.meridian.protocol.types.ConflictResolution;
 import dev.meridian.protocol.types.Stamp;
+import dev.meridian.protocol.types.TableCapacity;
 import dev.meridian.protocol.types.TableSchema;
 import dev.meridian.protocol.types.TypeKind;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Binary encoding of {@link TableSchema} and {@link Stamp}, used on the wire and in the
@@ -18,12 +21,21 @@ import java.util.List;
  * <p>A schema is: {@code long tableId, string name, byte resolution, long version,
  * int columnCount, per column (string name, byte typeKind, int precision, int scale,
  * byte flags), int keyCount, per key column int index}, where the flags are bit 0 nullable and
- * bit 1 dropped; other bits are malformed. A stamp is {@code long hlc, int origin}.
+ * bit 1 dropped; other bits are malformed.
+ *
+ * <p>A table with capacity limits sets bit 7 ({@code 0x80}) of the resolution byte and ends with
+ * {@code int limitCount, per limit (byte kind, string region, long unitsPerSecond)}, kind 0 a
+ * write limit and 1 a read limit, region {@code *} for every region; a table without limits
+ * encodes exactly as before limits existed. For example, {@code write_capacity = '1000/s'} adds
+ * {@code 00000001 00 00000001 2a 00000000000003e8}. A stamp is {@code long hlc, int origin}.
  * Stateless and thread-safe.
  */
 public final class Schemas {
   private static final int NULLABLE = 1;
   private static final int DROPPED = 2;
+  private static final int HAS_CAPACITY = 0x80;
+  private static final int WRITE_LIMIT = 0;
+  private static final int READ_LIMIT = 1;
 
   private Schemas() {}
 
@@ -31,7 +43,8 @@ public final class Schemas {
   public static void write(ByteBuf out, TableSchema s) {
     out.writeLong(s.tableId());
     Values.writeString(out, s.name());
-    out.writeByte(s.resolution().ordinal());
+    TableCapacity capacity = s.capacity();
+    out.writeByte(s.resolution().ordinal() | (capacity.isNone() ? 0 : HAS_CAPACITY));
     out.writeLong(s.version());
     out.writeInt(s.columns().size());
     for (ColumnDef c : s.columns()) {
@@ -45,14 +58,49 @@ public final class Schemas {
     for (int k : s.keyColumns()) {
       out.writeInt(k);
     }
+    if (!capacity.isNone()) {
+      out.writeInt(capacity.writes().size() + capacity.reads().size());
+      writeLimits(out, WRITE_LIMIT, capacity.writes());
+      writeLimits(out, READ_LIMIT, capacity.reads());
+    }
+  }
+
+  private static void writeLimits(ByteBuf out, int kind, Map<String, Long> limits) {
+    for (Map.Entry<String, Long> e : limits.entrySet()) {
+      out.writeByte(kind);
+      Values.writeString(out, e.getKey());
+      out.writeLong(e.getValue());
+    }
+  }
+
+  private static TableCapacity readLimits(ByteBuf in) {
+    int n = Values.readCount(in, 13);
+    Map<String, Long> writes = new TreeMap<>();
+    Map<String, Long> reads = new TreeMap<>();
+    for (int i = 0; i < n; i++) {
+      byte kind = Values.readByte(in);
+      if (kind != WRITE_LIMIT && kind != READ_LIMIT) {
+        throw Values.corrupt("capacity limit kind " + kind);
+      }
+      String region = Values.readString(in);
+      long limit = Values.need(in, 8).readLong();
+      if ((kind == WRITE_LIMIT ? writes : reads).put(region, limit) != null) {
+        throw Values.corrupt("capacity limit for " + region + " given twice");
+      }
+    }
+    if (n == 0) {
+      throw Values.corrupt("a capacity section without limits");
+    }
+    return new TableCapacity(writes, reads);
   }
 
   /** Reads a schema written by {@link #write}; malformed input fails with {@code 08P01}. */
   public static TableSchema read(ByteBuf in) {
     long id = Values.need(in, 8).readLong();
     String name = Values.readString(in);
-    byte res = Values.readByte(in);
-    if (res < 0 || res >= ConflictResolution.values().length) {
+    int flagged = Values.readByte(in) & 0xff;
+    int res = flagged & ~HAS_CAPACITY;
+    if (res >= ConflictResolution.values().length) {
       throw Values.corrupt("conflict resolution " + res);
     }
     long version = Values.need(in, 8).readLong();
@@ -76,7 +124,10 @@ public final class Schemas {
       for (int i = 0; i < k; i++) {
         keys.add(in.readInt());
       }
-      return new TableSchema(id, name, cols, keys, ConflictResolution.values()[res], version);
+      TableCapacity capacity =
+          (flagged & HAS_CAPACITY) != 0 ? readLimits(in) : TableCapacity.NONE;
+      return new TableSchema(id, name, cols, keys, ConflictResolution.values()[res], version,
+          capacity);
     } catch (IllegalArgumentException | MeridianException e) {
       if (e instanceof MeridianException m && m.state() == Values.corrupt("").state()) {
         throw m;

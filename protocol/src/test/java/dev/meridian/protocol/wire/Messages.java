@@ -43,6 +43,13 @@ final class Messages {
         new ColumnDef("NOTE", ColumnType.of(TypeKind.VARCHAR, 10), true)));
   }
 
+  /** {@link #evolvedSchema()} with write and read limits, one lifted in one region. */
+  static TableSchema limitedSchema() {
+    return evolvedSchema().withCapacity(dev.meridian.protocol.types.TableCapacity.NONE
+        .with(true, "*", 1000L).with(true, "eu-west-1", 200L).with(true, "ap-south-1", 0L)
+        .with(false, "*", 5000L));
+  }
+
   /** A composite index with a descending column. */
   static IndexDef index() {
     return new IndexDef("ORDERS_BY_AMOUNT", "ORDERS", 99L, List.of(new IndexDef.Key(2, true),
@@ -82,6 +89,7 @@ final class Messages {
         new Request.CreateTable(schema().withTableId(0), true),
         new Request.DropTable("ORDERS", false),
         new Request.AlterTable("ORDERS", evolvedSchema()),
+        new Request.AlterTable("ORDERS", limitedSchema()),
         new Request.Get(99L, List.of(new Object[] {1L, "eu"}, new Object[] {2L, "us"})),
         new Request.Write(99L, WriteKind.UPSERT, List.of(
             new RowWrite(new Object[] {1L, "eu"}, new int[] {2, 3},

@@ -6,6 +6,7 @@ import dev.meridian.protocol.types.ColumnDef;
 import dev.meridian.protocol.types.ColumnType;
 import dev.meridian.protocol.types.ConflictResolution;
 import dev.meridian.protocol.types.IndexDef;
+import dev.meridian.protocol.types.TableCapacity;
 import dev.meridian.protocol.types.TableSchema;
 import dev.meridian.protocol.types.TypeKind;
 import dev.meridian.sql.api.Catalog;
@@ -17,14 +18,11 @@ import dev.meridian.sql.internal.parser.SqlCreateTable;
 import dev.meridian.sql.internal.parser.SqlDropIndex;
 import dev.meridian.sql.internal.parser.SqlDropTable;
 import dev.meridian.sql.internal.parser.SqlPrimaryKey;
-import dev.meridian.sql.internal.parser.SqlTableOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.calcite.sql.SqlIdentifier;
-import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlUtil;
 
@@ -38,9 +36,6 @@ import org.apache.calcite.sql.SqlUtil;
  * {@code 42P01}.
  */
 final class DdlPlanner {
-  /** The one table option: {@code WITH (conflict_resolution = 'cell' | 'row')}. */
-  static final String CONFLICT_RESOLUTION = "CONFLICT_RESOLUTION";
-
   private final SourceText text;
 
   DdlPlanner(SourceText text) {
@@ -86,7 +81,9 @@ final class DdlPlanner {
     for (int i = 0; i < declarations.size(); i++) {
       columns.add(column(declarations.get(i), key.contains(i)));
     }
-    ConflictResolution resolution = resolution(create);
+    ConflictResolution resolution = TableOptions.resolution(create.options());
+    TableCapacity capacity =
+        TableOptions.capacity(TableCapacity.NONE, create.options(), false, true);
     if (resolution == ConflictResolution.ROW) {
       for (int i = 0; i < columns.size(); i++) {
         if (columns.get(i).type().kind() == TypeKind.COUNTER) {
@@ -97,7 +94,7 @@ final class DdlPlanner {
         }
       }
     }
-    return new Plan.CreateTable(new TableSchema(0, name, columns, key, resolution),
+    return new Plan.CreateTable(new TableSchema(0, name, columns, key, resolution, 1, capacity),
         create.ifNotExists);
   }
 
@@ -213,6 +210,11 @@ final class DdlPlanner {
         }
         columns.set(id, columns.get(id).retyped(to));
       }
+      case SET_OPTIONS, RESET_OPTIONS -> {
+        return new Plan.AlterTable(table.name(), table.withCapacity(TableOptions.capacity(
+            table.capacity(), alter.options(), alter.action() == SqlAlterTable.Action.RESET_OPTIONS,
+            false)), null);
+      }
       default -> throw new IllegalStateException("unknown action " + alter.action());
     }
     return new Plan.AlterTable(table.name(), table.evolve(tableName, columns), null);
@@ -294,28 +296,4 @@ final class DdlPlanner {
     return new ColumnDef(name, type, nullable);
   }
 
-  private static ConflictResolution resolution(SqlCreateTable create) {
-    ConflictResolution resolution = null;
-    for (SqlNode node : create.options()) {
-      SqlTableOption option = (SqlTableOption) node;
-      String key = option.key().getSimple();
-      if (!key.toUpperCase(Locale.ROOT).equals(CONFLICT_RESOLUTION)) {
-        throw SourceText.error(SqlState.SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION, "unknown table"
-            + " option " + key + "; the only option is conflict_resolution", option.key());
-      }
-      if (resolution != null) {
-        throw SourceText.error(SqlState.SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION, "table option "
-            + key + " is given twice", option.key());
-      }
-      String value = option.value() instanceof SqlLiteral literal
-          ? literal.getValueAs(String.class) : String.valueOf(option.value());
-      resolution = switch (value.strip().toLowerCase(Locale.ROOT)) {
-        case "cell" -> ConflictResolution.CELL;
-        case "row" -> ConflictResolution.ROW;
-        default -> throw SourceText.error(SqlState.INVALID_PARAMETER_VALUE, "conflict_resolution"
-            + " must be 'cell' or 'row', not '" + value + "'", option.value());
-      };
-    }
-    return resolution == null ? ConflictResolution.CELL : resolution;
-  }
 }

@@ -2,9 +2,11 @@ package dev.meridian.peer.internal.storage;
 
 import com.hazelcast.core.HazelcastInstance;
 import dev.meridian.peer.api.RequestHandler;
+import dev.meridian.peer.internal.capacity.CapacityLimits;
 import dev.meridian.peer.internal.clock.HybridClock;
 import dev.meridian.protocol.error.MeridianException;
 import dev.meridian.protocol.error.SqlState;
+import dev.meridian.protocol.types.SystemTables;
 import dev.meridian.protocol.types.TableSchema;
 import dev.meridian.protocol.wire.Request;
 import dev.meridian.protocol.wire.Response;
@@ -14,7 +16,10 @@ import java.util.ArrayList;
 import dev.meridian.protocol.types.IndexDef;
 import java.util.List;
 import java.util.Map;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 
@@ -28,7 +33,13 @@ import java.util.concurrent.Executor;
  * <p>A row of a pinned table that this region may not hold is refused ({@code 23M01}); one whose
  * write moves it out of this region is first shipped to the regions it may now live in (through
  * the {@link RowShipper}) and only then replaced here by a tombstone, so a failed move leaves
- * the row as it was here (see {@link WriteProcessor}). Thread-safe.
+ * the row as it was here (see {@link WriteProcessor}).
+ *
+ * <p>Reads and writes of a table with capacity limits pass {@link CapacityLimits} first: the
+ * rows of a write beyond this peer's share are answered {@code 53M01} without touching storage,
+ * a point read or a scan over it fails whole. Only requests of this region's applications come
+ * here; records from other regions, repair and backfill go through {@link RegionReplica}.
+ * Thread-safe.
  */
 public final class StorageRequestHandler implements RequestHandler {
 
@@ -44,6 +55,10 @@ public final class StorageRequestHandler implements RequestHandler {
   private final IndexReads indexReads;
   private final dev.meridian.peer.internal.auth.UserStore users;
   private final Executor blocking;
+  private final MeterRegistry meters = new SimpleMeterRegistry();
+  private final CapacityLimits capacity;
+  /** Open scans of tables with a read limit, so that each page's rows are counted. */
+  private final Map<Long, TableSchema> limitedScans = new ConcurrentHashMap<>();
   private volatile RequestHandler replication;
   private volatile RowShipper shipper;
   private volatile java.util.function.Supplier<String> notServing = () -> null;
@@ -64,6 +79,18 @@ public final class StorageRequestHandler implements RequestHandler {
     rows.attach(hazelcast);
     this.indexes = new IndexCatalog(hazelcast, rows);
     this.indexReads = new IndexReads(indexes);
+    this.capacity = new CapacityLimits(region, peerName,
+        () -> hazelcast.getCluster().getMembers().size(), meters);
+  }
+
+  /** This peer's meters (capacity consumption and throttles). */
+  public MeterRegistry meters() {
+    return meters;
+  }
+
+  /** This peer's enforcement of capacity limits (the rows of {@code MERIDIAN.CAPACITY}). */
+  public CapacityLimits capacity() {
+    return capacity;
   }
 
   /** The region's users. */
@@ -161,6 +188,10 @@ public final class StorageRequestHandler implements RequestHandler {
       // wrongly answer "does not exist".
       return done(new Response.Error(SqlState.REGION_NOT_READY, notReady));
     }
+    if (request instanceof Request.ReadSystemTable t
+        && SystemTables.byName(t.name()) == SystemTables.CAPACITY) {
+      return catalog.list().thenApply(tables -> new Response.Rows(capacity.rows(tables)));
+    }
     if (request instanceof Request.Ping) {
       return done(new Response.Pong(region, peerName, clock.now()));
     } else if (request instanceof Request.GetCatalog) {
@@ -178,6 +209,8 @@ public final class StorageRequestHandler implements RequestHandler {
       return catalog.drop(d.name(), d.ifExists())
           .thenCompose(dropped -> catalog.list().thenApplyAsync(tables -> {
             indexes.forgetTablesNotIn(tables);
+            capacity.retain(tables.stream().map(TableSchema::tableId)
+                .collect(java.util.stream.Collectors.toSet()));
             return new Response.TableDropped(dropped);
           }, blocking));
     } else if (request instanceof Request.AlterTable a) {
@@ -217,7 +250,10 @@ public final class StorageRequestHandler implements RequestHandler {
       if (scan.columns() == null) {
         return done(protocolError("a Scan without columns"));
       }
-      return withTable(scan.tableId(), schema -> scans.open(schema, scan));
+      return withTable(scan.tableId(), schema -> {
+        capacity.admitScan(schema);
+        return counted(schema, scans.open(schema, scan));
+      });
     } else if (request instanceof Request.CreateIndex c) {
       if (c.index() == null) {
         return done(protocolError("CREATE INDEX without a definition"));
@@ -242,10 +278,23 @@ public final class StorageRequestHandler implements RequestHandler {
       if (scan.columns() == null || scan.index() == null) {
         return done(protocolError("an IndexScan without columns or index"));
       }
-      return withTable(scan.tableId(), schema -> indexReads.read(schema, scan));
+      return withTable(scan.tableId(), schema -> {
+        capacity.admitScan(schema);
+        return counted(schema, indexReads.read(schema, scan));
+      });
     } else if (request instanceof Request.ScanNext next) {
-      return scans.next(next);
+      TableSchema limited = limitedScans.get(next.scanId());
+      if (limited == null) {
+        return scans.next(next);
+      }
+      return counted(limited, scans.next(next)).thenApply(r -> {
+        if (r instanceof Response.Error) {
+          limitedScans.remove(next.scanId());
+        }
+        return r;
+      });
     } else if (request instanceof Request.ScanClose close) {
+      limitedScans.remove(close.scanId());
       return scans.close(close);
     }
     RequestHandler links = replication;
@@ -264,7 +313,31 @@ public final class StorageRequestHandler implements RequestHandler {
         : then.apply(schema));
   }
 
+  /**
+   * Counts the rows of a scan's page against the table's read capacity, and remembers an open
+   * scan of a limited table so that its next pages are counted too.
+   */
+  private CompletionStage<Response> counted(TableSchema schema, CompletionStage<Response> page) {
+    if (schema.capacity().isNone()) {
+      return page;
+    }
+    return page.thenApply(r -> {
+      if (r instanceof Response.ScanPage p) {
+        capacity.scanned(schema, p.rows().size());
+        if (p.last()) {
+          limitedScans.remove(p.scanId());
+        } else {
+          limitedScans.put(p.scanId(), schema);
+        }
+      } else if (r instanceof Response.Rows rows) {
+        capacity.scanned(schema, rows.rows().size());
+      }
+      return r;
+    });
+  }
+
   private CompletionStage<Response> get(TableSchema schema, List<Object[]> keys) {
+    capacity.admitReads(schema, keys.size());
     List<CompletableFuture<Object[]>> rows = new ArrayList<>(keys.size());
     for (Object[] key : keys) {
       Object[] canonical = TableKey.coerceOrNull(schema, key);
@@ -279,8 +352,16 @@ public final class StorageRequestHandler implements RequestHandler {
   private CompletionStage<Response> write(TableSchema schema, Request.Write w) {
     List<CompletableFuture<RowOutcome>> outcomes = new ArrayList<>(w.rows().size());
     Residency.Pin pin = residency == null ? null : residency.pin(schema);
+    int admitted = capacity.admitWrites(schema, w.rows().size());
+    int index = 0;
     for (RowWrite row : w.rows()) {
       CompletableFuture<RowOutcome> outcome;
+      if (index++ >= admitted) {
+        MeridianException e = capacity.throttled(schema);
+        outcomes.add(CompletableFuture.completedFuture(RowOutcome.failed(e.state(),
+            e.getMessage())));
+        continue;
+      }
       try {
         CheckedWrite checked = CheckedWrite.check(schema, w.kind(), row);
         outcome = store.write(schema, w.kind(), checked, pin).toCompletableFuture()

@@ -10,6 +10,7 @@ import dev.meridian.protocol.types.ColumnDef;
 import dev.meridian.protocol.types.ColumnType;
 import dev.meridian.protocol.types.ConflictResolution;
 import dev.meridian.protocol.types.Stamp;
+import dev.meridian.protocol.types.TableCapacity;
 import dev.meridian.protocol.types.TableSchema;
 import dev.meridian.protocol.types.TypeKind;
 import dev.meridian.router.api.ResidencyRules;
@@ -311,7 +312,7 @@ final class ReplicationSimulation {
 
   /**
    * An ALTER TABLE in a random region, of a plain table: adds a column, drops or renames a live
-   * one. Other regions learn the new definition when a link connects (catalogs are exchanged
+   * one, or sets or lifts a write or read capacity limit (for every region or one). Other regions learn the new definition when a link connects (catalogs are exchanged
    * then), or soon after from a push, as {@code Replicator} does after a local change.
    */
   private void alter() {
@@ -328,15 +329,24 @@ final class ReplicationSimulation {
         live.add(id);
       }
     }
-    int action = choices.between(0, 9);
-    if (action < 5 || live.isEmpty()) {
+    int action = choices.between(0, 11);
+    TableSchema next = null;
+    if (action >= 10) {
+      // Capacity limits travel in the definition like any ALTER: set or lift one at random.
+      String region = choices.between(0, 1) == 0 ? TableCapacity.ALL_REGIONS
+          : regions.get(choices.between(0, regions.size() - 1)).name;
+      Long limit = choices.between(0, 2) == 0 ? null : (long) choices.between(0, 1000);
+      next = current.withCapacity(current.capacity().with(action == 10, region, limit));
+    } else if (action < 5 || live.isEmpty()) {
       columns.add(new ColumnDef("C" + columns.size(), ColumnType.of(TypeKind.VARCHAR, 8), true));
     } else {
       int id = live.get(choices.between(0, live.size() - 1));
       columns.set(id, action < 8 ? columns.get(id).asDropped()
           : columns.get(id).renamed(columns.get(id).name() + "_R" + current.version()));
     }
-    TableSchema next = current.evolve(current.name(), columns);
+    if (next == null) {
+      next = current.evolve(current.name(), columns);
+    }
     alters++;
     r.adoptSchema(next);
     trace("%s alters %s to %s", r, Long.toHexString(t.id()), next);

@@ -7,6 +7,7 @@ import org.apache.calcite.sql.SqlDataTypeSpec;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlOperator;
 import org.apache.calcite.sql.SqlSpecialOperator;
 import org.apache.calcite.sql.SqlWriter;
@@ -21,6 +22,8 @@ import org.apache.calcite.sql.parser.SqlParserPos;
  *   <li>{@code RENAME COLUMN column TO new}: {@link #target()}, {@link #newName()}
  *   <li>{@code RENAME TO new}: {@link #newName()}
  *   <li>{@code ALTER [COLUMN] column [SET DATA] TYPE type}: {@link #target()}, {@link #type()}
+ *   <li>{@code SET (option = 'value', …)}, {@code RESET (option, …)}: {@link #options()}, each a
+ *       {@link SqlTableOption}
  * </ul>
  * Immutable.
  */
@@ -29,7 +32,9 @@ public final class SqlAlterTable extends SqlCall {
       new SqlSpecialOperator("ALTER TABLE", SqlKind.ALTER_TABLE);
 
   /** What the statement does. */
-  public enum Action { ADD_COLUMN, DROP_COLUMN, RENAME_COLUMN, RENAME_TABLE, ALTER_TYPE }
+  public enum Action {
+    ADD_COLUMN, DROP_COLUMN, RENAME_COLUMN, RENAME_TABLE, ALTER_TYPE, SET_OPTIONS, RESET_OPTIONS
+  }
 
   private final SqlIdentifier table;
   private final Action action;
@@ -39,6 +44,7 @@ public final class SqlAlterTable extends SqlCall {
   private final SqlIdentifier newName;
   private final SqlDataTypeSpec type;
   private final SqlNode defaultValue;
+  private final SqlNodeList options;
 
   /** Called by the generated parser; the parts an action does not use are null. */
   public SqlAlterTable(SqlParserPos pos, SqlIdentifier table, Action action, boolean ifFlag,
@@ -53,6 +59,27 @@ public final class SqlAlterTable extends SqlCall {
     this.newName = newName;
     this.type = type;
     this.defaultValue = defaultValue;
+    this.options = SqlNodeList.EMPTY;
+  }
+
+  /** Called by the generated parser for SET (…) and RESET (…). */
+  public SqlAlterTable(SqlParserPos pos, SqlIdentifier table, Action action,
+      SqlNodeList options) {
+    super(pos);
+    this.table = table;
+    this.action = action;
+    this.ifFlag = false;
+    this.column = null;
+    this.target = null;
+    this.newName = null;
+    this.type = null;
+    this.defaultValue = null;
+    this.options = options;
+  }
+
+  /** The options set or reset, each a {@link SqlTableOption}; empty for other actions. */
+  public SqlNodeList options() {
+    return options;
   }
 
   /** The DEFAULT expression of an added column, or null when none was given. */
@@ -108,6 +135,7 @@ public final class SqlAlterTable extends SqlCall {
         operands.add(n);
       }
     }
+    operands.addAll(options);
     return operands;
   }
 
@@ -149,6 +177,15 @@ public final class SqlAlterTable extends SqlCall {
         target.unparse(writer, leftPrec, rightPrec);
         writer.keyword("TYPE");
         type.unparse(writer, leftPrec, rightPrec);
+      }
+      case SET_OPTIONS, RESET_OPTIONS -> {
+        writer.keyword(action == Action.SET_OPTIONS ? "SET" : "RESET");
+        SqlWriter.Frame frame = writer.startList("(", ")");
+        for (SqlNode option : options) {
+          writer.sep(",");
+          option.unparse(writer, 0, 0);
+        }
+        writer.endList(frame);
       }
     }
   }

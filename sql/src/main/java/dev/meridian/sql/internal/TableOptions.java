@@ -1,0 +1,134 @@
+package dev.meridian.sql.internal;
+
+import dev.meridian.protocol.error.SqlState;
+import dev.meridian.protocol.types.ConflictResolution;
+import dev.meridian.protocol.types.TableCapacity;
+import dev.meridian.sql.internal.parser.SqlTableOption;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.calcite.sql.SqlLiteral;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlNodeList;
+
+/**
+ * Reads table options, in {@code CREATE TABLE … WITH (…)} and {@code ALTER TABLE … SET (…)} /
+ * {@code RESET (…)}: {@code conflict_resolution = 'cell' | 'row'} (at creation only), and
+ * {@code write_capacity} / {@code read_capacity} = {@code 'N/s'} or {@code 'on_demand'}, for
+ * every region or, as {@code write_capacity['eu-west-1']}, for one. A bad option fails with its
+ * position and what to write instead. Stateless.
+ */
+final class TableOptions {
+  static final String CONFLICT_RESOLUTION = "CONFLICT_RESOLUTION";
+  static final String WRITE_CAPACITY = "WRITE_CAPACITY";
+  static final String READ_CAPACITY = "READ_CAPACITY";
+
+  private static final Pattern RATE = Pattern.compile("\\s*(\\d{1,10})\\s*/\\s*s\\s*");
+  private static final String KNOWN =
+      "the options are conflict_resolution, write_capacity and read_capacity";
+
+  private TableOptions() {}
+
+  /** The conflict resolution a CREATE TABLE's options ask for (cell when none). */
+  static ConflictResolution resolution(SqlNodeList options) {
+    ConflictResolution resolution = null;
+    for (SqlNode node : options) {
+      SqlTableOption option = (SqlTableOption) node;
+      if (!key(option).equals(CONFLICT_RESOLUTION)) {
+        continue;
+      }
+      if (option.region() != null) {
+        throw SourceText.error(SqlState.SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION,
+            "conflict_resolution is one for all regions; remove ['…']", option.region());
+      }
+      if (resolution != null) {
+        throw SourceText.error(SqlState.SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION, "table option "
+            + option.key().getSimple() + " is given twice", option.key());
+      }
+      String value = text(option.value());
+      resolution = switch (value.strip().toLowerCase(Locale.ROOT)) {
+        case "cell" -> ConflictResolution.CELL;
+        case "row" -> ConflictResolution.ROW;
+        default -> throw SourceText.error(SqlState.INVALID_PARAMETER_VALUE, "conflict_resolution"
+            + " must be 'cell' or 'row', not '" + value + "'", option.value());
+      };
+    }
+    return resolution == null ? ConflictResolution.CELL : resolution;
+  }
+
+  /**
+   * Applies the capacity options of a CREATE TABLE's {@code WITH} or an ALTER TABLE's
+   * {@code SET}/{@code RESET} to {@code capacity}; any other option fails.
+   *
+   * @param reset whether the options are names to reset (RESET) rather than values to set
+   * @param creating whether this is CREATE TABLE (where conflict_resolution is allowed)
+   */
+  static TableCapacity capacity(TableCapacity capacity, SqlNodeList options, boolean reset,
+      boolean creating) {
+    Set<String> seen = new HashSet<>();
+    TableCapacity result = capacity;
+    for (SqlNode node : options) {
+      SqlTableOption option = (SqlTableOption) node;
+      String key = key(option);
+      if (key.equals(CONFLICT_RESOLUTION)) {
+        if (creating) {
+          continue;
+        }
+        throw SourceText.error(SqlState.FEATURE_NOT_SUPPORTED, "conflict_resolution cannot"
+            + " change on a live table: rows already stored keep the stamps of the old rule; create"
+            + " a new table and copy the rows", option.key());
+      }
+      if (!key.equals(WRITE_CAPACITY) && !key.equals(READ_CAPACITY)) {
+        throw SourceText.error(SqlState.SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION, "unknown table"
+            + " option " + option.key().getSimple() + "; " + KNOWN, option.key());
+      }
+      String region = option.region() == null ? TableCapacity.ALL_REGIONS
+          : text(option.region()).strip();
+      if (option.region() != null
+          && (region.isEmpty() || region.equals(TableCapacity.ALL_REGIONS))) {
+        throw SourceText.error(SqlState.INVALID_PARAMETER_VALUE, "a region name is expected in "
+            + key.toLowerCase(Locale.ROOT) + "['…'], as in ['eu-west-1']; leave out ['…'] to"
+            + " limit every region", option.region());
+      }
+      if (!seen.add(key + "|" + region)) {
+        throw SourceText.error(SqlState.SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION, "table option "
+            + describe(key, region) + " is given twice", option.key());
+      }
+      boolean write = key.equals(WRITE_CAPACITY);
+      result = result.with(write, region, reset ? null : limit(option, key, region));
+    }
+    return result;
+  }
+
+  private static long limit(SqlTableOption option, String key, String region) {
+    String value = text(option.value());
+    String plain = value.strip().toLowerCase(Locale.ROOT);
+    if (plain.equals("on_demand") || plain.equals("on demand")) {
+      return TableCapacity.ON_DEMAND;
+    }
+    Matcher m = RATE.matcher(plain);
+    long limit = m.matches() ? Long.parseLong(m.group(1)) : -1;
+    if (limit < 1 || limit > TableCapacity.MAX_LIMIT) {
+      throw SourceText.error(SqlState.INVALID_PARAMETER_VALUE, describe(key, region) + " must"
+          + " be a rate of 1 to " + TableCapacity.MAX_LIMIT + " rows per second, as '1000/s',"
+          + " or 'on_demand' for no limit; not '" + value + "'", option.value());
+    }
+    return limit;
+  }
+
+  private static String describe(String key, String region) {
+    String name = key.toLowerCase(Locale.ROOT);
+    return region.equals(TableCapacity.ALL_REGIONS) ? name : name + "['" + region + "']";
+  }
+
+  private static String key(SqlTableOption option) {
+    return option.key().getSimple().toUpperCase(Locale.ROOT);
+  }
+
+  private static String text(SqlNode node) {
+    return node instanceof SqlLiteral literal
+        ? literal.getValueAs(String.class) : String.valueOf(node);
+  }
+}
