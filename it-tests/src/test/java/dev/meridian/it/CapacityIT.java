@@ -190,6 +190,29 @@ class CapacityIT {
     // A generous band: the exact figure comes from bin/bench capacity on a quiet machine.
     assertTrue(ratio >= 0.7 && ratio <= 1.3, "accepted/limit = " + ratio);
 
+    // What the limited region's peers counted is exactly what they accepted from its clients:
+    // none of the rows replicated into it meanwhile (more than the limit allowed in the same
+    // time) was counted against the limit.
+    assertTrue(otherWrites.size() > 2 * LIMIT * seconds,
+        "the other region wrote too little to tell: " + otherWrites.size());
+    Map<String, Long> counted = new java.util.TreeMap<>();
+    for (int peer = 0; peer < regions.peersPerRegion(); peer++) {
+      try (Connection c = DriverManager.getConnection(regions.jdbcUrl(LIMITED, peer)
+              + "&routing=local");
+          Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT peer, writes_last_minute FROM meridian.capacity"
+              + " WHERE table_name = 'CAP'")) {
+        while (rs.next()) {
+          counted.put(rs.getString(1), rs.getLong(2));
+        }
+      }
+    }
+    System.out.printf("CapacityIT: writes counted per peer of %s: %s%n", LIMITED, counted);
+    assertEquals(regions.peersPerRegion(), counted.size(), "every peer's count: " + counted);
+    assertEquals((long) acknowledged.size(),
+        counted.values().stream().mapToLong(Long::longValue).sum(),
+        "writes counted against the limit, besides the accepted ones: " + counted);
+
     // Every row of us-east-1 arrives in eu-west-1, and the lag it took is printed.
     Set<Long> expected = new HashSet<>(otherWrites.keySet());
     long replicatedBy = Deadline.await("us-east-1's rows in eu-west-1", Duration.ofSeconds(60),
