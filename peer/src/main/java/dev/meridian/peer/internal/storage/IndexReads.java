@@ -27,6 +27,10 @@ final class IndexReads {
 
   /** Answers an index scan; completes once every member answered. */
   CompletionStage<Response> read(TableSchema schema, Request.IndexScan scan) {
+    if (IndexDef.isPrimaryKey(scan.index())) {
+      IndexDef key = IndexDef.primaryKey(schema);
+      return read(schema, scan, key.name().equals(scan.index()) ? key : null);
+    }
     return catalog.ready(scan.index()).thenCompose(def -> read(schema, scan, def));
   }
 
@@ -48,7 +52,7 @@ final class IndexReads {
     }
     IndexRead read = new IndexRead(schema.tableId(), def.name(), schema.columnCount(),
         scan.filter(), scan.low(), scan.lowInclusive(), scan.high(), scan.highInclusive(),
-        scan.reverse(), scan.limit());
+        scan.reverse(), scan.limit(), def.primaryKey() ? def : null);
     IndexOrder order = new IndexOrder(def);
     return catalog.onEveryMember(IndexCall.read(read))
         .thenApply(parts -> merge(schema, scan, order, parts));

@@ -95,6 +95,15 @@ final class RowIndexes {
     }
   }
 
+  /** Forgets the primary-key indexes of table incarnations not among these. */
+  void forgetKeysNotIn(java.util.Set<Long> tableIds) {
+    for (RowIndex index : byName.values()) {
+      if (index.def().primaryKey() && !tableIds.contains(index.def().tableId())) {
+        forget(index.def().name());
+      }
+    }
+  }
+
   /**
    * Records a row's new stored bytes (null: removed) in every index of its table. Called on the
    * partition thread by the operation that stored them.
@@ -143,6 +152,11 @@ final class RowIndexes {
    */
   List<byte[]> read(IndexRead read) {
     RowIndex index = byName.get(read.index());
+    if (index == null && read.primaryKey() != null) {
+      // Registered on first use: every partition starts untrusted and is built below, on its
+      // thread, and writes keep it from then on.
+      index = ensure(read.primaryKey());
+    }
     if (index == null || index.def().tableId() != read.tableId()) {
       throw new MeridianException(SqlState.UNDEFINED_OBJECT, "index " + read.index()
           + " is not on this member");
@@ -197,8 +211,22 @@ final class RowIndexes {
     return out;
   }
 
-  /** Rebuilds one partition of an index from its rows, on the partition's thread (blocking). */
+  /**
+   * Rebuilds one partition of an index from its rows, on the partition's thread (blocking),
+   * unless another read rebuilt it meanwhile: two concurrent rebuilds would each reset the
+   * partition, and the first would return a set the second's build no longer fills.
+   */
   RowIndex.PartitionIndex rebuild(RowIndex index, int partition) {
+    synchronized (index) {
+      RowIndex.PartitionIndex current = index.partition(partition);
+      if (current.complete) {
+        return current;
+      }
+      return rebuildNow(index, partition);
+    }
+  }
+
+  private RowIndex.PartitionIndex rebuildNow(RowIndex index, int partition) {
     RowIndex.PartitionIndex fresh = index.reset(partition, false);
     hazelcast.<byte[], byte[]>getMap(TableStore.mapName(index.def().tableId()))
         .executeOnEntries(new IndexBuild(index.def(), partition),
