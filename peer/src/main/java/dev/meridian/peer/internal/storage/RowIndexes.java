@@ -13,10 +13,8 @@ import dev.meridian.protocol.error.SqlState;
 import dev.meridian.protocol.types.IndexDef;
 import dev.meridian.protocol.wire.ScanFilters;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -179,33 +177,36 @@ final class RowIndexes {
     if (from != null && to != null && order.compare(from, to) > 0) {
       return List.of();
     }
-    java.util.Comparator<IndexOrder.Entry> walk = read.reverse() ? order.reversed() : order;
-    PriorityQueue<Head> heads = new PriorityQueue<>((a, b) -> walk.compare(a.entry, b.entry));
+    boolean[] owned = new boolean[index.partitionCount()];
     for (Partition partition : hazelcast.getPartitionService().getPartitions()) {
       if (partition.getOwner() == null || !partition.getOwner().localMember()) {
         continue;
       }
       int p = partition.getPartitionId();
-      RowIndex.PartitionIndex pi = index.partition(p);
-      if (!pi.complete) {
-        pi = rebuild(index, p);
-      }
-      Head h = new Head(RowIndex.range(pi, from, to, read.reverse()).entrySet().iterator());
-      if (h.advance()) {
-        heads.add(h);
+      owned[p] = true;
+      if (!index.partition(p).complete) {
+        rebuild(index, p);
       }
     }
     ScanFilters.Condition condition = ScanFilters.compile(read.filter());
     List<byte[]> out = new ArrayList<>();
-    while (!heads.isEmpty() && out.size() / 2 < read.limit()) {
-      Head h = heads.poll();
-      Object[] row = ScanRows.visible(h.row, read.columnCount());
-      if (row != null && condition.passes(row)) {
-        out.add(h.entry.key());
-        out.add(h.row);
+    for (Map.Entry<IndexOrder.Entry, RowIndex.Slot> e
+        : index.range(from, to, read.reverse()).entrySet()) {
+      if (out.size() / 2 >= read.limit()) {
+        break;
       }
-      if (h.advance()) {
-        heads.add(h);
+      RowIndex.Slot slot = e.getValue();
+      if (!index.current(slot)) {
+        index.removeLeftover(e.getKey(), slot);
+        continue;
+      }
+      if (!owned[slot.owner().id] || !slot.owner().complete) {
+        continue;
+      }
+      Object[] row = ScanRows.visible(slot.row(), read.columnCount());
+      if (row != null && condition.passes(row)) {
+        out.add(e.getKey().key());
+        out.add(slot.row());
       }
     }
     return out;
@@ -252,27 +253,6 @@ final class RowIndexes {
       partitionKeys = keys;
     }
     return keys[partition];
-  }
-
-  /** One partition's walk in a merge. */
-  private static final class Head {
-    private final Iterator<Map.Entry<IndexOrder.Entry, byte[]>> it;
-    IndexOrder.Entry entry;
-    byte[] row;
-
-    Head(Iterator<Map.Entry<IndexOrder.Entry, byte[]>> it) {
-      this.it = it;
-    }
-
-    boolean advance() {
-      if (!it.hasNext()) {
-        return false;
-      }
-      Map.Entry<IndexOrder.Entry, byte[]> e = it.next();
-      entry = e.getKey();
-      row = e.getValue();
-      return true;
-    }
   }
 
   /**
