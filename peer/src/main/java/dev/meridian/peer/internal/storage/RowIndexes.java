@@ -8,6 +8,7 @@ import com.hazelcast.partition.MigrationState;
 import com.hazelcast.partition.Partition;
 import com.hazelcast.partition.ReplicaMigrationEvent;
 import com.hazelcast.query.Predicates;
+import dev.meridian.peer.internal.row.RowFormat;
 import dev.meridian.protocol.error.MeridianException;
 import dev.meridian.protocol.error.SqlState;
 import dev.meridian.protocol.types.IndexDef;
@@ -189,6 +190,8 @@ final class RowIndexes {
       }
     }
     ScanFilters.Condition condition = ScanFilters.compile(read.filter());
+    // Only the columns the filter names are decoded; the serving peer decodes what it returns.
+    int width = Math.min(read.columnCount(), ScanFilters.width(read.filter()));
     List<byte[]> out = new ArrayList<>();
     for (Map.Entry<IndexOrder.Entry, RowIndex.Slot> e
         : index.range(from, to, read.reverse()).entrySet()) {
@@ -203,7 +206,7 @@ final class RowIndexes {
       if (!owned[slot.owner().id] || !slot.owner().complete) {
         continue;
       }
-      Object[] row = ScanRows.visible(slot.row(), read.columnCount());
+      Object[] row = RowFormat.decode(slot.row()).visibleValues(width);
       if (row != null && condition.passes(row)) {
         out.add(e.getKey().key());
         out.add(slot.row());
