@@ -169,6 +169,29 @@ public final class ScanFilters {
     }
   }
 
+  /** Whether a filter names a column (a null filter names none). */
+  public static boolean names(ScanFilter filter, int column) {
+    if (filter == null) {
+      return false;
+    } else if (filter instanceof ScanFilter.Compare c) {
+      return c.column() == column;
+    } else if (filter instanceof ScanFilter.CompareColumns c) {
+      return c.left() == column || c.right() == column;
+    } else if (filter instanceof ScanFilter.In c) {
+      return c.column() == column;
+    } else if (filter instanceof ScanFilter.IsNull c) {
+      return c.column() == column;
+    } else if (filter instanceof ScanFilter.Like c) {
+      return c.column() == column;
+    } else if (filter instanceof ScanFilter.And a) {
+      return a.operands().stream().anyMatch(f -> names(f, column));
+    } else if (filter instanceof ScanFilter.Or o) {
+      return o.operands().stream().anyMatch(f -> names(f, column));
+    } else {
+      return names(((ScanFilter.Not) filter).operand(), column);
+    }
+  }
+
   private static Condition[] compileAll(List<ScanFilter> filters) {
     Condition[] out = new Condition[filters.size()];
     for (int i = 0; i < out.length; i++) {

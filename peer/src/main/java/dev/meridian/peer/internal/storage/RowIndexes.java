@@ -191,7 +191,20 @@ final class RowIndexes {
     }
     ScanFilters.Condition condition = ScanFilters.compile(read.filter());
     // Only the columns the filter names are decoded; the serving peer decodes what it returns.
+    // An entry exists only for a visible row, and holds the indexed values of its row: when the
+    // filter names only indexed columns, the entry answers it without decoding the row.
     int width = Math.min(read.columnCount(), ScanFilters.width(read.filter()));
+    int[] indexed = order.columns();
+    boolean[] inIndex = new boolean[width];
+    for (int c : indexed) {
+      if (c < width) {
+        inIndex[c] = true;
+      }
+    }
+    boolean fromEntries = true;
+    for (int c = 0; c < width; c++) {
+      fromEntries &= inIndex[c] || !ScanFilters.names(read.filter(), c);
+    }
     List<byte[]> out = new ArrayList<>();
     for (Map.Entry<IndexOrder.Entry, RowIndex.Slot> e
         : index.range(from, to, read.reverse()).entrySet()) {
@@ -206,7 +219,18 @@ final class RowIndexes {
       if (!owned[slot.owner().id] || !slot.owner().complete) {
         continue;
       }
-      Object[] row = RowFormat.decode(slot.row()).visibleValues(width);
+      Object[] row;
+      if (fromEntries) {
+        row = new Object[width];
+        Object[] values = e.getKey().values();
+        for (int i = 0; i < indexed.length; i++) {
+          if (indexed[i] < width) {
+            row[indexed[i]] = values[i];
+          }
+        }
+      } else {
+        row = RowFormat.decode(slot.row()).visibleValues(width);
+      }
       if (row != null && condition.passes(row)) {
         out.add(e.getKey().key());
         out.add(slot.row());
