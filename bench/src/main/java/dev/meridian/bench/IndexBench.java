@@ -46,7 +46,8 @@ public final class IndexBench implements Callable<Integer> {
   static final String SCAN = "SELECT * FROM usertable WHERE ycsb_key >= ? ORDER BY ycsb_key"
       + " LIMIT ?";
 
-  @Option(names = "--rows", description = "leaderboard rows (default ${DEFAULT-VALUE})")
+  @Option(names = "--rows", description = "leaderboard rows, 0 to skip the leaderboard and"
+      + " upsert figures (default ${DEFAULT-VALUE})")
   int rows = 1_000_000;
 
   @Option(names = "--upserts", description = "upserts timed per phase (default ${DEFAULT-VALUE})")
@@ -57,6 +58,10 @@ public final class IndexBench implements Callable<Integer> {
 
   @Option(names = "--ycsb-seconds", description = "YCSB seconds per engine (default ${DEFAULT-VALUE})")
   int ycsbSeconds = 20;
+
+  @Option(names = "--ycsb-key-index", description = "declare an index on ycsb_key (without"
+      + " one, the key's implicit order serves the scans)")
+  boolean ycsbKeyIndex;
 
   @Option(names = "--threads", description = "YCSB client threads (default ${DEFAULT-VALUE})")
   int threads = 8;
@@ -75,8 +80,10 @@ public final class IndexBench implements Callable<Integer> {
     try (EmbeddedCluster cluster = EmbeddedCluster.start("indexbench" + System.nanoTime(),
         List.of("us-east-1"), EmbeddedCluster.Options.defaults().peersPerRegion(2));
         Connection c = DriverManager.getConnection(cluster.jdbcUrl("us-east-1"))) {
-      upsertCost(c, new Random(s));
-      leaderboard(c, new Random(s + 1));
+      if (rows > 0) {
+        upsertCost(c, new Random(s));
+        leaderboard(c, new Random(s + 1));
+      }
       if (ycsbRecords > 0) {
         ycsb(cluster, new Random(s + 2));
       }
@@ -267,7 +274,7 @@ public final class IndexBench implements Callable<Integer> {
     for (String url : List.of(meridianUrl, h2Url)) {
       try (Connection c = DriverManager.getConnection(url)) {
         execute(c, ddl);
-        if (url.equals(meridianUrl)) {
+        if (url.equals(meridianUrl) && ycsbKeyIndex) {
           execute(c, "CREATE INDEX usertable_key ON usertable (ycsb_key)");
         }
         String insert = "INSERT INTO usertable VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";

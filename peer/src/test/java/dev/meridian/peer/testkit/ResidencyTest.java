@@ -306,4 +306,63 @@ class ResidencyTest {
     }
     assertTrue(cluster.awaitConverged(WAIT));
   }
+  /** The ids a region's index returns (every row it indexes), read on its first peer. */
+  private static TreeSet<Long> viaIndex(String region, String index) throws Exception {
+    RegionReplica r = cluster.peers(region).get(0).node().replica();
+    Response answer = cluster.peers(region).get(0).node().handler().handle(new Request.IndexScan(
+        customers(r).tableId(), index, new int[] {0}, null, null, false, null, false, false,
+        10_000)).toCompletableFuture().get(60, TimeUnit.SECONDS);
+    TreeSet<Long> ids = new TreeSet<>();
+    for (Object[] row : assertInstanceOf(Response.Rows.class, answer, answer::toString).rows()) {
+      ids.add((Long) row[0]);
+    }
+    return ids;
+  }
+
+  @Test
+  @Order(7)
+  void eachRegionsIndexesHoldTheRowsItMayHoldAndNoOthers() throws Exception {
+    for (String region : List.of(US, EU_WEST, EU_CENTRAL)) {
+      update(region, "CREATE INDEX IF NOT EXISTS customers_country ON customers (country)");
+    }
+    // Rows of every rule written in every region, then moved between the rules' regions, with
+    // the indexes in place: an index follows its region's rows in and out.
+    String[] countries = {"DE", "FR", "US", "JP"};
+    String[] regions = {US, EU_WEST, EU_CENTRAL};
+    for (int i = 0; i < 24; i++) {
+      long id = 100 + i;
+      String country = countries[i % 4];
+      String from = country.equals("US") ? US : country.equals("JP") ? regions[i % 3]
+          : (i % 2 == 0 ? EU_WEST : EU_CENTRAL);
+      update(from, "UPSERT INTO customers VALUES (" + id + ", '" + country + "', 'c" + id + "')");
+    }
+    for (int i = 0; i < 24; i += 3) {
+      long id = 100 + i;
+      String to = countries[(i + 1) % 4];
+      String serving = to.equals("US") ? US : EU_WEST;
+      assertEquals(1, update(serving, "UPSERT INTO customers (id, country) VALUES (" + id + ", '"
+          + to + "')"));
+    }
+    for (String region : regions) {
+      awaitShipped(region);
+    }
+    assertTrue(cluster.awaitConverged(WAIT), "converged over the rows each pair may hold");
+    for (String region : regions) {
+      TreeSet<Long> stored = new TreeSet<>();
+      stored(region).forEach((id, row) -> {
+        Object[] v = row.visibleValues(3);
+        if (v != null) {
+          stored.add(id);
+          boolean eu = v[1].equals("DE") || v[1].equals("FR");
+          assertFalse(region.equals(US) ? eu : v[1].equals("US"), "row " + id + " ("
+              + v[1] + ") stored in " + region);
+        }
+      });
+      RegionReplica r = cluster.peers(region).get(0).node().replica();
+      assertEquals(stored, viaIndex(region, "CUSTOMERS_COUNTRY"), "the country index of "
+          + region);
+      assertEquals(stored, viaIndex(region, dev.meridian.protocol.types.IndexDef.primaryKey(
+          customers(r)).name()), "the key's index of " + region);
+    }
+  }
 }

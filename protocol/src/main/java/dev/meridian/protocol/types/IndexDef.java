@@ -19,6 +19,13 @@ import java.util.List;
  */
 public record IndexDef(String name, String table, long tableId, List<Key> keys, boolean ready) {
 
+  /**
+   * How the names of primary-key indexes begin. Every table has one, implicitly: its key
+   * columns ascending, under {@link #primaryKey}'s name; it is in no catalog and cannot be
+   * created or dropped, and a declared index may not take such a name.
+   */
+  public static final String PRIMARY_KEY_PREFIX = "PRIMARY KEY#";
+
   /** One indexed column: its index in the table, and whether larger values come first. */
   public record Key(int column, boolean descending) {}
 
@@ -39,6 +46,29 @@ public record IndexDef(String name, String table, long tableId, List<Key> keys, 
         throw new IllegalArgumentException("index " + name + ": bad column " + k.column());
       }
     }
+  }
+
+  /**
+   * The implicit index of a table's primary key: its key columns ascending, always ready, named
+   * {@value #PRIMARY_KEY_PREFIX} and the table incarnation's id (unique in the region).
+   */
+  public static IndexDef primaryKey(TableSchema table) {
+    List<Key> keys = new java.util.ArrayList<>();
+    for (int column : table.keyColumns()) {
+      keys.add(new Key(column, false));
+    }
+    return new IndexDef(PRIMARY_KEY_PREFIX + table.tableId(), table.name(), table.tableId(), keys,
+        true);
+  }
+
+  /** Whether a name is that of an implicit primary-key index. */
+  public static boolean isPrimaryKey(String name) {
+    return name != null && name.startsWith(PRIMARY_KEY_PREFIX);
+  }
+
+  /** Whether this is a table's implicit primary-key index. */
+  public boolean primaryKey() {
+    return isPrimaryKey(name);
   }
 
   /** The same index, ready or not. */

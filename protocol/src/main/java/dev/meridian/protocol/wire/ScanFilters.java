@@ -142,6 +142,56 @@ public final class ScanFilters {
     };
   }
 
+  /**
+   * How many leading columns a row needs for the filter to be evaluated on it: one more than
+   * the highest column it names (0 for a null filter).
+   */
+  public static int width(ScanFilter filter) {
+    if (filter == null) {
+      return 0;
+    }
+    if (filter instanceof ScanFilter.Compare c) {
+      return c.column() + 1;
+    } else if (filter instanceof ScanFilter.CompareColumns c) {
+      return Math.max(c.left(), c.right()) + 1;
+    } else if (filter instanceof ScanFilter.In c) {
+      return c.column() + 1;
+    } else if (filter instanceof ScanFilter.IsNull c) {
+      return c.column() + 1;
+    } else if (filter instanceof ScanFilter.Like c) {
+      return c.column() + 1;
+    } else if (filter instanceof ScanFilter.And a) {
+      return a.operands().stream().mapToInt(ScanFilters::width).max().orElse(0);
+    } else if (filter instanceof ScanFilter.Or o) {
+      return o.operands().stream().mapToInt(ScanFilters::width).max().orElse(0);
+    } else {
+      return width(((ScanFilter.Not) filter).operand());
+    }
+  }
+
+  /** Whether a filter names a column (a null filter names none). */
+  public static boolean names(ScanFilter filter, int column) {
+    if (filter == null) {
+      return false;
+    } else if (filter instanceof ScanFilter.Compare c) {
+      return c.column() == column;
+    } else if (filter instanceof ScanFilter.CompareColumns c) {
+      return c.left() == column || c.right() == column;
+    } else if (filter instanceof ScanFilter.In c) {
+      return c.column() == column;
+    } else if (filter instanceof ScanFilter.IsNull c) {
+      return c.column() == column;
+    } else if (filter instanceof ScanFilter.Like c) {
+      return c.column() == column;
+    } else if (filter instanceof ScanFilter.And a) {
+      return a.operands().stream().anyMatch(f -> names(f, column));
+    } else if (filter instanceof ScanFilter.Or o) {
+      return o.operands().stream().anyMatch(f -> names(f, column));
+    } else {
+      return names(((ScanFilter.Not) filter).operand(), column);
+    }
+  }
+
   private static Condition[] compileAll(List<ScanFilter> filters) {
     Condition[] out = new Condition[filters.size()];
     for (int i = 0; i < out.length; i++) {

@@ -137,6 +137,25 @@ public final class Values {
     };
   }
 
+  /**
+   * Passes over one value written by {@link #write}, checking it as {@link #read} does (a value
+   * {@code read} refuses, {@code skip} refuses) but without building strings or byte arrays.
+   */
+  public static void skip(ByteBuf in) {
+    byte tag = need(in, 1).getByte(in.readerIndex());
+    if (tag == STRING || tag == BYTES) {
+      in.skipBytes(1);
+      int n = need(in, 4).readInt();
+      if (n < 0 || n > in.readableBytes()) {
+        throw corrupt((tag == STRING ? "string" : "byte array") + " length " + n
+            + " exceeds the frame");
+      }
+      in.skipBytes(n);
+    } else {
+      read(in);
+    }
+  }
+
   /** Writes a non-null string as an int length and UTF-8 bytes. */
   public static void writeString(ByteBuf out, String s) {
     byte[] b = s.getBytes(StandardCharsets.UTF_8);

@@ -241,6 +241,11 @@ final class DdlPlanner {
       keys.add(new IndexDef.Key(column, create.descending().get(i)));
     }
     String name = create.name().getSimple();
+    if (IndexDef.isPrimaryKey(name)) {
+      throw SourceText.error(SqlState.SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION, "index names"
+          + " beginning with " + IndexDef.PRIMARY_KEY_PREFIX + " are the primary keys'; choose"
+          + " another name", create.name());
+    }
     return new Plan.CreateIndex(new IndexDef(name, table.name(), table.tableId(), keys, false),
         create.ifNotExists());
   }

@@ -15,7 +15,8 @@ import org.apache.calcite.sql.SqlOrderBy;
 import org.apache.calcite.sql.SqlSelect;
 
 /**
- * Finds a ready secondary index that serves a query of one user table, so that it reads
+ * Finds a ready secondary index, or else the table's implicit primary-key index
+ * ({@link IndexDef#primaryKey}), that serves a query of one user table, so that it reads
  * entries instead of scanning the table ({@link Plan.IndexRead}). The query must have the
  * shape {@link SystemQueryPlanner} reads (columns, a WHERE of column-to-value comparisons
  * joined by AND, ORDER BY columns, LIMIT), and either
@@ -64,7 +65,7 @@ final class IndexPlanner {
     Operand limit = null;
     try {
       String name = TableRef.tableName(id, "SELECT");
-      if (catalog.table(name) == null || catalog.indexes(name).isEmpty()) {
+      if (catalog.table(name) == null) {
         return null;
       }
       TableRef ref = new TableRef(catalog.table(name), aliased.alias());
@@ -88,8 +89,15 @@ final class IndexPlanner {
       // Not this planner's shape: Calcite plans it, and reports its errors its own way.
       return null;
     }
-    for (IndexDef index : catalog.indexes(shape.table().name())) {
+    List<IndexDef> candidates = new java.util.ArrayList<>(catalog.indexes(shape.table().name()));
+    // Every table's key is an index of its own, kept by the peers once a read asks for it.
+    candidates.add(IndexDef.primaryKey(shape.table()));
+    for (IndexDef index : candidates) {
       if (!index.ready()) {
+        continue;
+      }
+      // Without a LIMIT a read through the key could return the whole table: Calcite's scan.
+      if (index.primaryKey() && limit == null) {
         continue;
       }
       Plan.IndexRead read = shape.order().isEmpty()
@@ -190,8 +198,9 @@ final class IndexPlanner {
             .append(r.table().column(k.column()).name()).append(k.descending() ? " DESC" : "");
       }
       String limit = r.limit() == null ? "none" : show(r.limit());
+      String name = r.index().primaryKey() ? "PRIMARY KEY" : r.index().name();
       return List.of(
-          "IndexRead(table=" + r.table().name() + ", index=" + r.index().name() + " (" + keys
+          "IndexRead(table=" + r.table().name() + ", index=" + name + " (" + keys
               + "), direction=" + (r.reverse() ? "reverse" : "forward") + ", range="
               + r.index().table() + "." + r.table().column(r.index().keys().get(0).column())
               .name() + " in " + range + ", limit=" + limit + ")",

@@ -127,6 +127,47 @@ class IndexPlanTest {
   }
 
   @Test
+  void theKeyIsAnIndexWithoutDeclaringOne() {
+    Plan.IndexRead r = read("SELECT * FROM users WHERE id >= ? ORDER BY id LIMIT ?");
+    assertEquals(IndexDef.primaryKey(catalog.table("USERS")), r.index());
+    assertTrue(r.index().primaryKey());
+    assertFalse(r.reverse());
+    assertEquals(param(0, BIGINT), r.low());
+    assertTrue(r.lowInclusive());
+    assertNull(r.high());
+    assertEquals(param(1, BIGINT), r.limit());
+    assertNotNull(r.fallback(), "the general query stands by");
+    assertTrue(read("SELECT id FROM users ORDER BY id DESC LIMIT 5").reverse());
+    Plan.IndexRead composite = read("SELECT amount FROM orders WHERE region = 'eu'"
+        + " ORDER BY region, order_id LIMIT 3");
+    assertEquals(IndexDef.primaryKey(catalog.table("ORDERS")), composite.index());
+    assertInstanceOf(Plan.Query.class, planner.plan(
+        "SELECT amount FROM orders ORDER BY order_id LIMIT 3", catalog),
+        "the key's second column alone is not its order");
+    Plan.IndexRead bounded = read("SELECT name FROM users WHERE id = 1 LIMIT 5");
+    assertTrue(bounded.index().primaryKey());
+    assertEquals(lit(1L), bounded.low());
+    assertInstanceOf(Plan.Query.class, planner.plan("SELECT name FROM users WHERE id > 1",
+        catalog), "without a LIMIT the key's range could be the whole table");
+    Plan.Explain e = assertInstanceOf(Plan.Explain.class, planner.plan(
+        "EXPLAIN PLAN FOR SELECT * FROM users WHERE id >= 7 ORDER BY id LIMIT 10", catalog));
+    assertTrue(e.lines().get(0).contains("index=PRIMARY KEY (ID)"), e.lines().toString());
+  }
+
+  @Test
+  void aDeclaredIndexOnTheKeyComesFirstAndItsNamesAreReserved() {
+    TestCatalog withKeyIndex = TestCatalog.standard();
+    withKeyIndex.putIndex(new IndexDef("USERS_ID", "USERS", 1,
+        List.of(new IndexDef.Key(0, false)), true));
+    Plan plan = planner.plan("SELECT * FROM users WHERE id >= 3 ORDER BY id LIMIT 4",
+        withKeyIndex);
+    assertEquals("USERS_ID", assertInstanceOf(Plan.IndexRead.class, plan).index().name());
+    MeridianException reserved = assertThrows(MeridianException.class,
+        () -> planner.plan("CREATE INDEX \"PRIMARY KEY#1\" ON users (age)", catalog));
+    assertEquals(SqlState.SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION, reserved.state());
+  }
+
+  @Test
   void createAndDropIndex() {
     Plan.CreateIndex c = assertInstanceOf(Plan.CreateIndex.class,
         planner.plan("CREATE INDEX IF NOT EXISTS by_age ON users (age DESC, name)", catalog));

@@ -132,7 +132,7 @@ class SelectPlanTest {
       "SELECT DISTINCT name FROM users WHERE id = 1 | SELECT | DISTINCT",
       "SELECT name FROM users WHERE id = 1 GROUP BY name | GROUP BY | GROUP BY",
       "SELECT name FROM users WHERE id = 1 ORDER BY age | age | ORDER BY",
-      "SELECT name FROM users WHERE id = 1 LIMIT 5 | 5 | LIMIT",
+      "SELECT name FROM users WHERE id = 1 OFFSET 1 | 1 | OFFSET",
       "SELECT * FROM users a JOIN orders b ON a.id = b.order_id WHERE a.id = 1 | JOIN | JOIN",
       "SELECT * FROM (SELECT * FROM users) WHERE id = 1 | SELECT * FROM users) | subquery",
       "SELECT 1 UNION SELECT 2 | SELECT 1 | UNION",

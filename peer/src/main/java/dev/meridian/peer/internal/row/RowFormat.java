@@ -117,7 +117,7 @@ public final class RowFormat {
       boolean counter = in.isReadable() && in.getByte(start) == Counter.TAG;
       Stamp counterStamp = counter ? Counter.read(in).maxStamp() : null;
       if (!counter) {
-        Values.read(in);
+        Values.skip(in);
       }
       if (counter && !counterStamp.equals(stamp)) {
         throw Values.corrupt("counter cell stamped " + stamp + " holds contributions up to "

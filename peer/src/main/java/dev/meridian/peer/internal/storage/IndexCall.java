@@ -32,11 +32,13 @@ final class IndexCall implements Callable<ArrayList<byte[]>>, HazelcastInstanceA
   private final boolean highInclusive;
   private final boolean reverse;
   private final int limit;
+  /** The encoded primary-key index definition when that is the index read, else null. */
+  private final byte[] primaryKey;
   private transient RowIndexes indexes;
 
   private IndexCall(String index, long tableId, boolean markBuilt, int columnCount,
       byte[] filter, byte[] bounds, boolean lowInclusive, boolean highInclusive, boolean reverse,
-      int limit) {
+      int limit, byte[] primaryKey) {
     this.index = index;
     this.tableId = tableId;
     this.markBuilt = markBuilt;
@@ -47,11 +49,12 @@ final class IndexCall implements Callable<ArrayList<byte[]>>, HazelcastInstanceA
     this.highInclusive = highInclusive;
     this.reverse = reverse;
     this.limit = limit;
+    this.primaryKey = primaryKey;
   }
 
   /** Marks an index built on each member. */
   static IndexCall built(String index) {
-    return new IndexCall(index, 0, true, 0, null, null, false, false, false, 0);
+    return new IndexCall(index, 0, true, 0, null, null, false, false, false, 0, null);
   }
 
   /** Each member's part of a read. */
@@ -66,9 +69,10 @@ final class IndexCall implements Callable<ArrayList<byte[]>>, HazelcastInstanceA
       }
       Values.write(buf, read.low());
       Values.write(buf, read.high());
-      return new IndexCall(read.index(), read.tableId(), false, read.columnCount(), f,
-          ByteBufUtil.getBytes(buf), read.lowInclusive(), read.highInclusive(), read.reverse(),
-          read.limit());
+      byte[] bounds = ByteBufUtil.getBytes(buf);
+      byte[] key = read.primaryKey() == null ? null : IndexCatalog.encode(read.primaryKey());
+      return new IndexCall(read.index(), read.tableId(), false, read.columnCount(), f, bounds,
+          read.lowInclusive(), read.highInclusive(), read.reverse(), read.limit(), key);
     } finally {
       buf.release();
     }
@@ -90,6 +94,7 @@ final class IndexCall implements Callable<ArrayList<byte[]>>, HazelcastInstanceA
     Object low = Values.read(b);
     Object high = Values.read(b);
     return new ArrayList<>(indexes.read(new IndexRead(tableId, index, columnCount, f, low,
-        lowInclusive, high, highInclusive, reverse, limit)));
+        lowInclusive, high, highInclusive, reverse, limit,
+        primaryKey == null ? null : IndexCatalog.decode(primaryKey))));
   }
 }

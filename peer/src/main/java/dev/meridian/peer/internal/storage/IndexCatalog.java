@@ -111,6 +111,10 @@ final class IndexCatalog {
    */
   Map.Entry<Boolean, IndexDef> create(IndexDef requested, TableSchema table,
       boolean ifNotExists, java.util.function.LongPredicate tableExists) {
+    if (requested.primaryKey()) {
+      throw new MeridianException(SqlState.SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION, "index names"
+          + " beginning with " + IndexDef.PRIMARY_KEY_PREFIX + " are the primary keys'");
+    }
     for (IndexDef.Key k : requested.keys()) {
       if (k.column() >= table.columnCount()) {
         throw new MeridianException(SqlState.PROTOCOL_VIOLATION, "index " + requested.name()
@@ -166,9 +170,13 @@ final class IndexCatalog {
 
   /**
    * Drops the indexes of table incarnations that no longer exist (dropped here or by another
-   * region), so their entries do not outlive their rows (blocking).
+   * region), so their entries do not outlive their rows (blocking). A primary-key index is
+   * forgotten on this member only; another member lets its go when it serves the same call.
    */
   void forgetTablesNotIn(List<TableSchema> tables) {
+    java.util.Set<Long> ids = new java.util.HashSet<>();
+    tables.forEach(t -> ids.add(t.tableId()));
+    rows.forgetKeysNotIn(ids);
     for (Map.Entry<String, byte[]> e : map.entrySet()) {
       IndexDef d = decode(e.getValue());
       if (tables.stream().noneMatch(t -> t.tableId() == d.tableId())

@@ -9,6 +9,9 @@ import dev.meridian.protocol.wire.ScanFilter;
  * @param columnCount the table's column count (to decode rows for the filter)
  * @param low lowest value of the first index column, or null for unbounded
  * @param high highest value of the first index column, or null for unbounded
+ * @param primaryKey the definition of the table's implicit primary-key index when that is the
+ *     index read (a member registers it on the first such read), else null
  */
 record IndexRead(long tableId, String index, int columnCount, ScanFilter filter, Object low,
-    boolean lowInclusive, Object high, boolean highInclusive, boolean reverse, int limit) {}
+    boolean lowInclusive, Object high, boolean highInclusive, boolean reverse, int limit,
+    dev.meridian.protocol.types.IndexDef primaryKey) {}

@@ -1,6 +1,7 @@
 package dev.meridian.peer.internal.storage;
 
 import dev.meridian.peer.internal.row.RowFormat;
+import dev.meridian.peer.internal.row.StoredRow;
 import dev.meridian.protocol.error.SqlState;
 import dev.meridian.protocol.types.IndexDef;
 import dev.meridian.protocol.types.TableSchema;
@@ -27,6 +28,10 @@ final class IndexReads {
 
   /** Answers an index scan; completes once every member answered. */
   CompletionStage<Response> read(TableSchema schema, Request.IndexScan scan) {
+    if (IndexDef.isPrimaryKey(scan.index())) {
+      IndexDef key = IndexDef.primaryKey(schema);
+      return read(schema, scan, key.name().equals(scan.index()) ? key : null);
+    }
     return catalog.ready(scan.index()).thenCompose(def -> read(schema, scan, def));
   }
 
@@ -48,7 +53,7 @@ final class IndexReads {
     }
     IndexRead read = new IndexRead(schema.tableId(), def.name(), schema.columnCount(),
         scan.filter(), scan.low(), scan.lowInclusive(), scan.high(), scan.highInclusive(),
-        scan.reverse(), scan.limit());
+        scan.reverse(), scan.limit(), def.primaryKey() ? def : null);
     IndexOrder order = new IndexOrder(def);
     return catalog.onEveryMember(IndexCall.read(read))
         .thenApply(parts -> merge(schema, scan, order, parts));
@@ -56,26 +61,37 @@ final class IndexReads {
 
   private static Response merge(TableSchema schema, Request.IndexScan scan, IndexOrder order,
       List<List<byte[]>> parts) {
-    record Found(IndexOrder.Entry entry, Object[] row) {}
+    // Sorting needs the indexed columns only: the rest of a row is decoded if it is returned.
+    int width = 0;
+    for (int c : order.columns()) {
+      width = Math.max(width, c + 1);
+    }
+    record Found(IndexOrder.Entry entry, StoredRow stored) {}
     List<Found> found = new ArrayList<>();
     for (List<byte[]> part : parts) {
       for (int i = 0; i + 1 < part.size(); i += 2) {
-        Object[] row = RowFormat.decode(part.get(i + 1)).visibleValues(schema.columnCount());
-        if (row != null) {
-          found.add(new Found(order.entry(row, part.get(i)), row));
+        StoredRow stored = RowFormat.decode(part.get(i + 1));
+        Object[] indexed = stored.visibleValues(width);
+        if (indexed != null) {
+          found.add(new Found(order.entry(indexed, part.get(i)), stored));
         }
       }
     }
     Comparator<IndexOrder.Entry> walk = scan.reverse() ? order.reversed() : order;
     found.sort((a, b) -> walk.compare(a.entry(), b.entry()));
+    int projectedWidth = 0;
+    for (int c : scan.columns()) {
+      projectedWidth = Math.max(projectedWidth, c + 1);
+    }
     List<Object[]> rows = new ArrayList<>(Math.min(found.size(), scan.limit()));
     for (Found f : found) {
       if (rows.size() == scan.limit()) {
         break;
       }
+      Object[] row = f.stored().visibleValues(projectedWidth);
       Object[] out = new Object[scan.columns().length];
       for (int i = 0; i < out.length; i++) {
-        out[i] = f.row()[scan.columns()[i]];
+        out[i] = row[scan.columns()[i]];
       }
       rows.add(out);
     }

@@ -3,6 +3,7 @@ package dev.meridian.peer.internal.storage;
 import dev.meridian.peer.internal.row.RowFormat;
 import dev.meridian.protocol.types.IndexDef;
 import java.nio.ByteBuffer;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,56 +11,79 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * One secondary index on one Hazelcast member: per partition, the entries of the rows stored
- * here, ordered by {@link IndexOrder}, each with the row's stored bytes (so a read through the
- * index needs no second lookup). Entries change only inside the partition operation that
- * changes the row (the write, apply and purge processors and {@link IndexBuild} call
- * {@link #rowChanged}), so on the partition's owner entries and rows never disagree.
+ * One secondary index on one Hazelcast member: the entries of the rows stored here, ordered by
+ * {@link IndexOrder}, each with the row's stored bytes (so a read through the index needs no
+ * second lookup), in one sorted map for the whole member, so an ordered read seeks once rather
+ * than once per partition. Each entry names the {@link PartitionIndex} that recorded it; a
+ * partition's set knows its entries by row key. Entries change only inside the partition
+ * operation that changes the row (the write, apply and purge processors and {@link IndexBuild}
+ * call {@link #rowChanged}), so on the partition's owner entries and rows never disagree.
  *
  * <p>A partition's entries are trusted only while {@link PartitionIndex#complete} is set: the
  * online build or a rebuild after the partition moved to this member sets it. A partition
- * replaced by {@link #reset} starts empty and untrusted. Thread-safe: partition threads write,
- * query threads read.
+ * replaced by {@link #reset} starts empty and untrusted, and the old set's entries leave the
+ * map; one a write of the old set added while the reset ran names a set that is no longer the
+ * partition's, so reads skip it ({@link #current}) and remove it. Thread-safe: partition
+ * threads write, query threads read.
  */
 final class RowIndex {
 
-  /** The entries of one partition. */
+  /** Where an entry came from and the row it stands for. */
+  record Slot(PartitionIndex owner, byte[] row) {}
+
+  private record Placed(IndexOrder.Entry entry, Slot slot) {}
+
+  /** The entries of one partition (kept in the member's map). */
   static final class PartitionIndex {
-    final ConcurrentSkipListMap<IndexOrder.Entry, byte[]> entries;
-    private final Map<ByteBuffer, IndexOrder.Entry> byKey = new ConcurrentHashMap<>();
+    final int id;
+    private final ConcurrentSkipListMap<IndexOrder.Entry, Slot> shared;
+    private final Comparator<? super IndexOrder.Entry> order;
+    private final Map<ByteBuffer, Placed> byKey = new ConcurrentHashMap<>();
     /** Whether the entries are known to hold every row of the partition. */
     volatile boolean complete;
     /** Whether the partition moved since the index was registered here. */
     volatile boolean moved;
 
-    PartitionIndex(IndexOrder order) {
-      entries = new ConcurrentSkipListMap<>(order);
+    PartitionIndex(int id, ConcurrentSkipListMap<IndexOrder.Entry, Slot> shared) {
+      this.id = id;
+      this.shared = shared;
+      this.order = shared.comparator();
     }
 
     void put(IndexOrder.Entry entry, byte[] row) {
-      ByteBuffer k = ByteBuffer.wrap(entry.key());
-      IndexOrder.Entry old = byKey.put(k, entry);
-      if (old != null) {
-        entries.remove(old);
+      Slot slot = new Slot(this, row);
+      Placed old = byKey.put(ByteBuffer.wrap(entry.key()), new Placed(entry, slot));
+      // Put first: a row whose indexed values did not change is never absent from the map.
+      shared.put(entry, slot);
+      if (old != null && order.compare(old.entry(), entry) != 0) {
+        shared.remove(old.entry(), old.slot());
       }
-      entries.put(entry, row);
     }
 
     void remove(byte[] key) {
-      IndexOrder.Entry old = byKey.remove(ByteBuffer.wrap(key));
+      Placed old = byKey.remove(ByteBuffer.wrap(key));
       if (old != null) {
-        entries.remove(old);
+        shared.remove(old.entry(), old.slot());
       }
     }
 
+    /** Takes every entry of this set out of the member's map. */
+    private void clear() {
+      for (Placed p : byKey.values()) {
+        shared.remove(p.entry(), p.slot());
+      }
+      byKey.clear();
+    }
+
     int size() {
-      return entries.size();
+      return byKey.size();
     }
   }
 
   private final IndexDef def;
   private final IndexOrder order;
   private final int width;
+  private final ConcurrentSkipListMap<IndexOrder.Entry, Slot> entries;
   private final AtomicReferenceArray<PartitionIndex> partitions;
 
   RowIndex(IndexDef def, int partitionCount) {
@@ -70,9 +94,10 @@ final class RowIndex {
       w = Math.max(w, k.column() + 1);
     }
     this.width = w;
+    this.entries = new ConcurrentSkipListMap<>(order);
     this.partitions = new AtomicReferenceArray<>(partitionCount);
     for (int p = 0; p < partitionCount; p++) {
-      partitions.set(p, new PartitionIndex(order));
+      partitions.set(p, new PartitionIndex(p, entries));
     }
   }
 
@@ -97,10 +122,20 @@ final class RowIndex {
    * rebuilt); returns the new one.
    */
   PartitionIndex reset(int p, boolean moved) {
-    PartitionIndex fresh = new PartitionIndex(order);
+    PartitionIndex fresh = new PartitionIndex(p, entries);
     fresh.moved = moved;
-    partitions.set(p, fresh);
+    partitions.getAndSet(p, fresh).clear();
     return fresh;
+  }
+
+  /** Whether an entry's set is still its partition's (else the entry is left over). */
+  boolean current(Slot slot) {
+    return partitions.get(slot.owner().id) == slot.owner();
+  }
+
+  /** Removes an entry left over by a replaced set. */
+  void removeLeftover(IndexOrder.Entry entry, Slot slot) {
+    entries.remove(entry, slot);
   }
 
   /**
@@ -117,10 +152,10 @@ final class RowIndex {
     }
   }
 
-  /** The entries of a partition between two probes (either may be null: unbounded). */
-  static NavigableMap<IndexOrder.Entry, byte[]> range(PartitionIndex pi, IndexOrder.Entry from,
-      IndexOrder.Entry to, boolean reverse) {
-    NavigableMap<IndexOrder.Entry, byte[]> m = pi.entries;
+  /** The member's entries between two probes (either may be null: unbounded). */
+  NavigableMap<IndexOrder.Entry, Slot> range(IndexOrder.Entry from, IndexOrder.Entry to,
+      boolean reverse) {
+    NavigableMap<IndexOrder.Entry, Slot> m = entries;
     if (from != null && to != null) {
       m = m.subMap(from, true, to, true);
     } else if (from != null) {

@@ -8,15 +8,14 @@ import com.hazelcast.partition.MigrationState;
 import com.hazelcast.partition.Partition;
 import com.hazelcast.partition.ReplicaMigrationEvent;
 import com.hazelcast.query.Predicates;
+import dev.meridian.peer.internal.row.RowFormat;
 import dev.meridian.protocol.error.MeridianException;
 import dev.meridian.protocol.error.SqlState;
 import dev.meridian.protocol.types.IndexDef;
 import dev.meridian.protocol.wire.ScanFilters;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -95,6 +94,15 @@ final class RowIndexes {
     }
   }
 
+  /** Forgets the primary-key indexes of table incarnations not among these. */
+  void forgetKeysNotIn(java.util.Set<Long> tableIds) {
+    for (RowIndex index : byName.values()) {
+      if (index.def().primaryKey() && !tableIds.contains(index.def().tableId())) {
+        forget(index.def().name());
+      }
+    }
+  }
+
   /**
    * Records a row's new stored bytes (null: removed) in every index of its table. Called on the
    * partition thread by the operation that stored them.
@@ -143,6 +151,11 @@ final class RowIndexes {
    */
   List<byte[]> read(IndexRead read) {
     RowIndex index = byName.get(read.index());
+    if (index == null && read.primaryKey() != null) {
+      // Registered on first use: every partition starts untrusted and is built below, on its
+      // thread, and writes keep it from then on.
+      index = ensure(read.primaryKey());
+    }
     if (index == null || index.def().tableId() != read.tableId()) {
       throw new MeridianException(SqlState.UNDEFINED_OBJECT, "index " + read.index()
           + " is not on this member");
@@ -165,40 +178,83 @@ final class RowIndexes {
     if (from != null && to != null && order.compare(from, to) > 0) {
       return List.of();
     }
-    java.util.Comparator<IndexOrder.Entry> walk = read.reverse() ? order.reversed() : order;
-    PriorityQueue<Head> heads = new PriorityQueue<>((a, b) -> walk.compare(a.entry, b.entry));
+    boolean[] owned = new boolean[index.partitionCount()];
     for (Partition partition : hazelcast.getPartitionService().getPartitions()) {
       if (partition.getOwner() == null || !partition.getOwner().localMember()) {
         continue;
       }
       int p = partition.getPartitionId();
-      RowIndex.PartitionIndex pi = index.partition(p);
-      if (!pi.complete) {
-        pi = rebuild(index, p);
-      }
-      Head h = new Head(RowIndex.range(pi, from, to, read.reverse()).entrySet().iterator());
-      if (h.advance()) {
-        heads.add(h);
+      owned[p] = true;
+      if (!index.partition(p).complete) {
+        rebuild(index, p);
       }
     }
     ScanFilters.Condition condition = ScanFilters.compile(read.filter());
-    List<byte[]> out = new ArrayList<>();
-    while (!heads.isEmpty() && out.size() / 2 < read.limit()) {
-      Head h = heads.poll();
-      Object[] row = ScanRows.visible(h.row, read.columnCount());
-      if (row != null && condition.passes(row)) {
-        out.add(h.entry.key());
-        out.add(h.row);
+    // Only the columns the filter names are decoded; the serving peer decodes what it returns.
+    // An entry exists only for a visible row, and holds the indexed values of its row: when the
+    // filter names only indexed columns, the entry answers it without decoding the row.
+    int width = Math.min(read.columnCount(), ScanFilters.width(read.filter()));
+    int[] indexed = order.columns();
+    boolean[] inIndex = new boolean[width];
+    for (int c : indexed) {
+      if (c < width) {
+        inIndex[c] = true;
       }
-      if (h.advance()) {
-        heads.add(h);
+    }
+    boolean fromEntries = true;
+    for (int c = 0; c < width; c++) {
+      fromEntries &= inIndex[c] || !ScanFilters.names(read.filter(), c);
+    }
+    List<byte[]> out = new ArrayList<>();
+    for (Map.Entry<IndexOrder.Entry, RowIndex.Slot> e
+        : index.range(from, to, read.reverse()).entrySet()) {
+      if (out.size() / 2 >= read.limit()) {
+        break;
+      }
+      RowIndex.Slot slot = e.getValue();
+      if (!index.current(slot)) {
+        index.removeLeftover(e.getKey(), slot);
+        continue;
+      }
+      if (!owned[slot.owner().id] || !slot.owner().complete) {
+        continue;
+      }
+      Object[] row;
+      if (fromEntries) {
+        row = new Object[width];
+        Object[] values = e.getKey().values();
+        for (int i = 0; i < indexed.length; i++) {
+          if (indexed[i] < width) {
+            row[indexed[i]] = values[i];
+          }
+        }
+      } else {
+        row = RowFormat.decode(slot.row()).visibleValues(width);
+      }
+      if (row != null && condition.passes(row)) {
+        out.add(e.getKey().key());
+        out.add(slot.row());
       }
     }
     return out;
   }
 
-  /** Rebuilds one partition of an index from its rows, on the partition's thread (blocking). */
+  /**
+   * Rebuilds one partition of an index from its rows, on the partition's thread (blocking),
+   * unless another read rebuilt it meanwhile: two concurrent rebuilds would each reset the
+   * partition, and the first would return a set the second's build no longer fills.
+   */
   RowIndex.PartitionIndex rebuild(RowIndex index, int partition) {
+    synchronized (index) {
+      RowIndex.PartitionIndex current = index.partition(partition);
+      if (current.complete) {
+        return current;
+      }
+      return rebuildNow(index, partition);
+    }
+  }
+
+  private RowIndex.PartitionIndex rebuildNow(RowIndex index, int partition) {
     RowIndex.PartitionIndex fresh = index.reset(partition, false);
     hazelcast.<byte[], byte[]>getMap(TableStore.mapName(index.def().tableId()))
         .executeOnEntries(new IndexBuild(index.def(), partition),
@@ -224,27 +280,6 @@ final class RowIndexes {
       partitionKeys = keys;
     }
     return keys[partition];
-  }
-
-  /** One partition's walk in a merge. */
-  private static final class Head {
-    private final Iterator<Map.Entry<IndexOrder.Entry, byte[]>> it;
-    IndexOrder.Entry entry;
-    byte[] row;
-
-    Head(Iterator<Map.Entry<IndexOrder.Entry, byte[]>> it) {
-      this.it = it;
-    }
-
-    boolean advance() {
-      if (!it.hasNext()) {
-        return false;
-      }
-      Map.Entry<IndexOrder.Entry, byte[]> e = it.next();
-      entry = e.getKey();
-      row = e.getValue();
-      return true;
-    }
   }
 
   /**

@@ -188,8 +188,13 @@ class SecondaryIndexTest {
       rows.add(randomRow(random, id));
     }
     write(t, WriteKind.UPSERT, rows);
-    // Half the indexes exist before the churn below, half are built over its result.
+    // Half the indexes exist before the churn below, half are built over its result. The key's
+    // implicit index is registered by its first read, here, and kept by the churn.
+    IndexDef primaryKey = IndexDef.primaryKey(t);
+    assertEquals(List.of(0L, 1L, 2L), viaIndex(t, primaryKey, null, null, false, null, false,
+        false, 3, 1));
     List<IndexDef> indexes = new ArrayList<>();
+    indexes.add(primaryKey);
     indexes.add(index(t, "R_SCORE_DESC", new int[] {1}, new boolean[] {true}));
     indexes.add(index(t, "R_GRP_SCORE", new int[] {2, 1}, new boolean[] {false, true}));
     List<Object[]> changed = new ArrayList<>();
@@ -257,6 +262,45 @@ class SecondaryIndexTest {
     System.out.println(cases + " index reads equal their full scans, " + rowsCompared
         + " rows compared");
     assertTrue(rowsCompared > cases, "the reads found rows");
+  }
+
+  @Test
+  void concurrentFirstReadsOfTheKeyIndexAllSeeEveryRow() throws Exception {
+    TableSchema t = createTable("KEY_FIRST_READS");
+    List<Object[]> rows = new ArrayList<>();
+    Random random = new Random(SEED + 1);
+    for (long id = 0; id < ROWS; id++) {
+      rows.add(randomRow(random, id));
+    }
+    write(t, WriteKind.UPSERT, rows);
+    IndexDef key = IndexDef.primaryKey(t);
+    List<Long> all = new ArrayList<>();
+    for (long id = 0; id < ROWS; id++) {
+      all.add(id);
+    }
+    // Eight reads race to register and build the index on both peers: each must see every row.
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors
+        .newFixedThreadPool(8);
+    try {
+      List<java.util.concurrent.Future<List<Long>>> reads = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        int peer = i % 2;
+        reads.add(pool.submit(() -> viaIndex(t, key, null, null, false, null, false, false,
+            Scans.MAX_PAGE_ROWS, peer)));
+      }
+      for (java.util.concurrent.Future<List<Long>> read : reads) {
+        List<Long> got = read.get(120, TimeUnit.SECONDS);
+        assertEquals(all.size(), got.size(), "rows a first read found (seed " + SEED + ")");
+        assertEquals(all, got);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    Response r = call(region.peer(0), new Request.IndexScan(t.tableId(),
+        IndexDef.PRIMARY_KEY_PREFIX + (t.tableId() + 1), new int[] {0}, null, null, false, null,
+        false, false, 1));
+    assertEquals(SqlState.UNDEFINED_OBJECT, assertInstanceOf(Response.Error.class, r).state(),
+        "another table's key index is not this table's");
   }
 
   @Test

@@ -125,7 +125,10 @@ final class FilterTranslator {
     if (l != null && r != null) {
       TypeKind lk = table.column(l).type().kind();
       TypeKind rk = table.column(r).type().kind();
-      return lk == rk && comparable(lk) ? new ScanFilter.CompareColumns(l, op, r) : null;
+      // CHAR columns of two lengths are padded to two lengths: Calcite pads the shorter.
+      boolean same = lk == rk && (lk != TypeKind.CHAR
+          || table.column(l).type().equals(table.column(r).type()));
+      return same ? new ScanFilter.CompareColumns(l, op, r) : null;
     }
     if (l == null && r != null) {
       Integer swap = l;
@@ -139,7 +142,7 @@ final class FilterTranslator {
     if (l == null) {
       return null;
     }
-    Object value = constant(right, table.column(l).type().kind());
+    Object value = constant(right, table.column(l).type());
     return value == null ? null : new ScanFilter.Compare(l, op, value);
   }
 
@@ -149,10 +152,10 @@ final class FilterTranslator {
     if (column == null || table.column(column).type().kind() != TypeKind.VARCHAR) {
       return null;
     }
-    Object pattern = constant(operands.get(1), TypeKind.VARCHAR);
+    Object pattern = constant(operands.get(1), table.column(column).type());
     String escape = "";
     if (operands.size() > 2) {
-      Object e = constant(operands.get(2), TypeKind.VARCHAR);
+      Object e = constant(operands.get(2), table.column(column).type());
       if (!(e instanceof String s) || s.length() != 1) {
         return null;
       }
@@ -164,7 +167,7 @@ final class FilterTranslator {
   /** The table column a node reads, through widening numeric casts, or null. */
   private Integer column(RexNode node) {
     if (node instanceof RexInputRef ref) {
-      return comparable(table.column(ids[ref.getIndex()]).type().kind()) ? ids[ref.getIndex()] : null;
+      return ids[ref.getIndex()];
     }
     if (node.getKind() == SqlKind.CAST && node instanceof RexCall cast
         && cast.getOperands().get(0) instanceof RexInputRef ref) {
@@ -172,14 +175,12 @@ final class FilterTranslator {
       SqlTypeFamily to = cast.getType().getSqlTypeName().getFamily();
       boolean exactWidening = isExact(from) && to == SqlTypeFamily.NUMERIC
           && SqlTypeName.EXACT_TYPES.contains(cast.getType().getSqlTypeName());
-      return exactWidening ? ids[ref.getIndex()] : null;
+      // Every REAL is a DOUBLE exactly, and the peers compare a REAL as its DOUBLE.
+      boolean realToDouble = from == TypeKind.REAL
+          && cast.getType().getSqlTypeName() == SqlTypeName.DOUBLE;
+      return exactWidening || realToDouble ? ids[ref.getIndex()] : null;
     }
     return null;
-  }
-
-  private static boolean comparable(TypeKind kind) {
-    // CHAR compares blank-padded and REAL as float in Calcite; the peers compare neither so.
-    return kind != TypeKind.CHAR && kind != TypeKind.VARBINARY && kind != TypeKind.REAL;
   }
 
   private static boolean isExact(TypeKind kind) {
@@ -195,7 +196,31 @@ final class FilterTranslator {
    * The canonical value of a literal or bound parameter, compared with a column of
    * {@code kind}; null when there is none or it might compare differently on a peer.
    */
-  private Object constant(RexNode node, TypeKind kind) {
+  private Object constant(RexNode node, dev.meridian.protocol.types.ColumnType type) {
+    Object v = constantValue(node, type.kind());
+    if (v instanceof Number n && node.getType().getSqlTypeName() == SqlTypeName.REAL) {
+      // Calcite compares a REAL operand as a float: so must the peer.
+      return (double) n.floatValue();
+    }
+    if (type.kind() == TypeKind.CHAR && v instanceof String s) {
+      return padded(s, type.precision());
+    }
+    return v;
+  }
+
+  /**
+   * A string compared with a CHAR(n) column as the stored values are: blank-padded to n; null
+   * (not pushed) when longer than n with anything but blanks beyond n.
+   */
+  private static String padded(String s, int n) {
+    if (s.length() > n) {
+      return s.substring(n).isBlank() && s.substring(n).chars().allMatch(ch -> ch == ' ')
+          ? s.substring(0, n) : null;
+    }
+    return s + " ".repeat(n - s.length());
+  }
+
+  private Object constantValue(RexNode node, TypeKind kind) {
     Object v;
     if (node instanceof RexLiteral literal) {
       v = literal(literal);
@@ -217,6 +242,9 @@ final class FilterTranslator {
     Comparable<?> v = literal.getValue();
     if (v instanceof NlsString s) {
       return s.getValue();
+    }
+    if (v instanceof org.apache.calcite.avatica.util.ByteString b) {
+      return b.getBytes();
     }
     if (v instanceof DateString d) {
       return LocalDate.ofEpochDay(d.getDaysSinceEpoch());
@@ -247,7 +275,9 @@ final class FilterTranslator {
       return v instanceof Number n ? (Object) n.doubleValue() : null;
     }
     return switch (kind) {
-      case VARCHAR -> v instanceof String ? v : null;
+      case VARCHAR, CHAR -> v instanceof String ? v : null;
+      case VARBINARY -> v instanceof byte[] ? v
+          : v instanceof org.apache.calcite.avatica.util.ByteString b ? b.getBytes() : null;
       case BOOLEAN -> v instanceof Boolean ? v : null;
       case DATE -> v instanceof LocalDate ? v
           : v instanceof java.sql.Date d ? d.toLocalDate()
