@@ -32,6 +32,8 @@ final class IndexCall implements Callable<ArrayList<byte[]>>, HazelcastInstanceA
   private final boolean highInclusive;
   private final boolean reverse;
   private final int limit;
+  private int ttlColumn = dev.meridian.protocol.types.TableSchema.NO_TTL;
+  private long now = Expiry.NEVER;
   private transient RowIndexes indexes;
 
   private IndexCall(String index, long tableId, boolean markBuilt, int columnCount,
@@ -66,9 +68,12 @@ final class IndexCall implements Callable<ArrayList<byte[]>>, HazelcastInstanceA
       }
       Values.write(buf, read.low());
       Values.write(buf, read.high());
-      return new IndexCall(read.index(), read.tableId(), false, read.columnCount(), f,
+      IndexCall call = new IndexCall(read.index(), read.tableId(), false, read.columnCount(), f,
           ByteBufUtil.getBytes(buf), read.lowInclusive(), read.highInclusive(), read.reverse(),
           read.limit());
+      call.ttlColumn = read.ttlColumn();
+      call.now = read.now();
+      return call;
     } finally {
       buf.release();
     }
@@ -90,6 +95,6 @@ final class IndexCall implements Callable<ArrayList<byte[]>>, HazelcastInstanceA
     Object low = Values.read(b);
     Object high = Values.read(b);
     return new ArrayList<>(indexes.read(new IndexRead(tableId, index, columnCount, f, low,
-        lowInclusive, high, highInclusive, reverse, limit)));
+        lowInclusive, high, highInclusive, reverse, limit, ttlColumn, now)));
   }
 }

@@ -9,6 +9,9 @@ import dev.meridian.protocol.wire.ScanFilter;
  * @param columnCount the table's column count (to decode rows for the filter)
  * @param low lowest value of the first index column, or null for unbounded
  * @param high highest value of the first index column, or null for unbounded
+ * @param ttlColumn the table's ttl column, and {@code now} the moment rows expired at are left
+ *     out ({@link Expiry})
  */
 record IndexRead(long tableId, String index, int columnCount, ScanFilter filter, Object low,
-    boolean lowInclusive, Object high, boolean highInclusive, boolean reverse, int limit) {}
+    boolean lowInclusive, Object high, boolean highInclusive, boolean reverse, int limit,
+    int ttlColumn, long now) {}

@@ -186,7 +186,8 @@ final class RowIndexes {
     while (!heads.isEmpty() && out.size() / 2 < read.limit()) {
       Head h = heads.poll();
       Object[] row = ScanRows.visible(h.row, read.columnCount());
-      if (row != null && condition.passes(row)) {
+      if (row != null && !Expiry.expired(row, read.ttlColumn(), read.now())
+          && condition.passes(row)) {
         out.add(h.entry.key());
         out.add(h.row);
       }
