@@ -91,6 +91,14 @@ public final class StorageRequestHandler implements RequestHandler {
         () -> notServing.get() == null, TtlSweep.DEFAULT_ROWS_PER_PASS, meters);
   }
 
+  /**
+   * Stops or resumes this peer's TTL sweep; expired rows stay hidden from reads and writes
+   * meanwhile, and are deleted once it resumes.
+   */
+  public void ttlSweepPaused(boolean paused) {
+    sweep.paused(paused);
+  }
+
   /** Rows this peer's TTL sweep has deleted since it started. */
   public long ttlExpiredRows() {
     return sweep.expiredRows();

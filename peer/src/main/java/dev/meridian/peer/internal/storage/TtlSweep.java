@@ -50,6 +50,7 @@ final class TtlSweep implements AutoCloseable {
   private final Counter expired;
   private final Counter passes;
   private final AtomicLong lastRate = new AtomicLong();
+  private volatile boolean paused;
   private final ScheduledExecutorService timer;
 
   TtlSweep(String peerName, HazelcastInstance hazelcast, RegionReplica replica, TableStore store,
@@ -78,6 +79,11 @@ final class TtlSweep implements AutoCloseable {
         TimeUnit.MILLISECONDS);
   }
 
+  /** Stops or resumes the passes (reads and writes hide expired rows either way). */
+  void paused(boolean paused) {
+    this.paused = paused;
+  }
+
   /** Rows this peer's sweep has deleted. */
   long expiredRows() {
     return (long) expired.count();
@@ -93,7 +99,7 @@ final class TtlSweep implements AutoCloseable {
 
   /** One pass (blocking): returns how many rows it deleted. */
   int pass() {
-    if (!serving.getAsBoolean() || !hazelcast.getLifecycleService().isRunning()) {
+    if (paused || !serving.getAsBoolean() || !hazelcast.getLifecycleService().isRunning()) {
       return 0;
     }
     passes.increment();
