@@ -205,4 +205,61 @@ class TtlTest {
       sweeps(c, EU, false);
     }
   }
+
+  @Test
+  void rowsReWrittenWhileTheSweepRunsAreKeptExactly() throws Exception {
+    int rows = 600;
+    int writers = 4;
+    try (EmbeddedCluster c = EmbeddedCluster.start("ttl-rmw-" + System.nanoTime(),
+        List.of(US), EmbeddedCluster.Options.defaults().peersPerRegion(2));
+        Connection us = DriverManager.getConnection(c.jdbcUrl(US));
+        Statement usSql = us.createStatement()) {
+      usSql.execute(CREATE);
+      sweeps(c, US, true);
+      long expires = System.currentTimeMillis() + 2_000;
+      for (int i = 0; i < rows; i++) {
+        usSql.executeUpdate("UPSERT INTO sessions VALUES (" + i + ", 'first', " + at(expires)
+            + ")");
+      }
+      pastMillis(expires);
+      sweeps(c, US, false);
+      // Writers re-write the even rows (the rows of thread w: ids = 2 * (w + k * writers)) with
+      // a later time, again and again, while the sweeps delete what they find expired.
+      long later = expires + 3_600_000;
+      List<Thread> threads = new java.util.ArrayList<>();
+      List<Throwable> failures = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+      for (int w = 0; w < writers; w++) {
+        int writer = w;
+        Thread t = new Thread(() -> {
+          try (Connection conn = DriverManager.getConnection(c.jdbcUrl(US));
+              Statement s = conn.createStatement()) {
+            for (int round = 0; round < 3; round++) {
+              for (int id = 2 * writer; id < rows; id += 2 * writers) {
+                assertEquals(1, s.executeUpdate("UPSERT INTO sessions VALUES (" + id
+                    + ", 'kept" + round + "', " + at(later) + ")"));
+              }
+            }
+          } catch (Throwable e) {
+            failures.add(e);
+          }
+        });
+        t.start();
+        threads.add(t);
+      }
+      for (Thread t : threads) {
+        t.join(120_000);
+        assertFalse(t.isAlive(), "a writer is still running after two minutes");
+      }
+      assertEquals(List.of(), failures);
+      Set<Long> even = new TreeSet<>();
+      for (long i = 0; i < rows; i += 2) {
+        even.add(i);
+      }
+      Await.until("the odd rows to be swept", Duration.ofSeconds(60),
+          () -> stored(c, US).equals(even));
+      assertEquals(even, ids(usSql, ""));
+      assertEquals(even, ids(usSql, " WHERE note = 'kept2'"));
+      System.out.println("TtlTest: rows swept while re-written " + swept(c, US));
+    }
+  }
 }
