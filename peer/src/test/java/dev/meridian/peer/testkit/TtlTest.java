@@ -223,8 +223,11 @@ class TtlTest {
       }
       pastMillis(expires);
       sweeps(c, US, false);
-      // Writers re-write the even rows (the rows of thread w: ids = 2 * (w + k * writers)) with
-      // a later time, again and again, while the sweeps delete what they find expired.
+      // Writers re-write the even rows (the rows of thread w: ids = 2 * (w + k * writers)) once
+      // each with a later time while the sweeps delete what they find expired. A row re-written
+      // between a sweep's scan and its delete is kept only by the owner's re-check; that window
+      // is narrow here (OwnerWriteExpiryTest pins the re-check itself), so this checks the exact
+      // end state of concurrent re-writes and sweeps.
       long later = expires + 3_600_000;
       List<Thread> threads = new java.util.ArrayList<>();
       List<Throwable> failures = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
@@ -233,11 +236,9 @@ class TtlTest {
         Thread t = new Thread(() -> {
           try (Connection conn = DriverManager.getConnection(c.jdbcUrl(US));
               Statement s = conn.createStatement()) {
-            for (int round = 0; round < 3; round++) {
-              for (int id = 2 * writer; id < rows; id += 2 * writers) {
-                assertEquals(1, s.executeUpdate("UPSERT INTO sessions VALUES (" + id
-                    + ", 'kept" + round + "', " + at(later) + ")"));
-              }
+            for (int id = 2 * writer; id < rows; id += 2 * writers) {
+              assertEquals(1, s.executeUpdate("UPSERT INTO sessions VALUES (" + id
+                  + ", 'kept', " + at(later) + ")"));
             }
           } catch (Throwable e) {
             failures.add(e);
@@ -258,7 +259,7 @@ class TtlTest {
       Await.until("the odd rows to be swept", Duration.ofSeconds(60),
           () -> stored(c, US).equals(even));
       assertEquals(even, ids(usSql, ""));
-      assertEquals(even, ids(usSql, " WHERE note = 'kept2'"));
+      assertEquals(even, ids(usSql, " WHERE note = 'kept'"));
       System.out.println("TtlTest: rows swept while re-written " + swept(c, US));
     }
   }
