@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code MERIDIAN.CONFLICTS} on real regions: a true conflict (Dublin written while Boston was on
  * its way) leaves exactly one entry, a plain overwrite none, two peers per region log a loss
- * once (the backup does not merge again), and a flood stays within the configured bound.
+ * once (the backup does not merge again), a flood stays within the configured bound, and a
+ * table with {@code conflict_log = off} logs nothing until it is switched back on.
  */
 class ConflictLogTableTest {
   private static final String US = "us-east-1";
@@ -130,6 +131,55 @@ class ConflictLogTableTest {
       List<List<Object>> kept = conflicts(eu);
       assertEquals(20, kept.size());
       assertTrue(kept.stream().allMatch(r -> ((String) r.get(4)).startsWith("us")), kept.toString());
+    }
+  }
+
+  /** Writes rows {@code from..to-1} in us-east-1, then in eu-west-1, cut off from each other. */
+  private static void conflictingWrites(EmbeddedCluster c, Statement usSql, Statement euSql,
+      String table, int from, int to) throws Exception {
+    c.partition(US, EU);
+    for (int i = from; i < to; i++) {
+      usSql.executeUpdate("UPSERT INTO " + table + " VALUES (" + i + ", 'us" + i + "')");
+    }
+    pastMillis(System.currentTimeMillis());
+    for (int i = from; i < to; i++) {
+      euSql.executeUpdate("UPSERT INTO " + table + " VALUES (" + i + ", 'eu" + i + "')");
+    }
+    c.heal(US, EU);
+    assertTrue(c.awaitConverged(Duration.ofSeconds(60)));
+  }
+
+  @Test
+  void aTableWithTheConflictLogOffLogsNothingUntilSwitchedOn() throws Exception {
+    try (EmbeddedCluster c = EmbeddedCluster.start("conflict-off-" + System.nanoTime(),
+        List.of(US, EU), EmbeddedCluster.Options.defaults().peersPerRegion(2));
+        Connection us = DriverManager.getConnection(c.jdbcUrl(US));
+        Connection eu = DriverManager.getConnection(c.jdbcUrl(EU));
+        Statement usSql = us.createStatement();
+        Statement euSql = eu.createStatement()) {
+      usSql.execute("CREATE TABLE quiet (id BIGINT PRIMARY KEY, v VARCHAR(20))"
+          + " WITH (conflict_log = 'off')");
+      usSql.execute("CREATE TABLE loud (id BIGINT PRIMARY KEY, v VARCHAR(20))");
+      assertTrue(c.awaitConverged(Duration.ofSeconds(60)));
+      conflictingWrites(c, usSql, euSql, "quiet", 0, 10);
+      conflictingWrites(c, usSql, euSql, "loud", 0, 3);
+      Await.until("eu-west-1 to log the loud table's conflicts", Duration.ofSeconds(30),
+          () -> conflicts(eu).size() == 3);
+      assertTrue(conflicts(eu).stream().allMatch(r -> r.get(1).equals("LOUD")),
+          conflicts(eu).toString());
+
+      usSql.execute("ALTER TABLE quiet SET (conflict_log = 'on')");
+      assertTrue(c.awaitConverged(Duration.ofSeconds(60)));
+      try (ResultSet rs = euSql.executeQuery("SELECT CONFLICT_LOG FROM MERIDIAN.TABLES"
+          + " WHERE TABLE_NAME = 'QUIET'")) {
+        assertTrue(rs.next());
+        assertEquals("on", rs.getString(1));
+      }
+      conflictingWrites(c, usSql, euSql, "quiet", 10, 12);
+      Await.until("eu-west-1 to log the quiet table's conflicts once on", Duration.ofSeconds(30),
+          () -> conflicts(eu).size() == 5);
+      assertEquals(2, conflicts(eu).stream().filter(r -> r.get(1).equals("QUIET")).count(),
+          conflicts(eu).toString());
     }
   }
 }

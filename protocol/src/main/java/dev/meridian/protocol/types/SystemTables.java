@@ -19,7 +19,9 @@ import java.util.Map;
  *       backlog), inbound ones as this region's receivers measure them (backlog unknown: null).
  *   <li>{@code MERIDIAN.TABLES}: one row per user table in the serving region's catalog: its
  *       incarnation id, the version of its definition (1 when created, one more per
- *       {@code ALTER TABLE}), its columns and the dropped ones. Regions converge on one
+ *       {@code ALTER TABLE}), its columns and the dropped ones, its ttl column (null when rows
+ *       never expire) and whether the conflict log records it ({@code on} or {@code off}).
+ *       Regions converge on one
  *       version; until then each shows its own.
  *   <li>{@code MERIDIAN.USERS}: one row per user of the region (replicated among regions): its
  *       admin right and grants, never its password or verifier.
@@ -62,7 +64,8 @@ public final class SystemTables {
   /** {@code MERIDIAN.TABLES}. */
   public static final TableSchema TABLES = table(-3, "TABLES",
       "TABLE_NAME", varchar(), "TABLE_ID", bigint(), "VERSION", bigint(), "COLUMNS", integer(),
-      "DROPPED_COLUMNS", integer(), "CONFLICT_RESOLUTION", varchar());
+      "DROPPED_COLUMNS", integer(), "CONFLICT_RESOLUTION", varchar(), "TTL_COLUMN", varchar(),
+      "CONFLICT_LOG", varchar());
 
   /**
    * {@code MERIDIAN.CONFLICTS}. {@code LOSING_STAMP} and {@code WINNING_STAMP} are the stamps'

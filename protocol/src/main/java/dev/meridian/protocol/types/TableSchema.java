@@ -25,10 +25,16 @@ import java.util.Set;
  * @param resolution per-cell or per-row conflict resolution
  * @param version the definition's version: 1 when created, one more per ALTER TABLE
  * @param capacity the write and read limits per region ({@link TableCapacity#NONE} when null)
+ * @param ttlColumn the id of the TIMESTAMP column after whose time a row expires, or
+ *     {@link #NO_TTL}; never a key column
+ * @param conflictLog whether merges of this table's rows record what they discard
  */
 public record TableSchema(long tableId, String name, List<ColumnDef> columns,
     List<Integer> keyColumns, ConflictResolution resolution, long version,
-    TableCapacity capacity) {
+    TableCapacity capacity, int ttlColumn, boolean conflictLog) {
+
+  /** {@link #ttlColumn()} of a table whose rows never expire. */
+  public static final int NO_TTL = -1;
 
   /** A definition at version 1 without capacity limits. */
   public TableSchema(long tableId, String name, List<ColumnDef> columns,
@@ -40,6 +46,13 @@ public record TableSchema(long tableId, String name, List<ColumnDef> columns,
   public TableSchema(long tableId, String name, List<ColumnDef> columns,
       List<Integer> keyColumns, ConflictResolution resolution, long version) {
     this(tableId, name, columns, keyColumns, resolution, version, TableCapacity.NONE);
+  }
+
+  /** A definition whose rows never expire, with the conflict log on. */
+  public TableSchema(long tableId, String name, List<ColumnDef> columns,
+      List<Integer> keyColumns, ConflictResolution resolution, long version,
+      TableCapacity capacity) {
+    this(tableId, name, columns, keyColumns, resolution, version, capacity, NO_TTL, true);
   }
 
   public TableSchema {
@@ -81,22 +94,50 @@ public record TableSchema(long tableId, String name, List<ColumnDef> columns,
     if (capacity == null) {
       capacity = TableCapacity.NONE;
     }
+    if (ttlColumn != NO_TTL) {
+      if (ttlColumn < 0 || ttlColumn >= columns.size() || columns.get(ttlColumn).dropped()) {
+        throw new IllegalArgumentException("bad ttl column index " + ttlColumn);
+      }
+      if (columns.get(ttlColumn).type().kind() != TypeKind.TIMESTAMP
+          || keys.contains(ttlColumn)) {
+        throw new IllegalArgumentException("ttl column " + columns.get(ttlColumn).name()
+            + " is not a TIMESTAMP column outside the key");
+      }
+    }
+  }
+
+  /** Whether rows of this table expire at the time in their {@link #ttlColumn()}. */
+  public boolean hasTtl() {
+    return ttlColumn != NO_TTL;
   }
 
   /** The same definition with another incarnation id. */
   public TableSchema withTableId(long id) {
-    return new TableSchema(id, name, columns, keyColumns, resolution, version, capacity);
+    return new TableSchema(id, name, columns, keyColumns, resolution, version, capacity,
+        ttlColumn, conflictLog);
   }
 
   /** The next version of this definition, with these capacity limits. */
   public TableSchema withCapacity(TableCapacity limits) {
-    return new TableSchema(tableId, name, columns, keyColumns, resolution, version + 1, limits);
+    return new TableSchema(tableId, name, columns, keyColumns, resolution, version + 1, limits,
+        ttlColumn, conflictLog);
+  }
+
+  /**
+   * The next version of this definition with these options.
+   *
+   * @param ttl the ttl column's id or {@link #NO_TTL}
+   * @param log whether the conflict log records this table
+   */
+  public TableSchema withOptions(TableCapacity limits, int ttl, boolean log) {
+    return new TableSchema(tableId, name, columns, keyColumns, resolution, version + 1, limits,
+        ttl, log);
   }
 
   /** The next version of this definition: these columns under this name. */
   public TableSchema evolve(String newName, List<ColumnDef> newColumns) {
     return new TableSchema(tableId, newName, newColumns, keyColumns, resolution, version + 1,
-        capacity);
+        capacity, ttlColumn, conflictLog);
   }
 
   /** The ids (indexes) of the columns that are not dropped, in order. */

@@ -27,13 +27,22 @@ import java.util.TreeMap;
  * {@code int limitCount, per limit (byte kind, string region, long unitsPerSecond)}, kind 0 a
  * write limit and 1 a read limit, region {@code *} for every region; a table without limits
  * encodes exactly as before limits existed. For example, {@code write_capacity = '1000/s'} adds
- * {@code 00000001 00 00000001 2a 00000000000003e8}. A stamp is {@code long hlc, int origin}.
+ * {@code 00000001 00 00000001 2a 00000000000003e8}.
+ *
+ * <p>A table with a ttl column or with the conflict log off sets bit 6 ({@code 0x40}) of the
+ * resolution byte and ends, after any capacity section, with {@code int ttlColumn, byte flags}:
+ * the ttl column's id or -1 for none, and flag bit 0 set when the conflict log is off (other
+ * bits are malformed). For example, {@code ttl_column} naming column 2 adds
+ * {@code 00000002 00}; {@code conflict_log = off} alone adds {@code ffffffff 01}. A table with
+ * neither encodes as before these options existed. A stamp is {@code long hlc, int origin}.
  * Stateless and thread-safe.
  */
 public final class Schemas {
   private static final int NULLABLE = 1;
   private static final int DROPPED = 2;
   private static final int HAS_CAPACITY = 0x80;
+  private static final int HAS_OPTIONS = 0x40;
+  private static final int CONFLICT_LOG_OFF = 1;
   private static final int WRITE_LIMIT = 0;
   private static final int READ_LIMIT = 1;
 
@@ -44,7 +53,9 @@ public final class Schemas {
     out.writeLong(s.tableId());
     Values.writeString(out, s.name());
     TableCapacity capacity = s.capacity();
-    out.writeByte(s.resolution().ordinal() | (capacity.isNone() ? 0 : HAS_CAPACITY));
+    boolean options = s.hasTtl() || !s.conflictLog();
+    out.writeByte(s.resolution().ordinal() | (capacity.isNone() ? 0 : HAS_CAPACITY)
+        | (options ? HAS_OPTIONS : 0));
     out.writeLong(s.version());
     out.writeInt(s.columns().size());
     for (ColumnDef c : s.columns()) {
@@ -62,6 +73,10 @@ public final class Schemas {
       out.writeInt(capacity.writes().size() + capacity.reads().size());
       writeLimits(out, WRITE_LIMIT, capacity.writes());
       writeLimits(out, READ_LIMIT, capacity.reads());
+    }
+    if (options) {
+      out.writeInt(s.ttlColumn());
+      out.writeByte(s.conflictLog() ? 0 : CONFLICT_LOG_OFF);
     }
   }
 
@@ -99,7 +114,7 @@ public final class Schemas {
     long id = Values.need(in, 8).readLong();
     String name = Values.readString(in);
     int flagged = Values.readByte(in) & 0xff;
-    int res = flagged & ~HAS_CAPACITY;
+    int res = flagged & ~(HAS_CAPACITY | HAS_OPTIONS);
     if (res >= ConflictResolution.values().length) {
       throw Values.corrupt("conflict resolution " + res);
     }
@@ -126,8 +141,21 @@ public final class Schemas {
       }
       TableCapacity capacity =
           (flagged & HAS_CAPACITY) != 0 ? readLimits(in) : TableCapacity.NONE;
+      int ttl = TableSchema.NO_TTL;
+      boolean conflictLog = true;
+      if ((flagged & HAS_OPTIONS) != 0) {
+        ttl = Values.need(in, 4).readInt();
+        int flags = Values.readByte(in);
+        if ((flags & ~CONFLICT_LOG_OFF) != 0) {
+          throw Values.corrupt("table option flags " + flags);
+        }
+        conflictLog = flags == 0;
+        if (ttl == TableSchema.NO_TTL && conflictLog) {
+          throw Values.corrupt("a table options section that sets no option");
+        }
+      }
       return new TableSchema(id, name, cols, keys, ConflictResolution.values()[res], version,
-          capacity);
+          capacity, ttl, conflictLog);
     } catch (IllegalArgumentException | MeridianException e) {
       if (e instanceof MeridianException m && m.state() == Values.corrupt("").state()) {
         throw m;

@@ -50,6 +50,12 @@ final class Messages {
         .with(false, "*", 5000L));
   }
 
+  /** {@link #schema()} whose rows expire at AT, with limits and the conflict log off. */
+  static TableSchema ttlSchema() {
+    return schema().withOptions(dev.meridian.protocol.types.TableCapacity.NONE
+        .with(true, "*", 1000L), 3, false);
+  }
+
   /** A composite index with a descending column. */
   static IndexDef index() {
     return new IndexDef("ORDERS_BY_AMOUNT", "ORDERS", 99L, List.of(new IndexDef.Key(2, true),

@@ -37,10 +37,47 @@ class SchemasTest {
   void definitionsWithAndWithoutLimitsRoundTrip() {
     for (TableSchema s : List.of(Messages.schema(), Messages.evolvedSchema(),
         Messages.limitedSchema(), Messages.schema().withCapacity(
-            TableCapacity.NONE.with(false, "us-east-1", TableCapacity.MAX_LIMIT)))) {
+            TableCapacity.NONE.with(false, "us-east-1", TableCapacity.MAX_LIMIT)),
+        Messages.ttlSchema(), Messages.schema().withOptions(TableCapacity.NONE, 3, true),
+        Messages.schema().withOptions(TableCapacity.NONE, TableSchema.NO_TTL, false))) {
       TableSchema back = Schemas.read(Unpooled.wrappedBuffer(bytes(s)));
       assertEquals(s, back);
       assertEquals(s.capacity(), back.capacity());
+      assertEquals(s.ttlColumn(), back.ttlColumn());
+      assertEquals(s.conflictLog(), back.conflictLog());
+    }
+  }
+
+  @Test
+  void tableOptionsFollowTheLimitsAsDocumented() {
+    String plain = ByteBufUtil.hexDump(bytes(Messages.schema()));
+    String ttl = ByteBufUtil.hexDump(bytes(Messages.schema().withOptions(TableCapacity.NONE, 3,
+        true)));
+    assertEquals("41", ttl.substring(2 * (8 + 4 + 6), 2 * (8 + 4 + 6) + 2), ttl);
+    assertTrue(ttl.endsWith("00000003" + "00"), ttl);
+    String off = ByteBufUtil.hexDump(bytes(Messages.schema().withOptions(TableCapacity.NONE,
+        TableSchema.NO_TTL, false)));
+    assertTrue(off.endsWith("ffffffff" + "01"), off);
+    assertEquals(plain.length() + 10, off.length());
+    String both = ByteBufUtil.hexDump(bytes(Messages.ttlSchema()));
+    assertEquals("c1", both.substring(2 * (8 + 4 + 6), 2 * (8 + 4 + 6) + 2), both);
+    assertTrue(both.endsWith("00000000000003e8" + "00000003" + "01"), both);
+  }
+
+  @Test
+  void anOptionsSectionThatSetsNothingOrUnknownFlagsIsMalformed() {
+    byte[] good = bytes(Messages.schema().withOptions(TableCapacity.NONE, TableSchema.NO_TTL,
+        false));
+    byte[] nothing = good.clone();
+    nothing[nothing.length - 1] = 0;
+    byte[] unknown = good.clone();
+    unknown[unknown.length - 1] = 3;
+    byte[] keyColumn = bytes(Messages.schema().withOptions(TableCapacity.NONE, 3, true));
+    Unpooled.wrappedBuffer(keyColumn).setInt(keyColumn.length - 5, 0);
+    for (byte[] bad : List.of(nothing, unknown, keyColumn)) {
+      MeridianException e = assertThrows(MeridianException.class,
+          () -> Schemas.read(Unpooled.wrappedBuffer(bad)));
+      assertEquals(SqlState.PROTOCOL_VIOLATION, e.state());
     }
   }
 
@@ -66,7 +103,12 @@ class SchemasTest {
 
   @Test
   void truncatedAndCorruptedDefinitionsFailOnlyWithProtocolViolation() {
-    byte[] good = bytes(Messages.limitedSchema());
+    for (TableSchema s : List.of(Messages.limitedSchema(), Messages.ttlSchema())) {
+      truncatedAndCorrupted(bytes(s));
+    }
+  }
+
+  private static void truncatedAndCorrupted(byte[] good) {
     for (int n = 0; n < good.length; n++) {
       byte[] cut = Arrays.copyOf(good, n);
       MeridianException e = assertThrows(MeridianException.class,

@@ -94,8 +94,10 @@ final class DdlPlanner {
         }
       }
     }
-    return new Plan.CreateTable(new TableSchema(0, name, columns, key, resolution, 1, capacity),
-        create.ifNotExists);
+    int ttl = TableOptions.ttlColumn(TableSchema.NO_TTL, columns, key, create.options(), false);
+    boolean conflictLog = TableOptions.conflictLog(true, create.options(), false);
+    return new Plan.CreateTable(new TableSchema(0, name, columns, key, resolution, 1, capacity,
+        ttl, conflictLog), create.ifNotExists);
   }
 
   Plan.DropTable drop(SqlDropTable drop, Catalog catalog) {
@@ -162,6 +164,11 @@ final class DdlPlanner {
               + target.getSimple() + " is part of the primary key of " + tableName
               + " and cannot be dropped", target);
         }
+        if (table.ttlColumn() == id) {
+          throw SourceText.error(SqlState.DEPENDENT_OBJECTS_STILL_EXIST, "column "
+              + target.getSimple() + " is the ttl_column of " + tableName + "; ALTER TABLE "
+              + tableName + " RESET (ttl_column) first", target);
+        }
         for (IndexDef index : catalog.indexes(tableName)) {
           for (IndexDef.Key key : index.keys()) {
             if (key.column() == id) {
@@ -211,9 +218,12 @@ final class DdlPlanner {
         columns.set(id, columns.get(id).retyped(to));
       }
       case SET_OPTIONS, RESET_OPTIONS -> {
-        return new Plan.AlterTable(table.name(), table.withCapacity(TableOptions.capacity(
-            table.capacity(), alter.options(), alter.action() == SqlAlterTable.Action.RESET_OPTIONS,
-            false)), null);
+        boolean reset = alter.action() == SqlAlterTable.Action.RESET_OPTIONS;
+        return new Plan.AlterTable(table.name(), table.withOptions(
+            TableOptions.capacity(table.capacity(), alter.options(), reset, false),
+            TableOptions.ttlColumn(table.ttlColumn(), table.columns(), table.keyColumns(),
+                alter.options(), reset),
+            TableOptions.conflictLog(table.conflictLog(), alter.options(), reset)), null);
       }
       default -> throw new IllegalStateException("unknown action " + alter.action());
     }

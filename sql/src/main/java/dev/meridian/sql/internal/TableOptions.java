@@ -2,9 +2,13 @@ package dev.meridian.sql.internal;
 
 import dev.meridian.protocol.error.SqlState;
 import dev.meridian.protocol.types.ConflictResolution;
+import dev.meridian.protocol.types.ColumnDef;
 import dev.meridian.protocol.types.TableCapacity;
+import dev.meridian.protocol.types.TableSchema;
+import dev.meridian.protocol.types.TypeKind;
 import dev.meridian.sql.internal.parser.SqlTableOption;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -17,17 +21,22 @@ import org.apache.calcite.sql.SqlNodeList;
  * Reads table options, in {@code CREATE TABLE … WITH (…)} and {@code ALTER TABLE … SET (…)} /
  * {@code RESET (…)}: {@code conflict_resolution = 'cell' | 'row'} (at creation only), and
  * {@code write_capacity} / {@code read_capacity} = {@code 'N/s'} or {@code 'on_demand'}, for
- * every region or, as {@code write_capacity['eu-west-1']}, for one. A bad option fails with its
- * position and what to write instead. Stateless.
+ * every region or, as {@code write_capacity['eu-west-1']}, for one; {@code ttl_column =
+ * 'column'} naming a TIMESTAMP column outside the key after whose time a row expires; and
+ * {@code conflict_log = 'on' | 'off'}. A bad option fails with its position and what to write
+ * instead. Stateless.
  */
 final class TableOptions {
   static final String CONFLICT_RESOLUTION = "CONFLICT_RESOLUTION";
   static final String WRITE_CAPACITY = "WRITE_CAPACITY";
   static final String READ_CAPACITY = "READ_CAPACITY";
+  static final String TTL_COLUMN = "TTL_COLUMN";
+  static final String CONFLICT_LOG = "CONFLICT_LOG";
 
   private static final Pattern RATE = Pattern.compile("\\s*(\\d{1,10})\\s*/\\s*s\\s*");
   private static final String KNOWN =
-      "the options are conflict_resolution, write_capacity and read_capacity";
+      "the options are conflict_resolution, write_capacity, read_capacity, ttl_column and"
+          + " conflict_log";
 
   private TableOptions() {}
 
@@ -80,6 +89,9 @@ final class TableOptions {
             + " change on a live table: rows already stored keep the stamps of the old rule; create"
             + " a new table and copy the rows", option.key());
       }
+      if (key.equals(TTL_COLUMN) || key.equals(CONFLICT_LOG)) {
+        continue;
+      }
       if (!key.equals(WRITE_CAPACITY) && !key.equals(READ_CAPACITY)) {
         throw SourceText.error(SqlState.SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION, "unknown table"
             + " option " + option.key().getSimple() + "; " + KNOWN, option.key());
@@ -100,6 +112,98 @@ final class TableOptions {
       result = result.with(write, region, reset ? null : limit(option, key, region));
     }
     return result;
+  }
+
+  /**
+   * The ttl column the options leave: {@code current} when they do not name ttl_column, the
+   * column's id when they set it, {@link TableSchema#NO_TTL} when they reset it.
+   *
+   * @param columns the table's columns (ids are indexes), dropped ones included
+   * @param key the ids of the key columns
+   */
+  static int ttlColumn(int current, List<ColumnDef> columns, List<Integer> key,
+      SqlNodeList options, boolean reset) {
+    int result = current;
+    SqlTableOption seen = null;
+    for (SqlNode node : options) {
+      SqlTableOption option = (SqlTableOption) node;
+      if (!key(option).equals(TTL_COLUMN)) {
+        continue;
+      }
+      once(option, seen);
+      seen = option;
+      if (reset) {
+        result = TableSchema.NO_TTL;
+        continue;
+      }
+      String name = text(option.value()).strip();
+      int id = find(columns, name);
+      if (id < 0) {
+        throw SourceText.error(SqlState.UNDEFINED_COLUMN, "ttl_column names " + name
+            + ", which is not a column of the table; name a TIMESTAMP column, as"
+            + " ttl_column = 'expires_at'", option.value());
+      }
+      ColumnDef column = columns.get(id);
+      if (column.type().kind() != TypeKind.TIMESTAMP) {
+        throw SourceText.error(SqlState.DATATYPE_MISMATCH, "ttl_column must name a TIMESTAMP"
+            + " column; " + column.name() + " is " + column.type(), option.value());
+      }
+      if (key.contains(id)) {
+        throw SourceText.error(SqlState.INVALID_TABLE_DEFINITION, "ttl_column cannot be the key"
+            + " column " + column.name() + ": a row's key never changes, so its expiry could"
+            + " not be extended; add a TIMESTAMP column for the expiry", option.value());
+      }
+      result = id;
+    }
+    return result;
+  }
+
+  /** Whether the conflict log records the table after these options ({@code current} if unset). */
+  static boolean conflictLog(boolean current, SqlNodeList options, boolean reset) {
+    boolean result = current;
+    SqlTableOption seen = null;
+    for (SqlNode node : options) {
+      SqlTableOption option = (SqlTableOption) node;
+      if (!key(option).equals(CONFLICT_LOG)) {
+        continue;
+      }
+      once(option, seen);
+      seen = option;
+      if (reset) {
+        result = true;
+        continue;
+      }
+      String value = text(option.value());
+      result = switch (value.strip().toLowerCase(Locale.ROOT)) {
+        case "on" -> true;
+        case "off" -> false;
+        default -> throw SourceText.error(SqlState.INVALID_PARAMETER_VALUE, "conflict_log must be"
+            + " 'on' or 'off', not '" + value + "'", option.value());
+      };
+    }
+    return result;
+  }
+
+  private static void once(SqlTableOption option, SqlTableOption seen) {
+    if (option.region() != null) {
+      throw SourceText.error(SqlState.SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION,
+          option.key().getSimple() + " is one for all regions; remove ['…']", option.region());
+    }
+    if (seen != null) {
+      throw SourceText.error(SqlState.SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION, "table option "
+          + option.key().getSimple() + " is given twice", option.key());
+    }
+  }
+
+  private static int find(List<ColumnDef> columns, String name) {
+    for (String candidate : List.of(name, name.toUpperCase(Locale.ROOT))) {
+      for (int i = 0; i < columns.size(); i++) {
+        if (!columns.get(i).dropped() && columns.get(i).name().equals(candidate)) {
+          return i;
+        }
+      }
+    }
+    return -1;
   }
 
   private static long limit(SqlTableOption option, String key, String region) {

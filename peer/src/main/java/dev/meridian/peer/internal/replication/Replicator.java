@@ -783,7 +783,8 @@ public final class Replicator implements RequestHandler, AutoCloseable {
     for (TableSchema t : replica.tables()) {
       int dropped = t.columnCount() - t.visibleColumnIds().length;
       rows.add(new Object[] {t.name(), t.tableId(), t.version(), t.columnCount() - dropped,
-          dropped, t.resolution().name().toLowerCase(java.util.Locale.ROOT)});
+          dropped, t.resolution().name().toLowerCase(java.util.Locale.ROOT),
+          t.hasTtl() ? t.column(t.ttlColumn()).name() : null, t.conflictLog() ? "on" : "off"});
     }
     return rows;
   }

@@ -66,8 +66,11 @@ final class Catalog {
   private final Set<Long> dropped = ConcurrentHashMap.newKeySet();
   private final SecureRandom random = new SecureRandom();
   private volatile UUID listener;
+  /** The member's conflict log, told each table's conflict_log option; null in some tests. */
+  private final ConflictLog conflicts;
 
   Catalog(HazelcastInstance hazelcast, TableStore store, Executor blocking) {
+    this.conflicts = (ConflictLog) hazelcast.getUserContext().get(ConflictLog.CONTEXT_KEY);
     this.map = hazelcast.getMap(MAP_NAME);
     this.droppedMap = hazelcast.getMap(DROPPED_MAP_NAME);
     this.store = store;
@@ -339,6 +342,9 @@ final class Catalog {
     // Put, then re-check: together with forget's add-then-remove this never leaves a dropped
     // id cached, whatever the interleaving.
     byId.put(schema.tableId(), schema);
+    if (conflicts != null) {
+      conflicts.logTable(schema.tableId(), schema.conflictLog());
+    }
     if (dropped.contains(schema.tableId())) {
       byId.remove(schema.tableId());
     }

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -13,6 +15,11 @@ import java.util.concurrent.atomic.LongAdder;
  * only (a backup copies the merged row, it does not merge again), so each loss is logged once
  * per region; a retried apply after an owner change may log it again, which readers fold with
  * {@link ConflictEntry#sameLoss}.
+ *
+ * <p>A table created or altered with {@code conflict_log = off} is not recorded: each member's
+ * catalog tells its log ({@link #logTable}) as the definition reaches it, so a merge on a member
+ * that has not seen the change yet may still record a few entries. Entries recorded before the
+ * switch stay until the bounds drop them.
  *
  * <p>Held in the member's user context under {@link #CONTEXT_KEY}. Thread-safe; appends take a
  * short lock, which partition threads of different partitions share.
@@ -26,6 +33,7 @@ public final class ConflictLog {
   private final Map<Long, ArrayDeque<ConflictEntry>> byTable = new HashMap<>();
   private final LongAdder recorded = new LongAdder();
   private final LongAdder evicted = new LongAdder();
+  private final Set<Long> off = ConcurrentHashMap.newKeySet();
 
   /**
    * @param maxPerTable entries kept per table; the oldest go first
@@ -40,10 +48,19 @@ public final class ConflictLog {
     this.maxAgeMillis = maxAgeMillis;
   }
 
+  /** Sets whether merges of a table's rows are recorded (its {@code conflict_log} option). */
+  public void logTable(long tableId, boolean on) {
+    if (on) {
+      off.remove(tableId);
+    } else {
+      off.add(tableId);
+    }
+  }
+
   /** Logs the cells one apply of a fragment to a row threw away. */
   public void record(long tableId, byte[] key, List<FragmentApply.Discarded> discarded,
       long nowMillis) {
-    if (discarded.isEmpty() || maxPerTable == 0) {
+    if (discarded.isEmpty() || maxPerTable == 0 || off.contains(tableId)) {
       return;
     }
     synchronized (byTable) {

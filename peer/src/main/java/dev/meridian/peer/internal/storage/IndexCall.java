@@ -34,6 +34,8 @@ final class IndexCall implements Callable<ArrayList<byte[]>>, HazelcastInstanceA
   private final int limit;
   /** The encoded primary-key index definition when that is the index read, else null. */
   private final byte[] primaryKey;
+  private int ttlColumn = dev.meridian.protocol.types.TableSchema.NO_TTL;
+  private long now = Expiry.NEVER;
   private transient RowIndexes indexes;
 
   private IndexCall(String index, long tableId, boolean markBuilt, int columnCount,
@@ -71,8 +73,11 @@ final class IndexCall implements Callable<ArrayList<byte[]>>, HazelcastInstanceA
       Values.write(buf, read.high());
       byte[] bounds = ByteBufUtil.getBytes(buf);
       byte[] key = read.primaryKey() == null ? null : IndexCatalog.encode(read.primaryKey());
-      return new IndexCall(read.index(), read.tableId(), false, read.columnCount(), f, bounds,
-          read.lowInclusive(), read.highInclusive(), read.reverse(), read.limit(), key);
+      IndexCall call = new IndexCall(read.index(), read.tableId(), false, read.columnCount(), f,
+          bounds, read.lowInclusive(), read.highInclusive(), read.reverse(), read.limit(), key);
+      call.ttlColumn = read.ttlColumn();
+      call.now = read.now();
+      return call;
     } finally {
       buf.release();
     }
@@ -95,6 +100,6 @@ final class IndexCall implements Callable<ArrayList<byte[]>>, HazelcastInstanceA
     Object high = Values.read(b);
     return new ArrayList<>(indexes.read(new IndexRead(tableId, index, columnCount, f, low,
         lowInclusive, high, highInclusive, reverse, limit,
-        primaryKey == null ? null : IndexCatalog.decode(primaryKey))));
+        primaryKey == null ? null : IndexCatalog.decode(primaryKey), ttlColumn, now)));
   }
 }

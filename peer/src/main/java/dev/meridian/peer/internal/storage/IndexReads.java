@@ -16,7 +16,8 @@ import java.util.concurrent.CompletionStage;
 /**
  * Serves {@link Request.IndexScan} on the peer the driver asked: every member of the region
  * reads at most {@code limit} rows from the partitions it owns, in index order
- * ({@link RowIndexes#read}); this peer merges their answers, keeps the first {@code limit} and
+ * ({@link RowIndexes#read}, which leaves out rows expired at the read's moment); this peer
+ * merges their answers, keeps the first {@code limit} and
  * projects the asked columns, without blocking a thread while the members work. Thread-safe.
  */
 final class IndexReads {
@@ -27,16 +28,16 @@ final class IndexReads {
   }
 
   /** Answers an index scan; completes once every member answered. */
-  CompletionStage<Response> read(TableSchema schema, Request.IndexScan scan) {
+  CompletionStage<Response> read(TableSchema schema, Request.IndexScan scan, long now) {
     if (IndexDef.isPrimaryKey(scan.index())) {
       IndexDef key = IndexDef.primaryKey(schema);
-      return read(schema, scan, key.name().equals(scan.index()) ? key : null);
+      return read(schema, scan, key.name().equals(scan.index()) ? key : null, now);
     }
-    return catalog.ready(scan.index()).thenCompose(def -> read(schema, scan, def));
+    return catalog.ready(scan.index()).thenCompose(def -> read(schema, scan, def, now));
   }
 
   private CompletionStage<Response> read(TableSchema schema, Request.IndexScan scan,
-      IndexDef def) {
+      IndexDef def, long now) {
     if (def == null || def.tableId() != schema.tableId()) {
       return done(new Response.Error(SqlState.UNDEFINED_OBJECT, "index " + scan.index()
           + " of table " + schema.name() + " does not exist or is still being built"));
@@ -53,7 +54,7 @@ final class IndexReads {
     }
     IndexRead read = new IndexRead(schema.tableId(), def.name(), schema.columnCount(),
         scan.filter(), scan.low(), scan.lowInclusive(), scan.high(), scan.highInclusive(),
-        scan.reverse(), scan.limit(), def.primaryKey() ? def : null);
+        scan.reverse(), scan.limit(), def.primaryKey() ? def : null, schema.ttlColumn(), now);
     IndexOrder order = new IndexOrder(def);
     return catalog.onEveryMember(IndexCall.read(read))
         .thenApply(parts -> merge(schema, scan, order, parts));

@@ -32,6 +32,13 @@ import java.util.TreeMap;
  * refusal or move. {@link WriteProcessor} runs it inside Hazelcast's entry operation; the
  * replication simulation runs the same code on its own rows.
  *
+ * <p>Expiry ({@link Expiry}): a row of a table with a ttl column whose time has passed is, to
+ * the write, absent. An UPDATE or DELETE counts 0; an INSERT or UPSERT writes as onto an absent
+ * row: its cells go above a tombstone that covers every cell the row held, so no column of the
+ * expired row (its ttl value included) shows through. The sweep's delete ({@link #sweep})
+ * re-checks expiry here, against the row as it is now: a row written since with a later time
+ * is left alone.
+ *
  * <p>Immutable; {@link #apply} is a function of its arguments except for the stamps it takes
  * from the clock.
  */
@@ -79,6 +86,9 @@ public final class OwnerWrite {
   private final TableSchema schema;
   private final RowExpr[] computed;
   private final RowExpr condition;
+  private final int ttlColumn;
+  private final long now;
+  private final boolean sweep;
 
   /**
    * A write of {@code values} (encoded) into {@code columns}, ascending; {@code schema},
@@ -87,6 +97,26 @@ public final class OwnerWrite {
    */
   public OwnerWrite(WriteKind kind, ConflictResolution resolution, int[] columns,
       byte[][] values, TableSchema schema, RowExpr[] computed, RowExpr condition) {
+    this(kind, resolution, columns, values, schema, computed, condition, TableSchema.NO_TTL,
+        Expiry.NEVER, false);
+  }
+
+  /**
+   * As the plain constructor, judging expiry of the row by its {@code ttlColumn} at
+   * {@code now} ({@link Expiry#NEVER} or {@link TableSchema#NO_TTL} for none).
+   */
+  public OwnerWrite(WriteKind kind, ConflictResolution resolution, int[] columns,
+      byte[][] values, TableSchema schema, RowExpr[] computed, RowExpr condition, int ttlColumn,
+      long now) {
+    this(kind, resolution, columns, values, schema, computed, condition, ttlColumn, now, false);
+  }
+
+  private OwnerWrite(WriteKind kind, ConflictResolution resolution, int[] columns,
+      byte[][] values, TableSchema schema, RowExpr[] computed, RowExpr condition, int ttlColumn,
+      long now, boolean sweep) {
+    this.ttlColumn = ttlColumn;
+    this.now = now;
+    this.sweep = sweep;
     this.kind = kind;
     this.resolution = resolution;
     this.columns = columns;
@@ -94,6 +124,15 @@ public final class OwnerWrite {
     this.schema = schema;
     this.computed = computed;
     this.condition = condition;
+  }
+
+  /**
+   * The sweep's delete of a row it found expired: a stamped tombstone if the row, as the owner
+   * holds it, is still expired at {@code now}; else nothing ("not found").
+   */
+  public static OwnerWrite sweep(ConflictResolution resolution, int ttlColumn, long now) {
+    return new OwnerWrite(WriteKind.DELETE, resolution, new int[0], new byte[0][], null, null,
+        null, ttlColumn, now, true);
   }
 
   /**
@@ -105,6 +144,22 @@ public final class OwnerWrite {
    */
   public Result apply(StoredRow row, byte[] key, HybridClock clock, Residency.Pin pin,
       String here) {
+    boolean expired = row.isVisible() && Expiry.expired(row, ttlColumn, now);
+    if (sweep) {
+      if (!expired) {
+        return new Result(new WriteResult(RowOutcome.notFound()), null);
+      }
+      StoredRow tombstone = StoredRow.deleted(clock.stampAfter(row.maxStamp()));
+      return new Result(new WriteResult(RowOutcome.applied(tombstone.tombstone())),
+          RowFormat.encode(RowMerge.merge(row, tombstone, resolution)), tombstone);
+    }
+    if (expired) {
+      // Absent to this write: its cells go above a tombstone over every cell the row held.
+      StoredRow buried = StoredRow.deleted(clock.stampAfter(row.maxStamp()));
+      Result r = apply(RowMerge.merge(row, buried, resolution), key, clock, pin, here);
+      return r.fragment() == null ? r : new Result(r.result(), r.stored(),
+          RowMerge.merge(buried, r.fragment(), resolution));
+    }
     boolean visible = row.isVisible();
     if (kind == WriteKind.INSERT && visible) {
       return new Result(new WriteResult(RowOutcome.duplicate()), null);

@@ -12,6 +12,7 @@ import dev.meridian.peer.internal.row.RowFormat;
 import dev.meridian.protocol.error.MeridianException;
 import dev.meridian.protocol.error.SqlState;
 import dev.meridian.protocol.types.IndexDef;
+import dev.meridian.protocol.types.TableSchema;
 import dev.meridian.protocol.wire.ScanFilters;
 import java.util.ArrayList;
 import java.util.List;
@@ -193,7 +194,10 @@ final class RowIndexes {
     // Only the columns the filter names are decoded; the serving peer decodes what it returns.
     // An entry exists only for a visible row, and holds the indexed values of its row: when the
     // filter names only indexed columns, the entry answers it without decoding the row.
-    int width = Math.min(read.columnCount(), ScanFilters.width(read.filter()));
+    // An expiring table's rows are also judged by their ttl column, which is decoded too.
+    int ttl = read.now() == Expiry.NEVER ? TableSchema.NO_TTL : read.ttlColumn();
+    int width = Math.min(read.columnCount(),
+        Math.max(ScanFilters.width(read.filter()), ttl == TableSchema.NO_TTL ? 0 : ttl + 1));
     int[] indexed = order.columns();
     boolean[] inIndex = new boolean[width];
     for (int c : indexed) {
@@ -203,7 +207,7 @@ final class RowIndexes {
     }
     boolean fromEntries = true;
     for (int c = 0; c < width; c++) {
-      fromEntries &= inIndex[c] || !ScanFilters.names(read.filter(), c);
+      fromEntries &= inIndex[c] || (c != ttl && !ScanFilters.names(read.filter(), c));
     }
     List<byte[]> out = new ArrayList<>();
     for (Map.Entry<IndexOrder.Entry, RowIndex.Slot> e
@@ -231,7 +235,7 @@ final class RowIndexes {
       } else {
         row = RowFormat.decode(slot.row()).visibleValues(width);
       }
-      if (row != null && condition.passes(row)) {
+      if (row != null && !Expiry.expired(row, ttl, read.now()) && condition.passes(row)) {
         out.add(e.getKey().key());
         out.add(slot.row());
       }

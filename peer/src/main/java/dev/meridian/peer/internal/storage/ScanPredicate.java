@@ -14,19 +14,23 @@ import java.util.Map;
 
 /**
  * The row condition of a scan, run by Hazelcast on the member that owns each partition: a row
- * passes when it is visible (some cell above its tombstone) and the {@link ScanFilter} is true
- * on its visible values. Serialized as the filter's {@link ScanFilters} bytes.
+ * passes when it is visible (some cell above its tombstone), not expired at the scan's moment
+ * ({@link Expiry}), and the {@link ScanFilter} is true on its visible values. Serialized as the filter's {@link ScanFilters} bytes.
  * Thread-safe after construction (the compiled condition is immutable).
  */
 public final class ScanPredicate implements Predicate<byte[], byte[]>, IdentifiedDataSerializable {
   private int columnCount;
   private ScanFilter filter;
+  private int ttlColumn = dev.meridian.protocol.types.TableSchema.NO_TTL;
+  private long now = Expiry.NEVER;
   private transient ScanFilters.Condition condition;
 
   /** For deserialization. */
   ScanPredicate() {}
 
-  ScanPredicate(int columnCount, ScanFilter filter) {
+  ScanPredicate(int columnCount, ScanFilter filter, int ttlColumn, long now) {
+    this.ttlColumn = ttlColumn;
+    this.now = now;
     this.columnCount = columnCount;
     this.filter = filter;
     this.condition = ScanFilters.compile(filter);
@@ -35,7 +39,7 @@ public final class ScanPredicate implements Predicate<byte[], byte[]>, Identifie
   @Override
   public boolean apply(Map.Entry<byte[], byte[]> entry) {
     Object[] row = ScanRows.visible(entry.getValue(), columnCount);
-    return row != null && condition.passes(row);
+    return row != null && !Expiry.expired(row, ttlColumn, now) && condition.passes(row);
   }
 
   @Override
@@ -51,6 +55,8 @@ public final class ScanPredicate implements Predicate<byte[], byte[]>, Identifie
   @Override
   public void writeData(ObjectDataOutput out) throws IOException {
     out.writeInt(columnCount);
+    out.writeInt(ttlColumn);
+    out.writeLong(now);
     if (filter == null) {
       out.writeByteArray(null);
       return;
@@ -67,6 +73,8 @@ public final class ScanPredicate implements Predicate<byte[], byte[]>, Identifie
   @Override
   public void readData(ObjectDataInput in) throws IOException {
     columnCount = in.readInt();
+    ttlColumn = in.readInt();
+    now = in.readLong();
     byte[] bytes = in.readByteArray();
     filter = bytes == null ? null : ScanFilters.read(Unpooled.wrappedBuffer(bytes));
     condition = ScanFilters.compile(filter);

@@ -52,8 +52,8 @@ final class Scans {
     reaper.scheduleWithFixedDelay(this::closeIdle, 5, 5, TimeUnit.SECONDS);
   }
 
-  /** Opens a scan of a table and answers its first page. */
-  CompletionStage<Response> open(TableSchema schema, Request.Scan scan) {
+  /** Opens a scan of a table, hiding rows expired at {@code now}, and answers its first page. */
+  CompletionStage<Response> open(TableSchema schema, Request.Scan scan, long now) {
     for (int c : scan.columns()) {
       if (c < 0 || c >= schema.columnCount()) {
         return done(new Response.Error(SqlState.PROTOCOL_VIOLATION, "scan of table "
@@ -68,7 +68,7 @@ final class Scans {
     TableScan t = new TableScan(nextId.incrementAndGet(),
         hazelcast.<byte[], byte[]>getMap(TableStore.mapName(schema.tableId())),
         hazelcast.getPartitionService().getPartitions().size(),
-        new ScanPredicate(schema.columnCount(), scan.filter()),
+        new ScanPredicate(schema.columnCount(), scan.filter(), schema.ttlColumn(), now),
         new ScanProjection(schema.columnCount(), scan.columns()), scan.columns().length,
         fetchers, PARALLELISM, chunk);
     open.put(t.id(), t);

@@ -39,6 +39,10 @@ import java.util.concurrent.Executor;
  * rows of a write beyond this peer's share are answered {@code 53M01} without touching storage,
  * a point read or a scan over it fails whole. Only requests of this region's applications come
  * here; records from other regions, repair and backfill go through {@link RegionReplica}.
+ *
+ * <p>Rows of a table with a ttl column are judged by {@link Expiry} at one moment per request:
+ * an expired row is absent to point reads, scans, index reads and writes' existence checks,
+ * and this peer's {@link TtlSweep} deletes the expired rows of the partitions it owns.
  * Thread-safe.
  */
 public final class StorageRequestHandler implements RequestHandler {
@@ -57,6 +61,8 @@ public final class StorageRequestHandler implements RequestHandler {
   private final Executor blocking;
   private final MeterRegistry meters = new SimpleMeterRegistry();
   private final CapacityLimits capacity;
+  private final Expiry expiry = Expiry.system();
+  private final TtlSweep sweep;
   /** Open scans of tables with a read limit, so that each page's rows are counted. */
   private final Map<Long, TableSchema> limitedScans = new ConcurrentHashMap<>();
   private volatile RequestHandler replication;
@@ -81,6 +87,21 @@ public final class StorageRequestHandler implements RequestHandler {
     this.indexReads = new IndexReads(indexes);
     this.capacity = new CapacityLimits(region, peerName,
         () -> hazelcast.getCluster().getMembers().size(), meters);
+    this.sweep = new TtlSweep(peerName, hazelcast, replica, store, expiry,
+        () -> notServing.get() == null, TtlSweep.DEFAULT_ROWS_PER_PASS, meters);
+  }
+
+  /**
+   * Stops or resumes this peer's TTL sweep; expired rows stay hidden from reads and writes
+   * meanwhile, and are deleted once it resumes.
+   */
+  public void ttlSweepPaused(boolean paused) {
+    sweep.paused(paused);
+  }
+
+  /** Rows this peer's TTL sweep has deleted since it started. */
+  public long ttlExpiredRows() {
+    return sweep.expiredRows();
   }
 
   /** This peer's meters (capacity consumption and throttles). */
@@ -150,11 +171,13 @@ public final class StorageRequestHandler implements RequestHandler {
     handler.catalog.start();
     handler.users.start();
     handler.indexes.start();
+    handler.sweep.start(1_000);
     return handler;
   }
 
   /** Stops listening to catalog changes and closes every open scan. */
   public void close() {
+    sweep.close();
     scans.shutdown();
     indexes.close();
     users.close();
@@ -252,7 +275,7 @@ public final class StorageRequestHandler implements RequestHandler {
       }
       return withTable(scan.tableId(), schema -> {
         capacity.admitScan(schema);
-        return counted(schema, scans.open(schema, scan));
+        return counted(schema, scans.open(schema, scan, expiry.now(schema)));
       });
     } else if (request instanceof Request.CreateIndex c) {
       if (c.index() == null) {
@@ -280,7 +303,7 @@ public final class StorageRequestHandler implements RequestHandler {
       }
       return withTable(scan.tableId(), schema -> {
         capacity.admitScan(schema);
-        return counted(schema, indexReads.read(schema, scan));
+        return counted(schema, indexReads.read(schema, scan, expiry.now(schema)));
       });
     } else if (request instanceof Request.ScanNext next) {
       TableSchema limited = limitedScans.get(next.scanId());
@@ -339,11 +362,12 @@ public final class StorageRequestHandler implements RequestHandler {
   private CompletionStage<Response> get(TableSchema schema, List<Object[]> keys) {
     capacity.admitReads(schema, keys.size());
     List<CompletableFuture<Object[]>> rows = new ArrayList<>(keys.size());
+    long now = expiry.now(schema);
     for (Object[] key : keys) {
       Object[] canonical = TableKey.coerceOrNull(schema, key);
       rows.add(canonical == null
           ? CompletableFuture.completedFuture(null)
-          : store.read(schema, TableKey.encode(canonical)).toCompletableFuture());
+          : store.read(schema, TableKey.encode(canonical), now).toCompletableFuture());
     }
     return CompletableFuture.allOf(rows.toArray(new CompletableFuture<?>[0]))
         .thenApply(v -> new Response.Rows(rows.stream().map(CompletableFuture::join).toList()));
@@ -353,6 +377,7 @@ public final class StorageRequestHandler implements RequestHandler {
     List<CompletableFuture<RowOutcome>> outcomes = new ArrayList<>(w.rows().size());
     Residency.Pin pin = residency == null ? null : residency.pin(schema);
     int admitted = capacity.admitWrites(schema, w.rows().size());
+    long now = expiry.now(schema);
     int index = 0;
     for (RowWrite row : w.rows()) {
       CompletableFuture<RowOutcome> outcome;
@@ -364,7 +389,7 @@ public final class StorageRequestHandler implements RequestHandler {
       }
       try {
         CheckedWrite checked = CheckedWrite.check(schema, w.kind(), row);
-        outcome = store.write(schema, w.kind(), checked, pin).toCompletableFuture()
+        outcome = store.write(schema, w.kind(), checked, pin, now).toCompletableFuture()
             .thenCompose(result -> result.moved() == null
                 ? CompletableFuture.completedFuture(result.outcome())
                 : moveOut(schema, checked.key(), result));

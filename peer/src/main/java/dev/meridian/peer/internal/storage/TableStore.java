@@ -43,18 +43,34 @@ final class TableStore {
    * Submits one checked row write to its partition owner.
    *
    * @param pin the table's residency pin, or null when its rows may live anywhere
+   * @param now the moment the write judges its row's expiry at ({@link Expiry#now})
    */
   CompletionStage<WriteResult> write(TableSchema schema, WriteKind kind, CheckedWrite write,
-      Residency.Pin pin) {
+      Residency.Pin pin, long now) {
     WriteProcessor processor =
-        new WriteProcessor(schema, kind, write, pin);
+        new WriteProcessor(schema, kind, write, pin, now);
     return onCaller(map(schema.tableId()).submitToKey(write.key(), processor), r -> r);
   }
 
-  /** Reads one row: its visible values in column order, or null when it is not visible. */
-  CompletionStage<Object[]> read(TableSchema schema, byte[] key) {
-    return onCaller(map(schema.tableId()).getAsync(key), bytes -> bytes == null
-        ? null : RowFormat.decode(bytes).visibleValues(schema.columnCount()));
+  /**
+   * Deletes a row the sweep found expired at {@code now} with a stamped tombstone, through the
+   * owner's write path, which checks again that it is still expired there.
+   */
+  CompletionStage<WriteResult> expire(TableSchema schema, byte[] key, long now) {
+    return onCaller(map(schema.tableId()).submitToKey(key, WriteProcessor.sweep(schema, now)),
+        r -> r);
+  }
+
+  /**
+   * Reads one row: its visible values in column order, or null when it is not visible or
+   * expired at {@code now}.
+   */
+  CompletionStage<Object[]> read(TableSchema schema, byte[] key, long now) {
+    return onCaller(map(schema.tableId()).getAsync(key), bytes -> {
+      Object[] row = bytes == null ? null
+          : RowFormat.decode(bytes).visibleValues(schema.columnCount());
+      return Expiry.expired(row, schema.ttlColumn(), now) ? null : row;
+    });
   }
 
   /** Reads one row as stored (tombstone and every cell), or {@link StoredRow#EMPTY}. */

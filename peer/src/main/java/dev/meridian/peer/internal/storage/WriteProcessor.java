@@ -87,6 +87,11 @@ final class WriteProcessor implements EntryProcessor<byte[], byte[], WriteResult
   private TableSchema schema;
   private RowExpr[] computed;
   private RowExpr condition;
+  /** The ttl column and the moment expiry is judged at ({@link Expiry}); NO_TTL for none. */
+  private int ttlColumn = TableSchema.NO_TTL;
+  private long now = Expiry.NEVER;
+  /** Whether this is the sweep's delete of a row it found expired. */
+  private boolean sweep;
 
   private transient HybridClock clock;
   private transient Residency residency;
@@ -98,7 +103,10 @@ final class WriteProcessor implements EntryProcessor<byte[], byte[], WriteResult
   /** For deserialization. */
   WriteProcessor() {}
 
-  WriteProcessor(TableSchema schema, WriteKind kind, CheckedWrite write, Residency.Pin pin) {
+  WriteProcessor(TableSchema schema, WriteKind kind, CheckedWrite write, Residency.Pin pin,
+      long now) {
+    this.ttlColumn = schema.ttlColumn();
+    this.now = now;
     this.tableId = schema.tableId();
     this.kind = kind;
     this.resolution = schema.resolution();
@@ -110,6 +118,21 @@ final class WriteProcessor implements EntryProcessor<byte[], byte[], WriteResult
       this.computed = write.computed();
       this.condition = write.condition();
     }
+  }
+
+  /** The sweep's delete of a row found expired at {@code now}, re-checked on the owner. */
+  static WriteProcessor sweep(TableSchema schema, long now) {
+    WriteProcessor p = new WriteProcessor();
+    p.tableId = schema.tableId();
+    p.kind = WriteKind.DELETE;
+    p.resolution = schema.resolution();
+    p.columns = new int[0];
+    p.values = new byte[0][];
+    p.pin = PinRef.of(null);
+    p.ttlColumn = schema.ttlColumn();
+    p.now = now;
+    p.sweep = true;
+    return p;
   }
 
   @Override
@@ -148,8 +171,10 @@ final class WriteProcessor implements EntryProcessor<byte[], byte[], WriteResult
     }
     byte[] old = entry.getValue();
     StoredRow row = old == null ? StoredRow.EMPTY : RowFormat.decode(old);
-    OwnerWrite.Result r = new OwnerWrite(kind, resolution, columns, values, schema, computed,
-        condition).apply(row, entry.getKey(), clock, PinRef.resolve(pin, residency, tableId),
+    OwnerWrite write = sweep ? OwnerWrite.sweep(resolution, ttlColumn, now)
+        : new OwnerWrite(kind, resolution, columns, values, schema, computed, condition,
+            ttlColumn, now);
+    OwnerWrite.Result r = write.apply(row, entry.getKey(), clock, PinRef.resolve(pin, residency, tableId),
         residency == null ? null : residency.region());
     if (r.stored() != null) {
       store(entry, r.stored());
@@ -195,6 +220,9 @@ final class WriteProcessor implements EntryProcessor<byte[], byte[], WriteResult
       out.writeByteArray(values[i] == null ? new byte[0] : values[i]);
     }
     PinRef.write(out, pin);
+    out.writeInt(ttlColumn);
+    out.writeLong(now);
+    out.writeBoolean(sweep);
     out.writeBoolean(schema != null);
     if (schema != null) {
       ByteBuf buf = Unpooled.buffer();
@@ -241,6 +269,9 @@ final class WriteProcessor implements EntryProcessor<byte[], byte[], WriteResult
       values[i] = in.readByteArray();
     }
     pin = PinRef.read(in);
+    ttlColumn = in.readInt();
+    now = in.readLong();
+    sweep = in.readBoolean();
     if (in.readBoolean()) {
       ByteBuf buf = Unpooled.wrappedBuffer(in.readByteArray());
       try {
