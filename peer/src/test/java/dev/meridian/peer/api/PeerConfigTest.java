@@ -252,7 +252,7 @@ class PeerConfigTest {
 
   @Test
   void everyOptionIsListedOnce() {
-    assertEquals(32, PeerOption.values().length);
+    assertEquals(33, PeerOption.values().length);
     assertEquals(null, PeerOption.REGION.defaultValue());
     assertEquals("7400", PeerOption.CLIENT_PORT.defaultValue());
   }
