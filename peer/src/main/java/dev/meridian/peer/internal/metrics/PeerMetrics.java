@@ -25,7 +25,6 @@ import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /**
  * The peer's meters: one Micrometer registry per peer, created when the peer starts and closed
@@ -113,7 +112,7 @@ public final class PeerMetrics implements AutoCloseable {
       return;
     }
     for (String target : replicator.targets()) {
-      bindLink(region, target, replicator.stats(target), () -> replicator.backlog(target));
+      bindLink(region, target, replicator.stats(target), replicator);
     }
     Gauge.builder("meridian.backfill.progress", replicator, Replicator::backfillProgress)
         .tags(common).description("how far this region's backfill is, 0 to 1 (1: serving)")
@@ -123,7 +122,7 @@ public final class PeerMetrics implements AutoCloseable {
         .register(registry);
   }
 
-  private void bindLink(String from, String to, LinkStats stats, Supplier<Long> backlog) {
+  private void bindLink(String from, String to, LinkStats stats, Replicator replicator) {
     Tags tags = common.and("from", from, "to", to);
     Timer lag = Timer.builder("meridian.link.lag").tags(tags)
         .description("commit at the origin to apply at the target, per record shipped")
@@ -143,7 +142,8 @@ public final class PeerMetrics implements AutoCloseable {
         "repairs (anti-entropy) of this link");
     counter("meridian.link.rows.repaired", tags, stats, s -> s.snapshot().rowsRepaired(),
         "rows shipped by repairs");
-    Gauge.builder("meridian.link.backlog", backlog, b -> b.get()).tags(tags)
+    // Gauges hold their object weakly: the replicator, not a lambda only the gauge would hold.
+    Gauge.builder("meridian.link.backlog", replicator, r -> r.backlog(to)).tags(tags)
         .description("changes not yet acknowledged by the target").register(registry);
     Gauge.builder("meridian.link.up", stats, s -> "up".equals(s.state()) ? 1 : 0).tags(tags)
         .description("1 while the link is up").register(registry);
