@@ -17,8 +17,9 @@ import java.util.Map;
  *   <li>{@code MERIDIAN.REPLICATION_LINKS}: one row per link that starts or ends in the serving
  *       region: outbound links as their senders here see them (lag from acknowledgements,
  *       backlog), inbound ones as this region's receivers measure them (backlog unknown: null).
- *       {@code RESHIPPED} counts records a sender shipped again after its region restarted
- *       empty and got them back by backfill; they are not in the lag figures.
+ *       {@code RESHIPPED} counts records shipped again, kept out of the lag figures: on a
+ *       sender, those committed before its region's storage began (the region restarted empty
+ *       and got them back by backfill); on a receiver, those it already held exactly.
  *   <li>{@code MERIDIAN.TABLES}: one row per user table in the serving region's catalog: its
  *       incarnation id, the version of its definition (1 when created, one more per
  *       {@code ALTER TABLE}), its columns and the dropped ones. Regions converge on one

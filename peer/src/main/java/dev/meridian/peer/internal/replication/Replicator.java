@@ -236,6 +236,14 @@ public final class Replicator implements RequestHandler, AutoCloseable {
         + backlogs.getOrDefault(target, 0L);
   }
 
+  /**
+   * The time before which the target holds every change of this peer's partitions (see
+   * {@link LinkSender#shippedThroughMillis}); 0 until the link first caught up.
+   */
+  public long shippedThroughMillis(String target) {
+    return sender(target).shippedThroughMillis();
+  }
+
   /** The figures of this peer's link to a region (internal: benchmarks and the demo). */
   public LinkStats stats(String target) {
     return sender(target).stats();
@@ -1021,6 +1029,11 @@ public final class Replicator implements RequestHandler, AutoCloseable {
     @Override
     public long getRecordsShipped() {
       return snap().recordsSent();
+    }
+
+    @Override
+    public long getReshipped() {
+      return snap().reshipped();
     }
 
     @Override
