@@ -44,7 +44,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code meridian.requests} (timer, tag {@code operation}: {@code Get}, {@code Write},
  *       {@code Scan}, ...): driver requests from arrival to answer.
  *   <li>{@code meridian.cluster.members}, {@code meridian.cluster.safe} (1 when no partition
- *       migrates and every backup is in sync), {@code meridian.partitions.unowned}.
+ *       migrates and every backup is in sync), {@code meridian.member.safe} (the same for this
+ *       peer's partitions), {@code meridian.partitions.unowned}.
  *   <li>{@code meridian.logins} (counter, tag {@code outcome}: {@code success},
  *       {@code failure}) where users are enabled.
  * </ul>
@@ -166,6 +167,10 @@ public final class PeerMetrics implements AutoCloseable {
     Gauge.builder("meridian.cluster.safe", hazelcast,
             h -> h.getPartitionService().isClusterSafe() ? 1 : 0)
         .tags(common).description("1 when no partition migrates and every backup is in sync")
+        .register(registry);
+    Gauge.builder("meridian.member.safe", hazelcast,
+            h -> h.getPartitionService().isLocalMemberSafe() ? 1 : 0)
+        .tags(common).description("1 when every backup of this peer's partitions is in sync")
         .register(registry);
     Gauge.builder("meridian.partitions.unowned", hazelcast, PeerMetrics::unowned)
         .tags(common).description("partitions without an owner (data unreachable)")
