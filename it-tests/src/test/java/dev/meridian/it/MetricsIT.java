@@ -93,6 +93,7 @@ class MetricsIT {
       config.setJdbcUrl(regions.jdbcUrl(US));
       config.setMaximumPoolSize(2);
       config.addDataSourceProperty(MeridianDriver.METER_REGISTRY, registry);
+      String us = regions.metricsAddress(US, 0);
       try (HikariDataSource pool = new HikariDataSource(config);
           Connection c = pool.getConnection();
           Statement s = c.createStatement()) {
@@ -100,17 +101,21 @@ class MetricsIT {
         for (int i = 0; i < ROWS; i++) {
           s.executeUpdate("UPSERT INTO m VALUES (" + i + ", " + i + ")");
         }
-      }
-      String us = regions.metricsAddress(US, 0);
-      // Rows written before the link took its positions in the new table go by repair, not as
-      // records; the rest are records, with their lag.
-      Deadline.await("records' lag in a scrape of " + us, Duration.ofSeconds(60), () -> {
-            try {
-              return lagSamples(us) >= 1;
-            } catch (Exception e) {
-              throw new IllegalStateException(e);
+        // Rows written before the link took its positions in the new table go by repair, not
+        // as records with a lag: write on until records show.
+        int[] more = {ROWS};
+        Deadline.await("records' lag in a scrape of " + us, Duration.ofSeconds(60), () -> {
+          try {
+            if (lagSamples(us) >= 1) {
+              return true;
             }
-          });
+            s.executeUpdate("UPSERT INTO m VALUES (" + more[0]++ + ", 0)");
+            return null;
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+      }
       String text = new String(scrape(us, null), StandardCharsets.UTF_8);
       assertTrue(text.contains("meridian_link_records_total{from=\"us-east-1\","), text);
       assertTrue(text.contains("# TYPE meridian_link_lag_seconds histogram"), text);
