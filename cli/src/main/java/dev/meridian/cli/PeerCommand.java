@@ -82,7 +82,9 @@ final class PeerCommand implements Callable<Integer> {
     System.out.println("meridian peer " + peer.name() + " (region " + peer.region()
         + ") ready: driver protocol on " + hostPort(peer.clientAddress())
         + ", hazelcast on " + hostPort(peer.node().hazelcastAddress())
-        + ", links on " + hostPort(peer.linkAddress()));
+        + ", links on " + hostPort(peer.linkAddress())
+        + (peer.metricsAddress() == null ? ""
+            : ", metrics on http://" + hostPort(peer.metricsAddress()) + "/metrics"));
     System.out.flush();
     stopped.await();
     return 0;

@@ -51,6 +51,7 @@ public final class Regions implements AutoCloseable {
   private final Path certs;
   private final String adminPassword;
   private final String clientParameters;
+  private final boolean metrics;
 
   /** One peer's place: fixed ports and its current process, if any. */
   private static final class Slot {
@@ -59,15 +60,18 @@ public final class Regions implements AutoCloseable {
     final int hazelcastPort;
     final int clientPort;
     final int linkPort;
+    final int metricsPort;
     PeerProcess process;
     int runs;
 
-    Slot(String region, int index, int hazelcastPort, int clientPort, int linkPort) {
+    Slot(String region, int index, int hazelcastPort, int clientPort, int linkPort,
+        int metricsPort) {
       this.region = region;
       this.index = index;
       this.hazelcastPort = hazelcastPort;
       this.clientPort = clientPort;
       this.linkPort = linkPort;
+      this.metricsPort = metricsPort;
     }
 
     String name() {
@@ -101,9 +105,16 @@ public final class Regions implements AutoCloseable {
     private Path certs;
     private String adminPassword;
     private String clientParameters = "";
+    private boolean metrics;
 
     private Builder(Path dir) {
       this.dir = dir;
+    }
+
+    /** Gives every peer a {@code metricsPort} (see {@link Regions#metricsAddress}). */
+    public Builder metrics(boolean on) {
+      this.metrics = on;
+      return this;
     }
 
     /** The regions' names (default us-east-1, eu-west-1, ap-southeast-1). */
@@ -209,10 +220,12 @@ public final class Regions implements AutoCloseable {
     this.certs = b.certs;
     this.adminPassword = b.adminPassword;
     this.clientParameters = b.clientParameters;
+    this.metrics = b.metrics;
     for (String region : b.regions) {
       List<Slot> peers = new ArrayList<>();
       for (int i = 0; i < b.peersPerRegion; i++) {
-        peers.add(new Slot(region, i, FreePorts.next(), FreePorts.next(), FreePorts.next()));
+        peers.add(new Slot(region, i, FreePorts.next(), FreePorts.next(), FreePorts.next(),
+            b.metrics ? FreePorts.next() : 0));
       }
       slots.put(region, peers);
     }
@@ -324,6 +337,9 @@ public final class Regions implements AutoCloseable {
         .append("clientPort: ").append(s.clientPort).append('\n')
         .append("linkPort: ").append(s.linkPort).append('\n')
         .append("backupCount: 1\n");
+    if (metrics) {
+      y.append("metricsPort: ").append(s.metricsPort).append('\n');
+    }
     if (routing != null) {
       y.append("routing: \"").append(routing.toAbsolutePath()).append("\"\n");
     }
@@ -378,6 +394,14 @@ public final class Regions implements AutoCloseable {
       return byTarget.get(to).stream().map(TcpProxy::address).toList();
     }
     return slotsOf(to).stream().map(Slot::linkAddress).toList();
+  }
+
+  /** Where a peer serves its metrics ({@code host:port}); only with {@link Builder#metrics}. */
+  public String metricsAddress(String region, int index) {
+    if (!metrics) {
+      throw new IllegalStateException("these regions were built without metrics");
+    }
+    return "127.0.0.1:" + slotsOf(region).get(index).metricsPort;
   }
 
   /** The current process of a peer (null before its first start). */

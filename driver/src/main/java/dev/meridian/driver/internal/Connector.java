@@ -77,9 +77,12 @@ public final class Connector {
           : new dev.meridian.protocol.net.Credentials(config.user(), config.password());
       ChannelOpener opener = config.tls() == null && credentials == null ? this.opener
           : new TlsOpener(config.tls(), credentials);
+      DriverMeters meters = DriverMeters.of(info == null ? null
+          : info.get(dev.meridian.driver.api.MeridianDriver.METER_REGISTRY), config.homeRegion());
       RoutingGroup group = config.localRouting() ? null
           : RoutingGroup.acquire(config, peers, opener);
       RegionRouter router = new RegionRouter(config, peers, group, opener);
+      router.meters(meters);
       try {
         // Connect now, to the first region that answers, so a bad URL fails here.
         router.run(RegionRouter.Call.METADATA, null,

@@ -76,6 +76,8 @@ final class RegionRouter {
     final boolean retryAfterSend;
     final boolean sessionChecked;
     final boolean measured;
+    /** The {@code kind} tag of its meters. */
+    final String tag = name().toLowerCase(java.util.Locale.ROOT);
 
     Call(Operation operation, boolean retryAfterSend, boolean sessionChecked, boolean measured) {
       this.operation = operation;
@@ -119,6 +121,13 @@ final class RegionRouter {
   private final Map<String, Map<String, Long>> shownThrough = new ConcurrentHashMap<>();
   private volatile String lastRegion;
   private volatile boolean closed;
+  private volatile DriverMeters meters = DriverMeters.NONE;
+
+  /** Reports to {@code m} from now on (set once, before the connection is handed out). */
+  void meters(DriverMeters m) {
+    meters = m;
+    channels.values().forEach(ch -> ch.meters(m));
+  }
 
   /**
    * @param group the shared policy and prober, or null for {@code routing=local}
@@ -163,8 +172,12 @@ final class RegionRouter {
     if (closed) {
       throw new MeridianException(SqlState.CONNECTION_DOES_NOT_EXIST, "the connection is closed");
     }
-    return channels.computeIfAbsent(region, r -> ServingChannel.lazy(r,
-        peers.getOrDefault(r, List.of()), opener, connectTimeoutMillis, maxFrameBytes));
+    return channels.computeIfAbsent(region, r -> {
+      ServingChannel ch = ServingChannel.lazy(r, peers.getOrDefault(r, List.of()), opener,
+          connectTimeoutMillis, maxFrameBytes);
+      ch.meters(meters);
+      return ch;
+    });
   }
 
   /** The channel that served the last statement, if it is open now. */
@@ -251,15 +264,20 @@ final class RegionRouter {
         if (!movesOn(call, region, e) || execution.cancelled()) {
           throw e;
         }
+        meters.failover(region);
         last = e;
       }
     }
     if (behind != null) {
       // No candidate has the session's writes yet: wait on the best one that answered.
+      long waitStart = System.nanoTime();
       try {
         return attempt(call, behind.region, point, sessionWaitMillis, execution, body);
       } catch (SessionBehind b) {
+        meters.sessionBehind();
         throw sessionBehind(b);
+      } finally {
+        meters.sessionWait(behind.region, System.nanoTime() - waitStart);
       }
     }
     throw exhausted(regions, last);
@@ -271,10 +289,18 @@ final class RegionRouter {
     if (sessionWait >= 0) {
       ensureApplied(region, ch, point, sessionWait, execution);
     }
-    long start = call.measured ? System.nanoTime() : 0;
-    T out = body.apply(ch);
+    long start = System.nanoTime();
+    T out;
+    try {
+      out = body.apply(ch);
+    } catch (RuntimeException e) {
+      meters.request(call.tag, region, System.nanoTime() - start, false);
+      throw e;
+    }
+    long took = System.nanoTime() - start;
+    meters.request(call.tag, region, took, true);
     if (call.measured && group != null) {
-      group.recordLatency(region, System.nanoTime() - start);
+      group.recordLatency(region, took);
     }
     lastRegion = region;
     return out;

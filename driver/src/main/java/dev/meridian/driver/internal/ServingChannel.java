@@ -186,6 +186,13 @@ final class ServingChannel {
    * Sends a request and waits for its answer; a retryable request (a read) whose connection
    * broke is sent once more on a new channel.
    */
+  private volatile DriverMeters meters = DriverMeters.NONE;
+
+  /** Where retries are counted (none by default). */
+  void meters(DriverMeters m) {
+    meters = m;
+  }
+
   Response call(Request request, Execution execution, boolean retryable) {
     Sent sent = send(request);
     try {
@@ -196,6 +203,7 @@ final class ServingChannel {
         throw e;
       }
       LOG.log(Level.FINE, "retrying a read on a new connection to region " + region, e);
+      meters.retry(region);
       return await(send(request), execution, false);
     }
   }

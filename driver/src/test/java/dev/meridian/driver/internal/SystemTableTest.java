@@ -63,7 +63,7 @@ class SystemTableTest {
   private static Object[] link(String from, String to, String measuredAt, String state,
       double p99, Long backlog, LocalDateTime lastApply) {
     return new Object[] {from, to, measuredAt, state, p99 / 2, p99, p99 * 1.5, 100L, backlog,
-        1000L, lastApply, 2L, 0L, 0L, 0L, 0L, 77L};
+        1000L, lastApply, 2L, 0L, 0L, 0L, 0L, 77L, 0L};
   }
 
   private static List<String> column(ResultSet rs, int column) throws SQLException {

@@ -121,9 +121,10 @@ public final class Peer implements AutoCloseable {
       }
     }
     started.set(node);
+    node.metrics().bindLogins(guard);
     Peer peer = new Peer(node, loops, server, links, guard);
     linkService.target = new NodeLinks(node);
-    service.target = peer::handle;
+    service.target = request -> node.metrics().timed(request, peer::handle);
     return peer;
   }
 
@@ -239,6 +240,14 @@ public final class Peer implements AutoCloseable {
   /** Where drivers connect (with the real port when 0 was configured). */
   public InetSocketAddress clientAddress() {
     return server.address();
+  }
+
+  /**
+   * Where the Prometheus endpoint listens (the real port when 0 was configured), or null when
+   * no {@code metricsPort} is configured.
+   */
+  public InetSocketAddress metricsAddress() {
+    return node.metrics().endpointAddress();
   }
 
   /** Where other regions' links connect (with the real port when 0 was configured). */

@@ -81,6 +81,7 @@ public final class PeerConfig {
   private final Map<String, String> hazelcastProperties;
   private final int clientPort;
   private final int linkPort;
+  private final Integer metricsPort;
   private final boolean insecure;
   private final boolean usersEnabled;
   private final String adminUser;
@@ -116,6 +117,7 @@ public final class PeerConfig {
     hazelcastProperties = Map.copyOf(b.hazelcastProperties);
     clientPort = b.clientPort;
     linkPort = b.effectiveLinkPort();
+    metricsPort = b.metricsPort;
     insecure = b.insecure;
     usersEnabled = b.usersEnabled;
     adminUser = b.adminUser;
@@ -174,7 +176,7 @@ public final class PeerConfig {
   public Builder toBuilder() {
     Builder b = new Builder().region(region).hazelcastHost(hazelcastHost)
         .hazelcastPort(hazelcastPort).members(members).hazelcastProperties(hazelcastProperties)
-        .clientPort(clientPort).linkPort(linkPort).insecure(insecure)
+        .clientPort(clientPort).linkPort(linkPort).metricsPort(metricsPort).insecure(insecure)
         .users(usersEnabled, adminUser, adminPassword)
         .tls(tlsKey, tlsCert, tlsCa).backupCount(backupCount).maxClockOffsetMs(maxClockOffsetMs)
         .maxFrameBytes(maxFrameBytes).remoteRegions(remoteRegions).linkBatchSize(linkBatchSize)
@@ -231,6 +233,14 @@ public final class PeerConfig {
   /** The port other regions' links connect to; 0 means ephemeral. */
   public int linkPort() {
     return linkPort;
+  }
+
+  /**
+   * The port of the Prometheus endpoint ({@code /metrics} on the peer's host), 0 for an
+   * ephemeral one, or null when the peer serves no metrics endpoint (the default).
+   */
+  public Integer metricsPort() {
+    return metricsPort;
   }
 
   /**
@@ -393,7 +403,7 @@ public final class PeerConfig {
         && Objects.equals(explicitName, c.explicitName) && hazelcastHost.equals(c.hazelcastHost)
         && hazelcastPort == c.hazelcastPort && members.equals(c.members)
         && hazelcastProperties.equals(c.hazelcastProperties) && clientPort == c.clientPort
-        && linkPort == c.linkPort && insecure == c.insecure && usersEnabled == c.usersEnabled
+        && linkPort == c.linkPort && Objects.equals(metricsPort, c.metricsPort) && insecure == c.insecure && usersEnabled == c.usersEnabled
         && adminUser.equals(c.adminUser) && Objects.equals(adminPassword, c.adminPassword)
         && Objects.equals(tlsKey, c.tlsKey)
         && Objects.equals(tlsCert, c.tlsCert) && Objects.equals(tlsCa, c.tlsCa)
@@ -412,7 +422,7 @@ public final class PeerConfig {
   @Override
   public int hashCode() {
     return Objects.hash(region, explicitName, hazelcastHost, hazelcastPort, members,
-        hazelcastProperties, clientPort, linkPort, insecure, usersEnabled, adminUser, tlsKey, tlsCert, tlsCa, backupCount, maxClockOffsetMs, maxFrameBytes,
+        hazelcastProperties, clientPort, linkPort, metricsPort, insecure, usersEnabled, adminUser, tlsKey, tlsCert, tlsCa, backupCount, maxClockOffsetMs, maxFrameBytes,
         remoteRegions, linkBatchSize, linkMaxInFlight, linkLingerMs, tombstoneGraceMs,
         antiEntropyIntervalMs, journalCapacity, conflictLogMaxEntries, conflictLogMaxAgeMs,
         wanLatencyMs, routing, dataDir, durability, durabilityPeriodMs);
@@ -421,7 +431,7 @@ public final class PeerConfig {
   @Override
   public String toString() {
     return "PeerConfig{region=" + region + ", name=" + name() + ", hazelcast=" + hazelcastHost
-        + ":" + hazelcastPort + ", members=" + members + ", clientPort=" + clientPort + ", linkPort=" + linkPort
+        + ":" + hazelcastPort + ", members=" + members + ", clientPort=" + clientPort + ", linkPort=" + linkPort + ", metricsPort=" + metricsPort
         + ", insecure=" + insecure + ", users=" + (usersEnabled ? "on, admin " + adminUser
             : "off") + ", tls=" + (tlsKey == null ? "off" : tlsCert)
         + ", backupCount=" + backupCount + ", maxClockOffsetMs=" + maxClockOffsetMs
@@ -451,6 +461,7 @@ public final class PeerConfig {
     private Map<String, String> hazelcastProperties = new LinkedHashMap<>();
     private int clientPort = DEFAULT_CLIENT_PORT;
     private Integer linkPort;
+    private Integer metricsPort;
     private boolean insecure;
     private boolean usersEnabled;
     private String adminUser = "admin";
@@ -557,6 +568,12 @@ public final class PeerConfig {
      */
     public Builder linkPort(int port) {
       this.linkPort = port;
+      return this;
+    }
+
+    /** Sets {@code metricsPort}; 0 is ephemeral, null (the default) serves no endpoint. */
+    public Builder metricsPort(Integer port) {
+      this.metricsPort = port;
       return this;
     }
 
@@ -717,6 +734,15 @@ public final class PeerConfig {
       if (clientPort != 0 && clientPort == linkPort) {
         problems.add("clientPort and linkPort are both " + clientPort + ": links have their own"
             + " port; set linkPort to another (default " + DEFAULT_LINK_PORT + ")");
+      }
+      if (metricsPort != null) {
+        checkPort(problems, "metricsPort", metricsPort, true);
+        if (metricsPort != 0 && (metricsPort == clientPort || metricsPort == linkPort)) {
+          problems.add("metricsPort " + metricsPort + " is also the "
+              + (metricsPort == clientPort ? "clientPort" : "linkPort")
+              + ": the Prometheus endpoint needs a port of its own; set another, or remove"
+              + " metricsPort to serve no endpoint");
+        }
       }
       validateTls(problems);
       for (int i = 0; i < members.size(); i++) {

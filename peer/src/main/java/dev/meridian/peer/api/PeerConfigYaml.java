@@ -44,6 +44,7 @@ final class PeerConfigYaml {
     HazelcastForm hazelcast;
     Integer clientPort;
     Integer linkPort;
+    Integer metricsPort;
     Boolean insecure;
     UsersForm users;
     TlsForm tls;
@@ -130,6 +131,7 @@ final class PeerConfigYaml {
     if (form.linkPort != null) {
       b.linkPort(form.linkPort);
     }
+    b.metricsPort(form.metricsPort);
     if (form.insecure != null) {
       b.insecure(form.insecure);
     }

@@ -5,6 +5,7 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.meridian.peer.internal.clock.HybridClock;
 import dev.meridian.peer.internal.disk.DurableLog;
 import dev.meridian.peer.internal.disk.IncompatibleDataException;
+import dev.meridian.peer.internal.metrics.PeerMetrics;
 import dev.meridian.peer.internal.replication.ChangeNotifier;
 import dev.meridian.peer.internal.replication.Replicator;
 import dev.meridian.peer.internal.storage.DiskRecovery;
@@ -44,12 +45,14 @@ public final class PeerNode implements AutoCloseable {
   private final StorageRequestHandler handler;
   private final Replicator replicator;
   private final DurableLog log;
+  private final PeerMetrics metrics;
   private final AtomicInteger closed = new AtomicInteger();
 
   private PeerNode(PeerConfig config, HybridClock clock, HazelcastInstance hazelcast,
       ExecutorService blocking, StorageRequestHandler handler, Replicator replicator,
-      DurableLog log) {
+      DurableLog log, PeerMetrics metrics) {
     this.log = log;
+    this.metrics = metrics;
     this.config = config;
     this.clock = clock;
     this.hazelcast = hazelcast;
@@ -79,7 +82,14 @@ public final class PeerNode implements AutoCloseable {
     HybridClock clock =
         new HybridClock(Stamp.regionId(effective.region()), effective.maxClockOffsetMs());
     ChangeNotifier changes = new ChangeNotifier();
-    DurableLog.Opened disk = openDataDir(effective);
+    PeerMetrics metrics = PeerMetrics.start(effective);
+    DurableLog.Opened disk;
+    try {
+      disk = openDataDir(effective);
+    } catch (RuntimeException e) {
+      metrics.close();
+      throw e;
+    }
     DurableLog log = disk == null ? null : disk.log();
     HazelcastInstance hazelcast;
     try {
@@ -90,6 +100,7 @@ public final class PeerNode implements AutoCloseable {
       if (log != null) {
         log.close();
       }
+      metrics.close();
       throw new MeridianException(SqlState.CONNECTION_UNABLE_TO_CONNECT,
           "cannot start the Hazelcast member on " + effective.hazelcastHost() + ":"
               + effective.hazelcastPort() + ": " + e.getMessage(), e);
@@ -100,20 +111,24 @@ public final class PeerNode implements AutoCloseable {
         DiskRecovery.replay(hazelcast, disk.recovered());
       }
       StorageRequestHandler handler = StorageRequestHandler.start(effective.region(),
-          effective.name(), clock, hazelcast, blocking);
+          effective.name(), clock, hazelcast, blocking, metrics.registry());
       changes.partitionCount(hazelcast.getPartitionService().getPartitions().size());
       Replicator replicator =
           Replicator.start(effective, hazelcast, handler.replica(), clock, changes);
       handler.replicationHandler(replicator);
       handler.rowShipper(replicator::ship);
       handler.servingGate(replicator::notServingReason);
-      return new PeerNode(effective, clock, hazelcast, blocking, handler, replicator, log);
+      metrics.bindReplication(effective.region(), replicator, clock);
+      metrics.bindCluster(hazelcast);
+      return new PeerNode(effective, clock, hazelcast, blocking, handler, replicator, log,
+          metrics);
     } catch (RuntimeException e) {
       blocking.shutdownNow();
       hazelcast.shutdown();
       if (log != null) {
         log.close();
       }
+      metrics.close();
       throw e;
     }
   }
@@ -227,6 +242,11 @@ public final class PeerNode implements AutoCloseable {
     return replicator;
   }
 
+  /** The peer's meters (internal: off unless {@code metricsPort} is configured). */
+  public PeerMetrics metrics() {
+    return metrics;
+  }
+
   /** Leaves the peer group gracefully; idempotent. */
   @Override
   public void close() {
@@ -244,6 +264,7 @@ public final class PeerNode implements AutoCloseable {
     if (log != null) {
       log.close();
     }
+    metrics.close();
     try {
       blocking.awaitTermination(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {

@@ -31,6 +31,10 @@ public enum PeerOption {
   LINK_PORT("linkPort", "<clientPort + 100>",
       "the port other regions' replication links connect to, 1-65535; 0 picks a free port"
           + " (the default when clientPort is 0)"),
+  /** The Prometheus endpoint. */
+  METRICS_PORT("metricsPort", "<none>",
+      "the port of the peer's Prometheus endpoint (GET /metrics on hazelcast.host, plain HTTP),"
+          + " 1-65535, 0 picks a free port; unset, the peer serves no metrics endpoint"),
   /** Plaintext on a reachable address. */
   INSECURE("insecure", "false",
       "serve both ports without TLS on an address other machines can reach (trusted networks"

@@ -58,13 +58,13 @@ public final class EmbeddedCluster implements AutoCloseable {
   /** How to start a cluster. Immutable. */
   public record Options(int peersPerRegion, Map<String, Long> pairLatencyMs, long latencyMs,
       int journalCapacity, long tombstoneGraceMs, long antiEntropyIntervalMs, String routing,
-      int conflictLogMaxEntries) {
+      int conflictLogMaxEntries, boolean metrics) {
 
     /** One peer per region, no injected latency, the default journal, no routing config. */
     public static Options defaults() {
       return new Options(1, Map.of(), 0, PeerConfig.DEFAULT_JOURNAL_CAPACITY,
           PeerConfig.DEFAULT_TOMBSTONE_GRACE_MS, PeerConfig.DEFAULT_ANTI_ENTROPY_INTERVAL_MS,
-          null, PeerConfig.DEFAULT_CONFLICT_LOG_MAX_ENTRIES);
+          null, PeerConfig.DEFAULT_CONFLICT_LOG_MAX_ENTRIES, false);
     }
 
     /**
@@ -73,19 +73,19 @@ public final class EmbeddedCluster implements AutoCloseable {
      */
     public Options routing(String file) {
       return new Options(peersPerRegion, pairLatencyMs, latencyMs, journalCapacity,
-          tombstoneGraceMs, antiEntropyIntervalMs, file, conflictLogMaxEntries);
+          tombstoneGraceMs, antiEntropyIntervalMs, file, conflictLogMaxEntries, metrics);
     }
 
     /** The same options with {@code n} peers per region (1 to 16). */
     public Options peersPerRegion(int n) {
       return new Options(n, pairLatencyMs, latencyMs, journalCapacity, tombstoneGraceMs,
-          antiEntropyIntervalMs, routing, conflictLogMaxEntries);
+          antiEntropyIntervalMs, routing, conflictLogMaxEntries, metrics);
     }
 
     /** The same options with one-way latency {@code ms} on every link. */
     public Options wanLatencyMs(long ms) {
       return new Options(peersPerRegion, pairLatencyMs, ms, journalCapacity, tombstoneGraceMs,
-          antiEntropyIntervalMs, routing, conflictLogMaxEntries);
+          antiEntropyIntervalMs, routing, conflictLogMaxEntries, metrics);
     }
 
     /** The same options with one-way latency {@code ms} between two regions, both ways. */
@@ -93,31 +93,40 @@ public final class EmbeddedCluster implements AutoCloseable {
       Map<String, Long> m = new TreeMap<>(pairLatencyMs);
       m.put(pairKey(a, b), ms);
       return new Options(peersPerRegion, m, latencyMs, journalCapacity, tombstoneGraceMs,
-          antiEntropyIntervalMs, routing, conflictLogMaxEntries);
+          antiEntropyIntervalMs, routing, conflictLogMaxEntries, metrics);
     }
 
     /** The same options with a change journal of {@code entries} per table. */
     public Options journalCapacity(int entries) {
       return new Options(peersPerRegion, pairLatencyMs, latencyMs, entries, tombstoneGraceMs,
-          antiEntropyIntervalMs, routing, conflictLogMaxEntries);
+          antiEntropyIntervalMs, routing, conflictLogMaxEntries, metrics);
     }
 
     /** The same options with deleted rows purged {@code ms} after every region had them. */
     public Options tombstoneGraceMs(long ms) {
       return new Options(peersPerRegion, pairLatencyMs, latencyMs, journalCapacity, ms,
-          antiEntropyIntervalMs, routing, conflictLogMaxEntries);
+          antiEntropyIntervalMs, routing, conflictLogMaxEntries, metrics);
     }
 
     /** The same options with at most {@code entries} conflict-log entries per table and peer. */
     public Options conflictLogMaxEntries(int entries) {
       return new Options(peersPerRegion, pairLatencyMs, latencyMs, journalCapacity,
-          tombstoneGraceMs, antiEntropyIntervalMs, routing, entries);
+          tombstoneGraceMs, antiEntropyIntervalMs, routing, entries, metrics);
     }
 
     /** The same options with background anti-entropy every {@code ms} (0: never). */
     public Options antiEntropyIntervalMs(long ms) {
       return new Options(peersPerRegion, pairLatencyMs, latencyMs, journalCapacity,
-          tombstoneGraceMs, ms, routing, conflictLogMaxEntries);
+          tombstoneGraceMs, ms, routing, conflictLogMaxEntries, metrics);
+    }
+
+    /**
+     * The same options with every peer serving its meters on a Prometheus endpoint at a free
+     * port ({@code Peer.metricsAddress()}), or with no meters at all.
+     */
+    public Options metrics(boolean on) {
+      return new Options(peersPerRegion, pairLatencyMs, latencyMs, journalCapacity,
+          tombstoneGraceMs, antiEntropyIntervalMs, routing, conflictLogMaxEntries, on);
     }
 
     long latency(String a, String b) {
@@ -318,6 +327,7 @@ public final class EmbeddedCluster implements AutoCloseable {
             .antiEntropyIntervalMs(options.antiEntropyIntervalMs())
             .conflictLogMaxEntries(options.conflictLogMaxEntries())
             .routing(options.routing())
+            .metricsPort(options.metrics() ? 0 : null)
             .build()));
       }
       if (!awaitSafe(started.get(0))) {

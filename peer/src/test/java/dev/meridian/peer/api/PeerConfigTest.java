@@ -106,6 +106,24 @@ class PeerConfigTest {
   }
 
   @Test
+  void metricsPortIsOffUnlessSetAndCheckedLikeThePorts() {
+    assertEquals(null, PeerConfig.parse("region: r\n", "peer.yaml").metricsPort());
+    assertEquals(9400, PeerConfig.parse("region: r\nmetricsPort: 9400\n", "peer.yaml")
+        .metricsPort());
+    ConfigException range = assertThrows(ConfigException.class,
+        () -> PeerConfig.parse("region: r\nmetricsPort: 70000\n", "peer.yaml"));
+    assertEquals(List.of("metricsPort 70000 is out of range: set 1 to 65535, or 0 to pick a free"
+        + " port"), range.problems());
+    ConfigException clash = assertThrows(ConfigException.class,
+        () -> PeerConfig.parse("region: r\nclientPort: 7400\nmetricsPort: 7400\n", "peer.yaml"));
+    assertEquals(1, clash.problems().size(), clash.getMessage());
+    assertTrue(clash.problems().get(0).startsWith("metricsPort 7400 is also the clientPort"),
+        clash.getMessage());
+    PeerConfig c = PeerConfig.builder().region("r").metricsPort(0).build();
+    assertEquals(c, c.toBuilder().build());
+  }
+
+  @Test
   void badYamlShowsLineAndColumn() {
     ConfigException e = assertThrows(ConfigException.class, () -> PeerConfig.parse("""
         region: us-east-1
@@ -252,7 +270,7 @@ class PeerConfigTest {
 
   @Test
   void everyOptionIsListedOnce() {
-    assertEquals(32, PeerOption.values().length);
+    assertEquals(33, PeerOption.values().length);
     assertEquals(null, PeerOption.REGION.defaultValue());
     assertEquals("7400", PeerOption.CLIENT_PORT.defaultValue());
   }

@@ -17,6 +17,9 @@ import java.util.Map;
  *   <li>{@code MERIDIAN.REPLICATION_LINKS}: one row per link that starts or ends in the serving
  *       region: outbound links as their senders here see them (lag from acknowledgements,
  *       backlog), inbound ones as this region's receivers measure them (backlog unknown: null).
+ *       {@code RESHIPPED} counts records shipped again, kept out of the lag figures: on a
+ *       sender, those committed before its region's storage began (the region restarted empty
+ *       and got them back by backfill); on a receiver, those it already held exactly.
  *   <li>{@code MERIDIAN.TABLES}: one row per user table in the serving region's catalog: its
  *       incarnation id, the version of its definition (1 when created, one more per
  *       {@code ALTER TABLE}), its columns and the dropped ones, its ttl column (null when rows
@@ -59,7 +62,7 @@ public final class SystemTables {
       "LAG_SAMPLES", bigint(), "BACKLOG", bigint(), "RECORDS", bigint(),
       "LAST_APPLY", ColumnType.of(TypeKind.TIMESTAMP), "CONFLICTS_RESOLVED", bigint(),
       "SKEW_EVENTS", bigint(), "REPAIRS", bigint(), "ROWS_REPAIRED", bigint(),
-      "STREAMS_TO_REPAIR", bigint(), "TO_EPOCH", bigint());
+      "STREAMS_TO_REPAIR", bigint(), "TO_EPOCH", bigint(), "RESHIPPED", bigint());
 
   /** {@code MERIDIAN.TABLES}. */
   public static final TableSchema TABLES = table(-3, "TABLES",

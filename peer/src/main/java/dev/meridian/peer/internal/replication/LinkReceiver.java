@@ -184,6 +184,8 @@ final class LinkReceiver {
       for (ChangeRecord c : r.records()) {
         TableSchema schema = tables.get(c.tableId()).toCompletableFuture().join();
         if (schema == null) {
+          // A dropped table's record: nothing to apply, and no figure either.
+          applied.add(CompletableFuture.completedFuture(ApplyProcessor.UNCHANGED));
           continue;
         }
         applied.add(replica.apply(c.tableId(), schema.resolution(), c.key(), c.row(),
@@ -194,8 +196,13 @@ final class LinkReceiver {
             int conflicts = 0;
             int skew = 0;
             int refused = 0;
-            for (CompletableFuture<Integer> f : applied) {
-              int bits = f.join();
+            boolean[] held = new boolean[applied.size()];
+            for (int i = 0; i < held.length; i++) {
+              int bits = applied.get(i).join();
+              // Already held exactly (a record shipped again, e.g. after a backfill, or twice):
+              // its age says nothing about this link. A record that lost is a conflict, and lag.
+              held[i] = (bits & ApplyProcessor.UNCHANGED) != 0
+                  && (bits & ApplyProcessor.CONFLICT) == 0;
               conflicts += (bits & ApplyProcessor.CONFLICT) != 0 ? 1 : 0;
               skew += (bits & ApplyProcessor.SKEW) != 0 ? 1 : 0;
               refused += (bits & ApplyProcessor.REFUSED) != 0 ? 1 : 0;
@@ -206,18 +213,25 @@ final class LinkReceiver {
                   + " of the regions the same?", region, refused, r.origin());
             }
             long now = nowMillis.getAsLong();
-            record(r.origin(), commitMillis, now, conflicts, skew);
+            record(r.origin(), commitMillis, held, now, conflicts, skew);
             return new Response.Replicated(now, conflicts, skew);
           });
     });
   }
 
-  private void record(String origin, long[] commitMillis, long now, int conflicts, int skew) {
+  private void record(String origin, long[] commitMillis, boolean[] held, long now,
+      int conflicts, int skew) {
     LinkStats stats = inbound.computeIfAbsent(origin, o -> new LinkStats(nowMillis));
     stats.state("up");
-    for (long millis : commitMillis) {
-      stats.recordLag(now - millis);
+    int reshipped = 0;
+    for (int i = 0; i < commitMillis.length; i++) {
+      if (held[i]) {
+        reshipped++;
+      } else {
+        stats.recordLag(now - commitMillis[i]);
+      }
     }
+    stats.reshipped(reshipped);
     stats.applied(commitMillis.length, now, conflicts);
     stats.skew(skew);
   }

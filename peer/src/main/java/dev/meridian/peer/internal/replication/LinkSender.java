@@ -149,6 +149,7 @@ public final class LinkSender implements AutoCloseable {
   // this peer has not shipped (it took over partitions, the target restarted empty).
   private java.util.BitSet ownedPartitions = new java.util.BitSet();
   private volatile long appliedThrough;
+  private volatile long reshippedBefore;
   private long reportedThrough;
   private boolean reporting;
   private boolean progressWakeScheduled;
@@ -175,6 +176,16 @@ public final class LinkSender implements AutoCloseable {
   /** The link's figures. */
   public LinkStats stats() {
     return stats;
+  }
+
+  /**
+   * Says that changes committed before {@code millis} are re-shipments: this region's storage
+   * was created at that time (it restarted empty), so a change of its own committed earlier can
+   * only have come back to it by backfill or repair. Such changes still go to the target, but
+   * count as re-shipped instead of as lag. 0 (the default) treats every change as new.
+   */
+  public void reshippedBefore(long millis) {
+    reshippedBefore = millis;
   }
 
   /**
@@ -607,9 +618,16 @@ public final class LinkSender implements AutoCloseable {
     while (!inFlight.isEmpty() && inFlight.peekFirst().done) {
       Frame f = inFlight.removeFirst();
       if (f.ack != null) {
+        long before = reshippedBefore;
+        int reshipped = 0;
         for (Change c : f.changes) {
-          stats.recordLag(f.ack.appliedAtMillis() - c.commitMillis());
+          if (c.commitMillis() < before) {
+            reshipped++;
+          } else {
+            stats.recordLag(f.ack.appliedAtMillis() - c.commitMillis());
+          }
         }
+        stats.reshipped(reshipped);
         stats.applied(f.changes.size(), f.ack.appliedAtMillis(), f.ack.conflicts());
         stats.skew(f.ack.skewEvents());
       }

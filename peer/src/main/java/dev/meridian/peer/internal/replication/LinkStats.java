@@ -2,13 +2,18 @@ package dev.meridian.peer.internal.replication;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import org.HdrHistogram.Histogram;
 
 /**
  * The figures of one link as its sender sees them: lag (commit at the origin to apply at the
  * target) over the last minute, records shipped, conflicts the target resolved, repairs. Read
- * by the {@code meridian.replication_links} system table and the link's MBean.
+ * by the {@code meridian.replication_links} system table, the link's MBean and its meters.
+ *
+ * <p>Records shipped again long after their commit (a region restarted empty ships on the rows
+ * it got back from backfill, with their original commit times) are counted apart as
+ * re-shipped and kept out of the lag: their age says nothing about how far the link is behind.
  *
  * <p>Lag is kept in 60 one-second HdrHistograms (1 ms to 1 hour, 2 significant digits); a
  * window's figures combine the slots of the last 60 seconds. Thread-safe: counters are atomic,
@@ -21,6 +26,7 @@ public final class LinkStats {
   private final Histogram[] slots = new Histogram[SLOTS];
   private final long[] slotSecond = new long[SLOTS];
   private final LongAdder recordsSent = new LongAdder();
+  private final LongAdder reshipped = new LongAdder();
   private final LongAdder conflicts = new LongAdder();
   private final LongAdder skewEvents = new LongAdder();
   private final LongAdder repairs = new LongAdder();
@@ -30,6 +36,7 @@ public final class LinkStats {
   private final AtomicLong repairsPending = new AtomicLong();
   private volatile String state = "connecting";
   private volatile long targetEpoch;
+  private volatile LongConsumer lagListener = lag -> {};
 
   public LinkStats(LongSupplier nowMillis) {
     this.nowMillis = nowMillis;
@@ -43,7 +50,12 @@ public final class LinkStats {
   public record Snapshot(String state, double lagP50Ms, double lagP99Ms, double lagMaxMs,
       long lagSamples, long unacknowledged, long recordsSent, long lastApplyMillis,
       long conflicts, long skewEvents, long repairs, long rowsRepaired, long repairsPending,
-      long targetEpoch) {}
+      long targetEpoch, long reshipped) {}
+
+  /** Hands every lag recorded from now on (ms, as recorded) to {@code listener} as well. */
+  public void lagListener(LongConsumer listener) {
+    lagListener = listener;
+  }
 
   /** Forgets the lag recorded so far (benchmarks measure after a warm-up). */
   public synchronized void resetLag() {
@@ -61,7 +73,14 @@ public final class LinkStats {
       slots[i].reset();
       slotSecond[i] = second;
     }
-    slots[i].recordValue(Math.max(0, Math.min(lagMillis, 3_600_000L)));
+    long lag = Math.max(0, Math.min(lagMillis, 3_600_000L));
+    slots[i].recordValue(lag);
+    lagListener.accept(lag);
+  }
+
+  /** Counts records shipped again after backfill (kept out of the lag). */
+  void reshipped(long n) {
+    reshipped.add(n);
   }
 
   void applied(int records, long appliedAtMillis, int conflictCount) {
@@ -116,6 +135,6 @@ public final class LinkStats {
         any ? window.getMaxValue() : 0,
         window.getTotalCount(), unacknowledged.get(), recordsSent.sum(), lastApplyMillis.get(),
         conflicts.sum(), skewEvents.sum(), repairs.sum(), rowsRepaired.sum(), repairsPending.get(),
-        targetEpoch);
+        targetEpoch, reshipped.sum());
   }
 }

@@ -21,6 +21,9 @@ public interface ReplicationLinkMXBean {
 
   long getRecordsShipped();
 
+  /** Records shipped again after backfill (committed before the region's storage began). */
+  long getReshipped();
+
   long getLastApplyMillis();
 
   long getConflictsResolved();

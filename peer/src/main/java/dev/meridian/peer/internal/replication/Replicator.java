@@ -143,6 +143,7 @@ public final class Replicator implements RequestHandler, AutoCloseable {
       LinkSender sender = new LinkSender(target, source, positions, transport, settings,
           actor, (task, delay) -> actor.schedule(task, delay, TimeUnit.MILLISECONDS),
           System::currentTimeMillis);
+      sender.reshippedBefore(replica.epochStartedMillis());
       transports.put(target, transport);
       senders.put(target, sender);
       registerMBean(target, sender, transport);
@@ -228,6 +229,20 @@ public final class Replicator implements RequestHandler, AutoCloseable {
           }
           return stored;
         });
+  }
+
+  /** Changes of this peer's link to {@code target} not yet acknowledged or not yet read. */
+  public long backlog(String target) {
+    return sender(target).stats().snapshot().unacknowledged()
+        + backlogs.getOrDefault(target, 0L);
+  }
+
+  /**
+   * The time before which the target holds every change of this peer's partitions (see
+   * {@link LinkSender#shippedThroughMillis}); 0 until the link first caught up.
+   */
+  public long shippedThroughMillis(String target) {
+    return sender(target).shippedThroughMillis();
   }
 
   /** The figures of this peer's link to a region (internal: benchmarks and the demo). */
@@ -676,7 +691,7 @@ public final class Replicator implements RequestHandler, AutoCloseable {
     return new long[] {now, stateCode(s.state()), (long) (s.lagP50Ms() * 1000),
         (long) (s.lagP99Ms() * 1000), (long) (s.lagMaxMs() * 1000), s.lagSamples(), backlog,
         s.recordsSent(), s.lastApplyMillis(), s.conflicts(), s.skewEvents(), s.repairs(),
-        s.rowsRepaired(), s.repairsPending(), s.targetEpoch(), shipped};
+        s.rowsRepaired(), s.repairsPending(), s.targetEpoch(), shipped, s.reshipped()};
   }
 
   private Map<String, long[]> localFigures(long now) {
@@ -841,6 +856,10 @@ public final class Replicator implements RequestHandler, AutoCloseable {
       }
       m[14] = m[14] == v[14] ? m[14] : 0;
       m[15] = Math.min(m[15], v[15]);
+      // Figures published by a peer without the re-shipped count have 16 entries.
+      if (m.length > 16) {
+        m[16] += v.length > 16 ? v[16] : 0;
+      }
     }
     List<Object[]> rows = new ArrayList<>();
     for (Map.Entry<String, long[]> e : merged.entrySet()) {
@@ -852,7 +871,8 @@ public final class Replicator implements RequestHandler, AutoCloseable {
       rows.add(new Object[] {k[1], k[2], out ? "sender" : "receiver", state,
           v[2] / 1000.0, v[3] / 1000.0, v[4] / 1000.0, v[5], v[6] < 0 ? null : v[6], v[7],
           v[8] == 0 ? null : LocalDateTime.ofInstant(Instant.ofEpochMilli(v[8]), ZoneOffset.UTC),
-          v[9], v[10], v[11], v[12], v[13], v[14] == 0 ? null : v[14]});
+          v[9], v[10], v[11], v[12], v[13], v[14] == 0 ? null : v[14],
+          v.length > 16 ? v[16] : 0L});
     }
     return rows;
   }
@@ -1011,6 +1031,11 @@ public final class Replicator implements RequestHandler, AutoCloseable {
     @Override
     public long getRecordsShipped() {
       return snap().recordsSent();
+    }
+
+    @Override
+    public long getReshipped() {
+      return snap().reshipped();
     }
 
     @Override

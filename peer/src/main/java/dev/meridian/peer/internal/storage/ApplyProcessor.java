@@ -27,7 +27,8 @@ import java.util.function.Predicate;
  * member's {@link ConflictLog}, here on the owner only), {@link #SKEW} when its highest
  * stamp was beyond the maximum clock offset, {@link #REFUSED} when the merged row would be
  * one this region may not hold by its residency rule: then only the fragment's tombstone is
- * merged, never its cells (a misconfigured or hostile sender cannot place a pinned row here).
+ * merged, never its cells (a misconfigured or hostile sender cannot place a pinned row here),
+ * {@link #UNCHANGED} when the row already held exactly what the merge makes of it.
  * Not thread-safe; one instance per row.
  */
 public final class ApplyProcessor implements EntryProcessor<byte[], byte[], Integer>,
@@ -39,6 +40,8 @@ public final class ApplyProcessor implements EntryProcessor<byte[], byte[], Inte
   public static final int SKEW = 2;
   /** Result bit: this region may not hold the row; only its tombstone was applied. */
   public static final int REFUSED = 4;
+  /** Result bit: the merge changed nothing (the row already held exactly this). */
+  public static final int UNCHANGED = 8;
 
   private static final ConflictResolution[] RESOLUTIONS = ConflictResolution.values();
 
@@ -87,7 +90,8 @@ public final class ApplyProcessor implements EntryProcessor<byte[], byte[], Inte
       conflicts.record(tableId, entry.getKey(), applied.discarded(), System.currentTimeMillis());
     }
     byte[] bytes = RowFormat.encode(applied.merged());
-    if (old == null || !Arrays.equals(old, bytes)) {
+    boolean unchanged = old != null && Arrays.equals(old, bytes);
+    if (!unchanged) {
       entry.setValue(bytes);
       stored = bytes;
       if (indexes != null) {
@@ -97,7 +101,7 @@ public final class ApplyProcessor implements EntryProcessor<byte[], byte[], Inte
         changes.changed(tableId, entry.getKey());
       }
     }
-    return applied.flags();
+    return applied.flags() | (unchanged ? UNCHANGED : 0);
   }
 
   @Override

@@ -30,6 +30,7 @@ public final class RegionReplica {
   private final dev.meridian.peer.internal.auth.UserStore users;
   private final long epoch;
   private final boolean createdEpoch;
+  private final long epochStartedMillis;
 
   RegionReplica(HazelcastInstance hazelcast, Catalog catalog, TableStore store,
       dev.meridian.peer.internal.auth.UserStore users) {
@@ -40,6 +41,7 @@ public final class RegionReplica {
     long[] e = loadEpoch(hazelcast);
     this.epoch = e[0];
     this.createdEpoch = e[1] == 1;
+    this.epochStartedMillis = e[2];
   }
 
   /**
@@ -49,12 +51,26 @@ public final class RegionReplica {
    */
   private static long[] loadEpoch(HazelcastInstance hazelcast) {
     IMap<String, Long> region = hazelcast.getMap(REGION_MAP_NAME);
+    // The start time goes in before the epoch, so whoever sees an epoch sees its start too.
+    Long startedIfNew = System.currentTimeMillis();
+    Long started = region.putIfAbsent("epochStarted", startedIfNew);
+    long startedMillis = started == null ? startedIfNew : started;
     long fresh;
     do {
       fresh = new SecureRandom().nextLong();
     } while (fresh == 0);
     Long existing = region.putIfAbsent("epoch", fresh);
-    return existing == null ? new long[] {fresh, 1} : new long[] {existing, 0};
+    return existing == null ? new long[] {fresh, 1, startedMillis}
+        : new long[] {existing, 0, startedMillis};
+  }
+
+  /**
+   * When the region's storage epoch began (ms since the epoch, from the clock of the peer that
+   * drew it): every write made in this storage is stamped later, so a row of this region's own
+   * stamped earlier came back from another region (backfill or repair).
+   */
+  public long epochStartedMillis() {
+    return epochStartedMillis;
   }
 
   /** Whether this peer drew the epoch: the region's storage is new (first start or empty). */

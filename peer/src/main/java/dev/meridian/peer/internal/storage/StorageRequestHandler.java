@@ -59,7 +59,7 @@ public final class StorageRequestHandler implements RequestHandler {
   private final IndexReads indexReads;
   private final dev.meridian.peer.internal.auth.UserStore users;
   private final Executor blocking;
-  private final MeterRegistry meters = new SimpleMeterRegistry();
+  private final MeterRegistry meters;
   private final CapacityLimits capacity;
   private final Expiry expiry = Expiry.system();
   private final TtlSweep sweep;
@@ -70,7 +70,8 @@ public final class StorageRequestHandler implements RequestHandler {
   private volatile java.util.function.Supplier<String> notServing = () -> null;
 
   private StorageRequestHandler(String region, String peerName, HybridClock clock,
-      HazelcastInstance hazelcast, Executor blocking) {
+      HazelcastInstance hazelcast, Executor blocking, MeterRegistry meters) {
+    this.meters = meters;
     this.residency = (Residency) hazelcast.getUserContext().get(Residency.CONTEXT_KEY);
     this.region = region;
     this.peerName = peerName;
@@ -166,8 +167,17 @@ public final class StorageRequestHandler implements RequestHandler {
    */
   public static StorageRequestHandler start(String region, String peerName, HybridClock clock,
       HazelcastInstance hazelcast, Executor blocking) {
-    StorageRequestHandler handler =
-        new StorageRequestHandler(region, peerName, clock, hazelcast, blocking);
+    return start(region, peerName, clock, hazelcast, blocking, null);
+  }
+
+  /**
+   * As above, with the capacity and TTL meters in {@code meters} (the peer's registry, which
+   * its metrics endpoint serves), or in a registry of their own when null.
+   */
+  public static StorageRequestHandler start(String region, String peerName, HybridClock clock,
+      HazelcastInstance hazelcast, Executor blocking, MeterRegistry meters) {
+    StorageRequestHandler handler = new StorageRequestHandler(region, peerName, clock, hazelcast,
+        blocking, meters == null ? new SimpleMeterRegistry() : meters);
     handler.catalog.start();
     handler.users.start();
     handler.indexes.start();
