@@ -2,12 +2,12 @@ package dev.meridian.peer.internal.replication;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import com.hazelcast.partition.Partition;
 import dev.meridian.peer.api.PeerConfig;
 import dev.meridian.peer.api.RequestHandler;
 import dev.meridian.peer.internal.clock.HybridClock;
 import dev.meridian.peer.internal.server.PeerTransports;
 import dev.meridian.peer.internal.storage.ConflictLog;
+import dev.meridian.peer.internal.storage.LocalPartitions;
 import dev.meridian.peer.internal.storage.RegionReplica;
 import dev.meridian.peer.internal.storage.TombstonePurge;
 import dev.meridian.protocol.auth.Privilege;
@@ -454,13 +454,7 @@ public final class Replicator implements RequestHandler, AutoCloseable {
   }
 
   private List<Integer> ownedPartitions() {
-    List<Integer> out = new ArrayList<>();
-    for (Partition p : hazelcast.getPartitionService().getPartitions()) {
-      if (p.getOwner() != null && p.getOwner().localMember()) {
-        out.add(p.getPartitionId());
-      }
-    }
-    return out;
+    return LocalPartitions.owned(hazelcast);
   }
 
   /**

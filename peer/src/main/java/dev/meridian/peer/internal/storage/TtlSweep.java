@@ -1,7 +1,6 @@
 package dev.meridian.peer.internal.storage;
 
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.partition.Partition;
 import dev.meridian.peer.internal.replication.AntiEntropy;
 import dev.meridian.peer.internal.row.RowFormat;
 import dev.meridian.peer.internal.row.StoredRow;
@@ -9,7 +8,6 @@ import dev.meridian.protocol.types.TableSchema;
 import dev.meridian.protocol.wire.RowOutcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -139,13 +137,7 @@ final class TtlSweep implements AutoCloseable {
   }
 
   private List<Integer> ownedPartitions() {
-    List<Integer> out = new ArrayList<>();
-    for (Partition p : hazelcast.getPartitionService().getPartitions()) {
-      if (p.getOwner() != null && p.getOwner().localMember()) {
-        out.add(p.getPartitionId());
-      }
-    }
-    return out;
+    return LocalPartitions.owned(hazelcast);
   }
 
   @Override

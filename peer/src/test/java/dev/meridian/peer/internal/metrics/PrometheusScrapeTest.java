@@ -83,6 +83,12 @@ class PrometheusScrapeTest {
         s.executeUpdate("UPSERT INTO t VALUES (" + i + ", " + i + ")");
       }
       assertTrue(c.awaitConverged(Duration.ofSeconds(30)));
+      // A limited table's consumption is served by the same endpoint.
+      s.execute("CREATE TABLE lim (id BIGINT PRIMARY KEY, v INT)"
+          + " WITH (write_capacity = '1000000/s')");
+      for (int i = 0; i < 5; i++) {
+        s.executeUpdate("UPSERT INTO lim VALUES (" + i + ", " + i + ")");
+      }
       Peer peer = c.peers(US).get(0);
       InetSocketAddress at = peer.metricsAddress();
       assertEquals("127.0.0.1", at.getHostString(), "bound to the peer's host");
@@ -114,6 +120,9 @@ class PrometheusScrapeTest {
       assertEquals(1, value(text, "meridian_backfill_progress", Map.of("region", US)));
       assertEquals(0, value(text, "meridian_partitions_unowned", Map.of("region", US)));
       assertEquals(1, value(text, "meridian_member_safe", Map.of("region", US)));
+      assertEquals(5, value(text, "meridian_capacity_units_total",
+          Map.of("table", "LIM", "kind", "write", "outcome", "accepted")), "capacity meters");
+      assertTrue(value(text, "meridian_ttl_passes_total", Map.of()) >= 0, "TTL sweep meters");
 
       // The protobuf format, as Prometheus negotiates it, read by the client's own parser.
       HttpResponse<byte[]> proto = get(at, "/metrics", "application/vnd.google.protobuf;"
