@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.meridian.peer.testing.Await;
 import dev.meridian.peer.testing.TestRegion;
 import dev.meridian.protocol.auth.Privilege;
 import dev.meridian.protocol.auth.Scram;
@@ -47,22 +48,12 @@ class UserStoreTest {
   }
 
   private static UserRecord awaitUser(int peer, String name, java.util.function.Predicate<UserRecord> ok) {
-    long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (true) {
-      UserRecord r = store(peer).user(name);
-      if (ok.test(r)) {
-        return r;
-      }
-      if (System.nanoTime() > end) {
-        throw new AssertionError("peer " + peer + " never saw the change of " + name + ": " + r);
-      }
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    }
+    UserRecord[] seen = new UserRecord[1];
+    Await.until("peer " + peer + " to see the change of " + name, Duration.ofSeconds(10),
+        () -> ok.test(seen[0] = store(peer).user(name)));
+    return seen[0];
   }
+
 
   @Test
   void changesThroughOnePeerAreSeenByTheOtherAndEachStampsAboveTheLast() {

@@ -97,12 +97,9 @@ class DurableRegionTest {
       }
       // The other peers' copies follow the owners' within moments: wait for every log to have
       // them (a crash before that is what the owner's copy is for).
-      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (first.peer(0).users().user("user11") == null
-          || first.peer(1).users().user("user11") == null) {
-        assertTrue(System.nanoTime() < end, "the users never reached both peers");
-        Thread.sleep(10);
-      }
+      dev.meridian.peer.testing.Await.until("the users to reach both peers",
+          java.time.Duration.ofSeconds(30), () -> first.peer(0).users().user("user11") != null
+              && first.peer(1).users().user("user11") != null);
       first.peer(0).hazelcast().getLifecycleService().terminate();
       first.peer(1).hazelcast().getLifecycleService().terminate();
     } catch (Throwable e) {
